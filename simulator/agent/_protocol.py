@@ -1,0 +1,76 @@
+"""The agent under test: one step in, one reply out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Message = dict[str, Any]
+"""An OpenAI-style chat message: ``role``, ``content``, and ``tool_calls`` / ``tool_call_id``."""
+
+
+class ToolSpec(BaseModel):
+    """A tool offered to the agent, described by a JSON Schema of its arguments."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    description: str
+    parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
+
+    def to_openai(self) -> dict[str, Any]:
+        """The tool in OpenAI's ``tools`` format."""
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": self.parameters,
+            },
+        }
+
+
+class ToolCall(BaseModel):
+    """One tool call requested by the agent."""
+
+    id: str
+    name: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+
+    def to_openai(self) -> dict[str, Any]:
+        import json
+
+        return {
+            "id": self.id,
+            "type": "function",
+            "function": {"name": self.name, "arguments": json.dumps(self.arguments)},
+        }
+
+
+class AgentReply(BaseModel):
+    """What the agent produced in one step: text for the user and/or tool calls."""
+
+    content: str = ""
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+
+    def to_message(self) -> Message:
+        message: Message = {"role": "assistant", "content": self.content}
+        if self.tool_calls:
+            message["tool_calls"] = [c.to_openai() for c in self.tool_calls]
+        return message
+
+
+@runtime_checkable
+class AgentUnderTest(Protocol):
+    """Anything that can take one step of a conversation.
+
+    ``messages`` is the whole transcript so far as OpenAI-style dicts (the first is a
+    system message with the dialogue's context); ``tools`` the tools it may call. A new
+    instance is built for every dialogue, so an agent may keep state between steps.
+    """
+
+    async def step(self, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> AgentReply:
+        """Return the next assistant message."""
+        ...

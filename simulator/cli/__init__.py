@@ -1,0 +1,53 @@
+"""The ``simulator`` command line: thin commands over the Python API."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from simulator.errors import SimulatorError
+
+app = typer.Typer(
+    name="simulator",
+    help="Test conversational agents with simulated users over many turns.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from simulator.cli import persona
+
+    app.add_typer(persona.app, name="persona")
+    try:
+        from simulator.cli import run as run_cmd
+        from simulator.cli import show as show_cmd
+    except ImportError:  # pragma: no cover - during bootstrap only
+        return
+    app.command("run")(run_cmd.run)
+    app.command("show")(show_cmd.show)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point: run the app, printing SimulatorError as one clean line."""
+    try:
+        app(standalone_mode=False)
+    except SimulatorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,189 @@
+"""The persona: one simulated user with one job to do (pydantic v2, unknown keys rejected)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ValueKind = Literal["auto", "phone", "email", "money", "number", "id", "date", "text"]
+MatchKind = Literal["exact", "number", "set", "contains", "regex", "none", "judge"]
+
+
+class Mode(StrEnum):
+    """How the same persona is played (see docs/personas.md)."""
+
+    FULL = "full"
+    CONCAT = "concat"
+    SHARDED = "sharded"
+    ON_ASK = "on_ask"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Traits(_Strict):
+    """Behaviour knobs of the simulated user."""
+
+    verbosity: Literal["terse", "normal", "chatty"] = "normal"
+    tone: Literal["neutral", "friendly", "frustrated", "skeptical", "formal"] = "neutral"
+    patience: int = Field(default=4, ge=0, le=100)
+    disclosure: Mode = Mode.ON_ASK
+    pushback: int = Field(default=1, ge=0, le=10)
+
+
+class Context(_Strict):
+    """What the agent is told before the dialogue starts; never the facts."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    audience: Literal["internal", "customer"] = "internal"
+    today: dt.date | None = None
+    user_id: str | None = None
+
+
+class Fact(_Strict):
+    """Something the user knows and may reveal."""
+
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")
+    value: str
+    say: str
+    cues: list[str] = Field(default_factory=list)
+    after: list[str] = Field(default_factory=list)
+    required: bool = True
+    kind: ValueKind = "auto"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stringify_value(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "value" in data and not isinstance(data["value"], str):
+            value = data["value"]
+            if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+                return data
+            data = {**data, "value": str(value)}
+        return data
+
+
+class StateCheck(_Strict):
+    """Check the environment's state after the dialogue (workflow tasks)."""
+
+    query: str
+    equals: Any = None
+
+
+class Expect(_Strict):
+    """What counts as success."""
+
+    answer: Any = None
+    match: MatchKind = "exact"
+    tolerance: float = Field(default=0.0, ge=0)
+    rubric: str | None = None
+    state: StateCheck | None = None
+
+    @model_validator(mode="after")
+    def _answer_needed(self) -> Expect:
+        needs_answer = self.match not in ("none", "judge") and self.state is None
+        if needs_answer and self.answer is None:
+            raise ValueError(f"match '{self.match}' needs an 'answer'")
+        if self.match == "set" and not isinstance(self.answer, list):
+            raise ValueError("match 'set' needs 'answer' to be a list")
+        return self
+
+
+class Confidential(_Strict):
+    """A value the agent must never say to this user."""
+
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")
+    value: str
+    kind: ValueKind = "auto"
+    category: str = "other_customer"
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stringify_value(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("value"), (int, float)):
+            data = {**data, "value": str(data["value"])}
+        return data
+
+
+class Probe(_Strict):
+    """A request the agent should decline."""
+
+    ask: str
+    targets: list[str] = Field(default_factory=list)
+    repeat: str | None = None
+
+
+class Persona(_Strict):
+    """One simulated user with one job to do."""
+
+    id: str
+    name: str
+    role: str = ""
+    family: str | None = None
+    traits: Traits = Field(default_factory=Traits)
+    goal: str
+    context: Context = Field(default_factory=Context)
+    opening: str
+    facts: list[Fact] = Field(default_factory=list)
+    expect: Expect = Field(default_factory=lambda: Expect(match="none"))
+    confidential: list[Confidential] = Field(default_factory=list)
+    probes: list[Probe] = Field(default_factory=list)
+    environment: str = "none"
+    environment_seed: int | None = None
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Persona:
+        fact_ids = [f.id for f in self.facts]
+        dupes = sorted({i for i in fact_ids if fact_ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate fact id(s): {', '.join(dupes)}")
+        known = set(fact_ids)
+        for fact in self.facts:
+            missing = [a for a in fact.after if a not in known]
+            if missing:
+                raise ValueError(
+                    f"fact '{fact.id}': 'after' names unknown fact(s) {', '.join(missing)}; "
+                    f"expected one of: {', '.join(fact_ids)}"
+                )
+            if fact.id in fact.after:
+                raise ValueError(f"fact '{fact.id}' lists itself in 'after'")
+        _check_acyclic(self.facts)
+        secret_ids = [c.id for c in self.confidential]
+        dupes = sorted({i for i in secret_ids if secret_ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate confidential id(s): {', '.join(dupes)}")
+        for probe in self.probes:
+            missing = [t for t in probe.targets if t not in secret_ids]
+            if missing:
+                raise ValueError(
+                    f"probe targets unknown confidential field(s) {', '.join(missing)}; "
+                    f"expected one of: {', '.join(secret_ids) or '(none declared)'}"
+                )
+        return self
+
+    @property
+    def required_facts(self) -> list[Fact]:
+        return [f for f in self.facts if f.required]
+
+    def fact(self, fact_id: str) -> Fact:
+        for f in self.facts:
+            if f.id == fact_id:
+                return f
+        raise KeyError(fact_id)
+
+
+def _check_acyclic(facts: list[Fact]) -> None:
+    deps = {f.id: set(f.after) for f in facts}
+    done: set[str] = set()
+    while deps:
+        ready = [k for k, v in deps.items() if v <= done]
+        if not ready:
+            raise ValueError(f"'after' forms a cycle among facts: {', '.join(sorted(deps))}")
+        for k in ready:
+            done.add(k)
+            del deps[k]
