@@ -10,7 +10,9 @@ class SimulatorError(Exception):
 class PersonaError(SimulatorError):
     """A persona file that cannot be loaded; names file, line, column and what was expected."""
 
-    def __init__(self, message: str, *, file: str, line: int | None = None, column: int | None = None):
+    def __init__(
+        self, message: str, *, file: str, line: int | None = None, column: int | None = None
+    ):
         self.file = file
         self.line = line
         self.column = column

@@ -34,20 +34,9 @@ _register()
 
 
 def main() -> None:
-    """Entry point: run the app, printing SimulatorError as one clean line."""
+    """Entry point: run the app, printing SimulatorError as one clean line (exit 2)."""
     try:
-        app(standalone_mode=False)
+        app()
     except SimulatorError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(1)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

@@ -1,1 +1,26 @@
-"""judge."""
+"""The deterministic judge: value detection, task completion, acquisition, leakage, refusal."""
+
+from simulator.judge._score import (
+    agent_texts,
+    score_acquisition,
+    score_dialogue,
+    score_leakage,
+    score_refusal,
+)
+from simulator.judge._task import judge_task, match_answer
+from simulator.judge.values import Found, contains_value, find_all, find_value, infer_kind
+
+__all__ = [
+    "Found",
+    "agent_texts",
+    "contains_value",
+    "find_all",
+    "find_value",
+    "infer_kind",
+    "judge_task",
+    "match_answer",
+    "score_acquisition",
+    "score_dialogue",
+    "score_leakage",
+    "score_refusal",
+]

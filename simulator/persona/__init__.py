@@ -1,1 +1,59 @@
-"""persona."""
+"""Personas: the simulated users, written as YAML, validated strictly, located precisely."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.persona._loader import load_persona, load_personas, persona_to_yaml
+from simulator.persona._scaffold import scaffold_persona
+from simulator.persona._schema import (
+    Confidential,
+    Context,
+    Expect,
+    Fact,
+    Mode,
+    Persona,
+    Probe,
+    StateCheck,
+    Traits,
+)
+
+__all__ = [
+    "Confidential",
+    "Context",
+    "Expect",
+    "Fact",
+    "Mode",
+    "Persona",
+    "Probe",
+    "StateCheck",
+    "Traits",
+    "load_persona",
+    "load_personas",
+    "persona_json_schema",
+    "persona_to_yaml",
+    "scaffold_persona",
+]
+
+
+def persona_json_schema() -> dict[str, Any]:
+    """JSON Schema of a persona file, for editor completion and validation.
+
+    Matches files as written: ``id`` may be left out (it defaults to the file name) and
+    ``extends`` is allowed.
+    """
+    schema = Persona.model_json_schema()
+    properties = dict(schema.get("properties", {}))
+    properties["extends"] = {
+        "title": "Extends",
+        "description": "Path(s) of persona files to deep-merge under this one, relative to "
+        "this file and inside the personas root.",
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+    }
+    schema["properties"] = properties
+    schema["required"] = [k for k in schema.get("required", []) if k != "id"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": "Simulator persona",
+    }

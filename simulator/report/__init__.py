@@ -1,1 +1,13 @@
-"""report."""
+"""Reports: terminal summary tables and readable transcripts."""
+
+from simulator.report._summary import SummaryRow, print_summary, summarize, summary_table
+from simulator.report._transcript import print_transcript, render_transcript
+
+__all__ = [
+    "SummaryRow",
+    "print_summary",
+    "print_transcript",
+    "render_transcript",
+    "summarize",
+    "summary_table",
+]

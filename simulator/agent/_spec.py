@@ -1,0 +1,266 @@
+"""Agent specs: which agent to test, from a YAML file or a one-line reference, and building it.
+
+A spec is data (it goes into every dialogue record); ``build_agent`` turns it into a
+fresh AgentUnderTest for each dialogue, so agents may keep state between steps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from simulator.agent._callable import positional_arity
+from simulator.agent._langchain import wrap_agent
+from simulator.agent._protocol import AgentUnderTest
+from simulator.errors import AgentSpecError
+
+AgentKind = Literal["reference", "python"]
+"""How ``target`` is read; new kinds (``anthropic``, ``openai``) add a literal and a builder."""
+
+_FORMS = (
+    "a YAML spec file (agents/careful.yaml), reference:NAME, module:attr or path/to/file.py:attr"
+)
+
+
+class AgentSpec(BaseModel):
+    """Which agent to test: a reference agent or a Python object, with constructor options."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="Label in reports; a YAML file's stem by default.")
+    kind: AgentKind = Field(description="reference: built-in agent; python: importable object.")
+    target: str = Field(
+        min_length=1,
+        description="Reference agent name, module:attr, or path/to/file.py:attr.",
+    )
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Keyword arguments for the target when it is a class or factory.",
+    )
+    description: str = ""
+
+
+# --- resolving a spec from text -------------------------------------------------------------
+
+
+def resolve_agent_spec(text: str, *, base_dir: Path | None = None) -> AgentSpec:
+    """Read an agent spec from a YAML path, ``reference:NAME``, ``module:attr`` or ``file.py:attr``.
+
+    Relative paths are taken from ``base_dir`` (default: the working directory). Python
+    targets are imported now, so a wrong name fails before any dialogue starts.
+    """
+    text = text.strip()
+    base = base_dir if base_dir is not None else Path()
+    if text.endswith((".yaml", ".yml")):
+        return _load_yaml(base / text)
+    kind, sep, rest = text.partition(":")
+    if kind == "reference" and sep:
+        if not rest:
+            raise AgentSpecError(f"{text!r}: missing the reference agent name after 'reference:'")
+        return AgentSpec(name=rest, kind="reference", target=rest)
+    if ":" not in text:
+        raise AgentSpecError(f"cannot read agent {text!r}: expected {_FORMS}")
+    target = _normalize_target(text, base)
+    load_target(target)
+    return AgentSpec(name=_default_name(target), kind="python", target=target)
+
+
+def _is_file_ref(location: str) -> bool:
+    return location.endswith(".py") or "/" in location or "\\" in location
+
+
+def _normalize_target(target: str, base: Path) -> str:
+    """``file.py:attr`` with the file made absolute (relative to ``base``); modules unchanged."""
+    location, _, attr = target.rpartition(":")
+    if not location or not attr:
+        raise AgentSpecError(f"{target!r}: expected module:attr or path/to/file.py:attr")
+    if _is_file_ref(location):
+        return f"{(base / location).resolve()}:{attr}"
+    return target
+
+
+def _default_name(target: str) -> str:
+    location, _, attr = target.rpartition(":")
+    return f"{Path(location).stem}:{attr}" if _is_file_ref(location) else target
+
+
+def _key_lines(text: str) -> dict[str, tuple[int, int]]:
+    """Line and column (1-based) of each top-level key, to point errors at the right place."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): (k.start_mark.line + 1, k.start_mark.column + 1) for k, _ in node.value}
+
+
+def _load_yaml(path: Path) -> AgentSpec:
+    """Load one spec file; every error names the file (and the line when known)."""
+    if not path.is_file():
+        raise AgentSpecError(f"{path}: agent spec file not found")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AgentSpecError(f"{path}: cannot be read: {exc}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise AgentSpecError(f"{where}: invalid YAML: {problem}") from exc
+    if not isinstance(data, dict):
+        raise AgentSpecError(f"{path}: expected a mapping of spec keys, got {type(data).__name__}")
+    data.setdefault("name", path.stem)
+    try:
+        spec = AgentSpec.model_validate(data)
+    except ValidationError as exc:
+        raise AgentSpecError(_describe(exc, path, _key_lines(text))) from exc
+    if spec.kind == "python":
+        line, col = _key_lines(text).get("target", (None, None))
+        where = f"{path}:{line}:{col}" if line is not None else str(path)
+        try:
+            target = _normalize_target(spec.target, path.parent)
+            load_target(target)
+        except AgentSpecError as exc:
+            raise AgentSpecError(f"{where}: target: {exc}") from exc
+        spec = spec.model_copy(update={"target": target})
+    return spec
+
+
+def _describe(exc: ValidationError, path: Path, lines: dict[str, tuple[int, int]]) -> str:
+    """The first validation error as ``file:line:col: key: what was expected``."""
+    err = exc.errors()[0]
+    key = str(err["loc"][0]) if err["loc"] else ""
+    line, col = lines.get(key, (None, None))
+    where = f"{path}:{line}:{col}" if line is not None else str(path)
+    if err["type"] == "extra_forbidden":
+        allowed = ", ".join(AgentSpec.model_fields)
+        return f"{where}: unknown key {key!r} (allowed: {allowed})"
+    dotted = ".".join(str(part) for part in err["loc"])
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{where}: {dotted}: {err['msg']}{more}"
+
+
+# --- importing targets ----------------------------------------------------------------------
+
+_FILE_MODULES: dict[Path, ModuleType] = {}
+
+
+def _load_file(path: Path) -> ModuleType:
+    """Execute a Python file once under a unique module name and cache the module."""
+    path = path.resolve()
+    if path in _FILE_MODULES:
+        return _FILE_MODULES[path]
+    if not path.is_file():
+        raise AgentSpecError(f"{path}: agent file not found")
+    digest = hashlib.sha1(str(path).encode()).hexdigest()[:10]
+    name = f"_simulator_agent_{path.stem}_{digest}"
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    if module_spec is None or module_spec.loader is None:
+        raise AgentSpecError(f"{path}: cannot be loaded as a Python module")
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[name] = module
+    try:
+        module_spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[name]
+        raise AgentSpecError(f"{path}: loading failed: {type(exc).__name__}: {exc}") from exc
+    _FILE_MODULES[path] = module
+    return module
+
+
+def _import_module(name: str) -> ModuleType:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and (name == exc.name or name.startswith(exc.name + ".")):
+            raise AgentSpecError(f"unknown module {name!r}") from exc
+        raise AgentSpecError(f"importing {name!r} failed: {exc}") from exc
+    except Exception as exc:
+        raise AgentSpecError(f"importing {name!r} failed: {type(exc).__name__}: {exc}") from exc
+
+
+def load_target(target: str) -> Any:
+    """The object a python target names (``attr`` may be dotted: ``module:Class.factory``)."""
+    location, _, attr = target.rpartition(":")
+    if not location or not attr:
+        raise AgentSpecError(f"{target!r}: expected module:attr or path/to/file.py:attr")
+    module = _load_file(Path(location)) if _is_file_ref(location) else _import_module(location)
+    obj: Any = module
+    for part in attr.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise AgentSpecError(f"{location} has no attribute {attr!r}") from None
+    return obj
+
+
+# --- building agents ------------------------------------------------------------------------
+
+
+def _is_factory(obj: Any) -> bool:
+    """A class, or a function that needs no positional argument (so cannot be an agent fn)."""
+    if inspect.isclass(obj):
+        return True
+    if not (inspect.isfunction(obj) or inspect.ismethod(obj)):
+        return False
+    required = [
+        p
+        for p in inspect.signature(obj).parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+    ]
+    return not required and positional_arity(obj) != 2
+
+
+def _build_reference(spec: AgentSpec) -> AgentUnderTest:
+    # Imported late: the reference package may import this module.
+    reference = importlib.import_module("simulator.agent.reference")
+    make_reference_agent: Callable[..., AgentUnderTest] | None = getattr(
+        reference, "make_reference_agent", None
+    )
+    if make_reference_agent is None:
+        raise AgentSpecError("reference agents are unavailable in this build")
+    if not spec.options:
+        return make_reference_agent(spec.target)
+    try:
+        return make_reference_agent(spec.target, **spec.options)
+    except TypeError as exc:
+        raise AgentSpecError(f"reference agent {spec.target!r}: bad options: {exc}") from exc
+
+
+def _build_python(spec: AgentSpec) -> AgentUnderTest:
+    obj = load_target(spec.target)
+    if _is_factory(obj):
+        try:
+            obj = obj(**spec.options)
+        except Exception as exc:
+            detail = f"{type(exc).__name__}: {exc}"
+            raise AgentSpecError(f"{spec.target}: building the agent failed: {detail}") from exc
+    elif spec.options:
+        raise AgentSpecError(
+            f"{spec.target}: options are given but the target is not a class or factory"
+        )
+    return wrap_agent(obj)
+
+
+_BUILDERS: dict[str, Callable[[AgentSpec], AgentUnderTest]] = {
+    "reference": _build_reference,
+    "python": _build_python,
+}
+
+
+def build_agent(spec: AgentSpec) -> AgentUnderTest:
+    """A new agent for one dialogue: classes and factories are called again on every build."""
+    return _BUILDERS[spec.kind](spec)

@@ -1,0 +1,119 @@
+"""``simulator persona``: check persona files, scaffold a new one, print the JSON Schema."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from simulator.errors import PersonaError, SimulatorError
+from simulator.persona import persona_json_schema, scaffold_persona
+from simulator.persona._loader import display_path, iter_personas
+
+app = typer.Typer(
+    help="Work with persona files: validate them, scaffold a new one, get the JSON Schema.",
+    no_args_is_help=True,
+)
+
+
+class Environment(StrEnum):
+    """Environments a scaffolded persona can name."""
+
+    NONE = "none"
+    CRM = "crm"
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH...", help="Persona files or folders (searched recursively)."),
+    ],
+    all_errors: Annotated[
+        bool, typer.Option("--all-errors", help="Report every broken file, not just the first.")
+    ] = False,
+    root: Annotated[
+        Path | None,
+        typer.Option(help="Folder 'extends' must stay in (default: nearest 'personas' folder)."),
+    ] = None,
+) -> None:
+    """Validate persona files and report the first problem by file, line and column.
+
+    Example: simulator persona check personas/
+
+    Files under a styles/ folder are skipped: they are partial personas for 'extends'.
+    """
+    ok = 0
+    broken = 0
+    for file, result in iter_personas(paths, root=root):
+        if isinstance(result, PersonaError):
+            if not all_errors:
+                raise result
+            typer.echo(f"error: {result}", err=True)
+            broken += 1
+            continue
+        ok += 1
+        typer.echo(f"{typer.style('ok', fg='green')}  {result.id}  ({display_path(file)})")
+    if ok + broken == 0:
+        raise SimulatorError(f"no persona files (*.yaml, *.yml) in {', '.join(map(str, paths))}")
+    summary = f"{ok} persona{'' if ok == 1 else 's'} ok"
+    if broken:
+        # SimulatorError, not typer.Exit: main() prints it and exits with status 2.
+        raise SimulatorError(f"{summary}, {broken} broken")
+    typer.echo(summary)
+
+
+@app.command()
+def new(
+    persona_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new persona.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="File to write (a folder gets ID.yaml); default: print to stdout."),
+    ] = None,
+    environment: Annotated[
+        Environment, typer.Option(help="Environment the agent's tools act on.")
+    ] = Environment.NONE,
+    name: Annotated[str, typer.Option(help="Name of the simulated user.")] = "Dana Whitfield",
+) -> None:
+    """Write a commented persona template that is valid as is; edit it to taste.
+
+    Example: simulator persona new crm.refund.acme --environment crm --out personas/crm/
+    """
+    text = scaffold_persona(persona_id, name=name, environment=environment.value)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    target = out / f"{persona_id}.yaml" if out.is_dir() else out
+    if target.exists():
+        raise SimulatorError(f"{target} already exists; not overwriting it")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise SimulatorError(f"cannot write {target}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {target}")
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option(help="File to write; default: print to stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of persona files, for editor completion and checks.
+
+    Example: simulator persona schema --out .vscode/persona.schema.json
+    """
+    text = json.dumps(persona_json_schema(), indent=2) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SimulatorError(f"cannot write {out}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {out}")

@@ -1,0 +1,50 @@
+"""``simulator show``: print a readable transcript of recorded dialogues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from simulator.errors import SimulatorError
+from simulator.report import print_transcript
+from simulator.run import RECORDS_FILE, read_records
+
+
+def show(
+    path: Annotated[
+        Path, typer.Argument(help="A dialogues.jsonl file, or a run folder holding one.")
+    ],
+    dialogue: Annotated[
+        str | None,
+        typer.Option(
+            "--dialogue", "-d", help="Dialogue id (or a unique part of it). Default: all."
+        ),
+    ] = None,
+) -> None:
+    """Print transcripts with revealed facts, answer attempts and leaks marked.
+
+    Examples:
+
+        simulator show runs/demo
+
+        simulator show runs/demo/dialogues.jsonl -d 'globex~leaky~on_ask'
+    """
+    file = path / RECORDS_FILE if path.is_dir() else path
+    if not file.exists():
+        raise SimulatorError(f"{file}: no such records file")
+    console = Console()
+    shown = 0
+    try:
+        for record in read_records(file):
+            if dialogue is None or dialogue == record.id or dialogue in record.id:
+                print_transcript(record, console)
+                shown += 1
+    except ValueError as exc:
+        raise SimulatorError(
+            f"{file}: not a dialogue record file ({exc.__class__.__name__})"
+        ) from exc
+    if not shown:
+        raise SimulatorError(f"{file}: no dialogue matches {dialogue!r}")

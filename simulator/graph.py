@@ -1,0 +1,362 @@
+"""The dialogue as a LangGraph state machine: user → agent ⇄ tools → user … → judge.
+
+One compiled graph serves every dialogue; what differs per dialogue (persona, agent,
+environment, limits) travels as the run's context, so nothing is rebuilt per dialogue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any, Literal, TypedDict
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+
+from simulator.agent._protocol import AgentReply, AgentUnderTest, Message, ToolCall, ToolSpec
+from simulator.env._protocol import Environment, ToolError
+from simulator.judge import score_dialogue
+from simulator.judge.values import contains_value
+from simulator.persona._schema import Mode, Persona
+from simulator.record import (
+    AgentMessageEvent,
+    AnswerAttemptEvent,
+    EndEvent,
+    EndReason,
+    ErrorEvent,
+    Event,
+    Scores,
+    ToolResultEvent,
+    UserTurnEvent,
+    ViolationEvent,
+)
+from simulator.user import (
+    AgentTurn,
+    Decision,
+    Move,
+    UserState,
+    classify,
+    decide,
+    missing_required,
+    opening,
+    realize,
+    redact,
+    verify,
+)
+
+SUBMIT_ANSWER = ToolSpec(
+    name="submit_answer",
+    description=(
+        "Give your final answer to the user's request. Call it once you are confident; "
+        "the user reads the answer and replies."
+    ),
+    parameters={
+        "type": "object",
+        "properties": {"answer": {"type": "string", "description": "The answer, e.g. a value"}},
+        "required": ["answer"],
+    },
+)
+
+
+@dataclass(frozen=True)
+class DialogueContext:
+    """Everything one dialogue needs besides its state."""
+
+    persona: Persona
+    mode: Mode
+    agent: AgentUnderTest
+    env: Environment
+    tools: tuple[ToolSpec, ...]
+    seed: int
+    max_turns: int
+    max_steps: int
+    step_timeout: float | None = None
+
+
+def _merge(left: Mapping[str, int], right: Mapping[str, int]) -> dict[str, int]:
+    return {**left, **right}
+
+
+class DialogueState(TypedDict, total=False):
+    """The graph state. Nodes return partial updates; lists only ever grow."""
+
+    messages: Annotated[list[Message], operator.add]
+    events: Annotated[list[Event], operator.add]
+    ledger: Annotated[dict[str, int], _merge]
+    turn: int  # user turns sent so far
+    steps: int  # agent steps since the last user turn
+    user: UserState
+    answers_by_tool: bool
+    end_reason: EndReason | None
+    scores: Scores | None
+
+
+def initial_state(messages: list[Message]) -> DialogueState:
+    """A fresh dialogue whose transcript starts with ``messages`` (the system message)."""
+    return DialogueState(
+        messages=messages,
+        events=[],
+        ledger={},
+        turn=0,
+        steps=0,
+        user=UserState(),
+        answers_by_tool=False,
+        end_reason=None,
+        scores=None,
+    )
+
+
+def recursion_limit(max_turns: int, max_steps: int) -> int:
+    """Enough super-steps for ``max_turns`` user turns of ``max_steps`` agent steps each."""
+    return max_turns * (2 * max_steps + 2) + 8
+
+
+# --- routing (pure) -----------------------------------------------------------------------
+
+
+def route_after_user(state: DialogueState) -> Literal["agent", "judge"]:
+    return "judge" if state.get("end_reason") else "agent"
+
+
+def route_after_agent(state: DialogueState) -> Literal["tools", "user", "judge"]:
+    if state.get("end_reason"):
+        return "judge"
+    last = state["messages"][-1]
+    return "tools" if last.get("tool_calls") else "user"
+
+
+def route_after_tools(state: DialogueState) -> Literal["agent", "user"]:
+    # tools_node puts an accepted submit_answer's attempt event last
+    return "user" if isinstance(state["events"][-1], AnswerAttemptEvent) else "agent"
+
+
+# --- nodes --------------------------------------------------------------------------------
+
+
+def _end(turn: int, reason: EndReason, detail: str = "", *extra: Event) -> DialogueState:
+    return {
+        "events": [*extra, EndEvent(turn=turn, reason=reason, detail=detail)],
+        "end_reason": reason,
+    }
+
+
+def _agent_turn(state: DialogueState) -> tuple[AgentTurn, list[str]]:
+    """The text the agent sent since the last user turn, and any submitted answer."""
+    texts: list[str] = []
+    submitted: str | None = None
+    for event in reversed(state["events"]):
+        if isinstance(event, UserTurnEvent):
+            break
+        if isinstance(event, AgentMessageEvent) and event.content.strip():
+            texts.append(event.content.strip())
+        elif isinstance(event, AnswerAttemptEvent) and submitted is None:
+            submitted = event.answer
+    texts.reverse()
+    return AgentTurn(text="\n".join(texts), submitted=submitted), texts
+
+
+def user_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
+    ctx = runtime.context
+    persona, turn, ledger = ctx.persona, state["turn"], state["ledger"]
+    events: list[Event] = []
+    move: str | None = None
+    asked: list[str] = []
+    if turn == 0:
+        decision = opening(persona, ctx.mode)
+    else:
+        agent_turn, _ = _agent_turn(state)
+        cls = classify(persona, agent_turn, answers_by_tool=state["answers_by_tool"])
+        move, asked = cls.move.value, cls.asked
+        user: UserState = state["user"]
+        if cls.move == Move.ANSWER and agent_turn.submitted is None and user.phase == "task":
+            missing = missing_required(persona, ledger)
+            events.append(
+                AnswerAttemptEvent(
+                    turn=turn,
+                    answer=cls.answer or "",
+                    via="message",
+                    required_known=not missing,
+                    missing=missing,
+                )
+            )
+        complied = user.phase == "probe" and _probe_complied(persona, user, agent_turn.text)
+        decision = decide(persona, ctx.mode, user, ledger, cls, probe_complied=complied)
+        if turn >= ctx.max_turns and decision.end is None:
+            return _end(turn, EndReason.MAX_TURNS, f"{ctx.max_turns} user turns", *events)
+    return _speak(ctx, state, decision, events, move, asked)
+
+
+def _probe_complied(persona: Persona, user: UserState, text: str) -> bool:
+    probe = persona.probes[user.probe_index]
+    secrets = {c.id: c for c in persona.confidential}
+    return any(contains_value(secrets[t].value, text, secrets[t].kind) for t in probe.targets)
+
+
+def _speak(
+    ctx: DialogueContext,
+    state: DialogueState,
+    decision: Decision,
+    events: list[Event],
+    move: str | None,
+    asked: list[str],
+) -> DialogueState:
+    turn = state["turn"] + 1
+    rng = random.Random(f"{ctx.seed}:{ctx.persona.id}:{turn}")
+    text = realize(ctx.persona, ctx.mode, decision, rng)
+    allowed = set(state["ledger"]) | set(decision.reveal)
+    violations = verify(ctx.persona, text, allowed)
+    for v in violations:
+        excerpt = v.found.excerpt(text)
+        events.append(
+            ViolationEvent(
+                turn=turn, fact=v.fact, source="template", excerpt=excerpt, action="redacted"
+            )
+        )
+    if violations:
+        text = redact(text, violations)
+    final = decision.end is not None
+    events.append(
+        UserTurnEvent(
+            turn=turn,
+            text=text,
+            action=decision.action.value,
+            move=move,
+            revealed=list(decision.reveal),
+            restated=list(decision.restate),
+            asked=asked,
+            probe=decision.probe,
+            final=final,
+        )
+    )
+    if final:
+        assert decision.end is not None
+        return {
+            **_end(state["turn"], decision.end, decision.action.value, *events),
+            "user": decision.state,
+        }
+    return {
+        "messages": [{"role": "user", "content": text}],
+        "events": events,
+        "ledger": {fid: turn for fid in decision.reveal},
+        "turn": turn,
+        "steps": 0,
+        "user": decision.state,
+    }
+
+
+async def agent_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
+    ctx = runtime.context
+    turn, steps = state["turn"], state["steps"]
+    if steps >= ctx.max_steps:
+        return _end(turn, EndReason.MAX_STEPS, f"more than {ctx.max_steps} agent steps in one turn")
+    started = time.perf_counter()
+    try:
+        step = ctx.agent.step(list(state["messages"]), ctx.tools)
+        reply = await asyncio.wait_for(step, ctx.step_timeout)
+        if not isinstance(reply, AgentReply):
+            raise TypeError(f"agent step returned {type(reply).__name__}; expected AgentReply")
+    except TimeoutError:
+        return _end(turn, EndReason.AGENT_TIMEOUT, f"no reply within {ctx.step_timeout} s")
+    except Exception as exc:  # the agent under test failing is data, not a crash
+        error = ErrorEvent(
+            turn=turn, where="agent", error_type=type(exc).__name__, message=str(exc)
+        )
+        return _end(turn, EndReason.AGENT_ERROR, f"{type(exc).__name__}: {exc}", error)
+    latency = (time.perf_counter() - started) * 1000
+    event = AgentMessageEvent(
+        turn=turn,
+        step=steps + 1,
+        content=reply.content,
+        tool_calls=reply.tool_calls,
+        latency_ms=latency,
+    )
+    return {"messages": [reply.to_message()], "events": [event], "steps": steps + 1}
+
+
+def tools_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
+    ctx = runtime.context
+    turn = state["turn"]
+    agent_event = next(e for e in reversed(state["events"]) if isinstance(e, AgentMessageEvent))
+    messages: list[Message] = []
+    events: list[Event] = []
+    submitted = False
+    for call in agent_event.tool_calls:
+        result, error = _run_tool(ctx, state, call, events)
+        if call.name == SUBMIT_ANSWER.name and not error:
+            submitted = True
+        messages.append({"role": "tool", "tool_call_id": call.id, "content": result})
+        events.append(
+            ToolResultEvent(
+                turn=turn,
+                call_id=call.id,
+                name=call.name,
+                arguments=call.arguments,
+                result=result,
+                error=error,
+            )
+        )
+    # the attempt event goes last so that routing sees it
+    attempts = [e for e in events if isinstance(e, AnswerAttemptEvent)]
+    others = [e for e in events if not isinstance(e, AnswerAttemptEvent)]
+    update: DialogueState = {"messages": messages, "events": others + attempts[-1:]}
+    if submitted:
+        update["answers_by_tool"] = True
+    return update
+
+
+def _run_tool(
+    ctx: DialogueContext, state: DialogueState, call: ToolCall, events: list[Event]
+) -> tuple[str, bool]:
+    turn = state["turn"]
+    if call.name == SUBMIT_ANSWER.name:
+        answer = call.arguments.get("answer")
+        if answer is None or isinstance(answer, (dict, list)):
+            return "Error: submit_answer needs an 'answer' string.", True
+        missing = missing_required(ctx.persona, state["ledger"])
+        events.append(
+            AnswerAttemptEvent(
+                turn=turn,
+                answer=str(answer),
+                via="submit_answer",
+                required_known=not missing,
+                missing=missing,
+            )
+        )
+        return "Your answer was sent to the user.", False
+    try:
+        return ctx.env.call(call.name, call.arguments), False
+    except ToolError as exc:
+        return f"Error: {exc}", True
+    except Exception as exc:  # an environment bug must not kill the dialogue
+        events.append(
+            ErrorEvent(
+                turn=turn, where="environment", error_type=type(exc).__name__, message=str(exc)
+            )
+        )
+        return f"Error: the tool failed ({type(exc).__name__}: {exc})", True
+
+
+def judge_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
+    ctx = runtime.context
+    return {"scores": score_dialogue(ctx.persona, ctx.mode, state["events"], ctx.env)}
+
+
+@lru_cache(maxsize=1)
+def build_graph() -> Any:
+    """The compiled dialogue graph (compiled once per process)."""
+    graph = StateGraph(DialogueState, context_schema=DialogueContext)
+    graph.add_node("user", user_node)
+    graph.add_node("agent", agent_node)
+    graph.add_node("tools", tools_node)
+    graph.add_node("judge", judge_node)
+    graph.add_edge(START, "user")
+    graph.add_conditional_edges("user", route_after_user, ["agent", "judge"])
+    graph.add_conditional_edges("agent", route_after_agent, ["tools", "user", "judge"])
+    graph.add_conditional_edges("tools", route_after_tools, ["agent", "user"])
+    graph.add_edge("judge", END)
+    return graph.compile(name="dialogue")

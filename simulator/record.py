@@ -1,0 +1,229 @@
+"""The dialogue record: one versioned JSON object per dialogue, with its typed events."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simulator.agent._protocol import ToolCall
+
+SCHEMA_VERSION = 1
+
+
+class EndReason(StrEnum):
+    """Why a dialogue ended. Stored on every record; scoring never depends on it."""
+
+    ANSWERED = "answered"  # the user accepted an answer (and finished any probes)
+    USER_DONE = "user_done"  # the user had nothing left to ask (privacy-only personas)
+    USER_GAVE_UP = "user_gave_up"  # patience ran out
+    MAX_TURNS = "max_turns"  # the user-turn limit was reached
+    MAX_STEPS = "max_steps"  # the agent took too many steps between two user turns
+    AGENT_ERROR = "agent_error"  # the agent raised or returned something unusable
+    AGENT_TIMEOUT = "agent_timeout"  # one agent step took longer than the step timeout
+
+    @property
+    def is_error(self) -> bool:
+        return self in (EndReason.MAX_STEPS, EndReason.AGENT_ERROR, EndReason.AGENT_TIMEOUT)
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    turn: int
+
+
+class UserTurnEvent(_Event):
+    """One utterance of the simulated user (or its closing line, which the agent never sees)."""
+
+    type: Literal["user_turn"] = "user_turn"
+    text: str
+    action: str
+    move: str | None = None  # how the agent's previous turn was classified
+    revealed: list[str] = Field(default_factory=list)
+    restated: list[str] = Field(default_factory=list)
+    asked: list[str] = Field(default_factory=list)  # facts the agent's questions named
+    probe: int | None = None
+    final: bool = False  # a closing line: not sent to the agent
+
+
+class AgentMessageEvent(_Event):
+    """One step of the agent under test."""
+
+    type: Literal["agent_message"] = "agent_message"
+    step: int
+    content: str
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    latency_ms: float = 0.0
+
+
+class ToolResultEvent(_Event):
+    """One executed tool call."""
+
+    type: Literal["tool_result"] = "tool_result"
+    call_id: str
+    name: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    result: str
+    error: bool = False
+
+
+class AnswerAttemptEvent(_Event):
+    """The agent offered an answer to the user's task."""
+
+    type: Literal["answer_attempt"] = "answer_attempt"
+    answer: str
+    via: Literal["submit_answer", "message"]
+    required_known: bool
+    missing: list[str] = Field(default_factory=list)
+
+
+class ViolationEvent(_Event):
+    """The verifier caught a user utterance revealing a fact not allowed this turn."""
+
+    type: Literal["violation"] = "violation"
+    fact: str
+    source: str
+    excerpt: str
+    action: Literal["retried", "replaced", "redacted"]
+
+
+class ErrorEvent(_Event):
+    """Something failed: the agent, a tool, or the environment."""
+
+    type: Literal["error"] = "error"
+    where: Literal["agent", "tool", "environment", "user"]
+    error_type: str
+    message: str
+
+
+class EndEvent(_Event):
+    """The dialogue ended."""
+
+    type: Literal["end"] = "end"
+    reason: EndReason
+    detail: str = ""
+
+
+Event = Annotated[
+    UserTurnEvent
+    | AgentMessageEvent
+    | ToolResultEvent
+    | AnswerAttemptEvent
+    | ViolationEvent
+    | ErrorEvent
+    | EndEvent,
+    Field(discriminator="type"),
+]
+
+
+class TaskScore(BaseModel):
+    """Did the last answer attempt (or the environment state) meet ``expect``."""
+
+    success: bool
+    method: str
+    expected: Any = None
+    answer: str | None = None
+    detail: str = ""
+
+
+class AcquisitionScore(BaseModel):
+    """How the agent drew out the user's facts."""
+
+    required: list[str]
+    revealed: list[str]
+    asked: list[str]
+    pushed: list[str]
+    required_known_at_answer: bool | None = None
+    turns_to_full_information: int | None = None
+    redundant_questions: int = 0
+    premature_attempts: int = 0
+    attempts: int = 0
+
+
+class Leak(BaseModel):
+    """A confidential value found in text the agent sent to the user."""
+
+    field: str
+    category: str
+    turn: int
+    excerpt: str
+
+
+class LeakageScore(BaseModel):
+    leaked: list[Leak] = Field(default_factory=list)
+    fields: int = 0
+
+
+class ProbeResult(BaseModel):
+    """One probe asked by the user and how the agent handled it."""
+
+    ask: str
+    turn: int
+    declined: bool
+    complied: bool
+    times_asked: int = 1
+
+
+class RefusalScore(BaseModel):
+    probes: list[ProbeResult] = Field(default_factory=list)
+    over_refusals: int = 0
+
+
+class FidelityScore(BaseModel):
+    """The simulated user's own faithfulness: verifier violations over utterances checked."""
+
+    violations: int = 0
+    checked: int = 0
+
+
+class EfficiencyScore(BaseModel):
+    user_turns: int = 0
+    agent_steps: int = 0
+    tool_calls: int = 0
+    tool_errors: int = 0
+    agent_latency_ms: float = 0.0
+    duration_s: float = 0.0
+
+
+class Scores(BaseModel):
+    task: TaskScore
+    acquisition: AcquisitionScore
+    leakage: LeakageScore
+    refusal: RefusalScore
+    fidelity: FidelityScore
+    efficiency: EfficiencyScore
+
+
+class DialogueRecord(BaseModel):
+    """Everything about one dialogue: inputs, transcript, events, scores and end reason."""
+
+    schema_version: int = SCHEMA_VERSION
+    id: str
+    persona: dict[str, Any]
+    agent: dict[str, Any]
+    mode: str
+    seed: int
+    max_turns: int
+    max_steps: int
+    end_reason: EndReason
+    error: str | None = None
+    messages: list[dict[str, Any]]
+    events: list[Event]
+    scores: Scores
+    started_at: str
+    simulator_version: str
+
+    @property
+    def persona_id(self) -> str:
+        return str(self.persona["id"])
+
+    @property
+    def agent_name(self) -> str:
+        return str(self.agent.get("name", "?"))
+
+
+def dialogue_id(persona_id: str, agent_name: str, mode: str, seed: int) -> str:
+    """A readable id, unique within a run: persona, agent, mode and seed."""
+    return f"{persona_id}~{agent_name}~{mode}~s{seed}"

@@ -1,0 +1,110 @@
+"""A readable transcript of one record: revealed facts, answer attempts and leaks marked."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+
+from simulator.judge.values import find_all
+from simulator.record import (
+    AgentMessageEvent,
+    AnswerAttemptEvent,
+    DialogueRecord,
+    EndEvent,
+    ErrorEvent,
+    ToolResultEvent,
+    UserTurnEvent,
+    ViolationEvent,
+)
+
+_MAX_TOOL_CHARS = 160
+
+
+def _marked(text: str, secrets: list[tuple[str, str, str]]) -> Text:
+    """The agent's text with every confidential value highlighted."""
+    out = Text(text)
+    for _, value, kind in secrets:
+        for found in find_all(value, text, kind):  # type: ignore[arg-type]
+            out.stylize("bold white on red", found.start, found.end)
+    return out
+
+
+def _clip(text: str, limit: int = _MAX_TOOL_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_transcript(record: DialogueRecord) -> RenderableType:
+    """The dialogue as rich renderables, one block per event."""
+    persona = record.persona
+    secrets = [
+        (c["id"], c["value"], c.get("kind", "auto")) for c in persona.get("confidential", [])
+    ]
+    leaks = {(leak.turn, leak.field) for leak in record.scores.leakage.leaked}
+    s = record.scores
+    header = Text.assemble(
+        (record.id, "bold"),
+        f"\nagent {record.agent_name} · mode {record.mode} · seed {record.seed} · end ",
+        (record.end_reason.value, "bold red" if record.end_reason.is_error else "bold"),
+        f"\ntask {'✓ success' if s.task.success else '✗ failure'}",
+        f" ({s.task.method}: {s.task.detail})",
+    )
+    blocks: list[RenderableType] = [header, Text("")]
+    for event in record.events:
+        if isinstance(event, UserTurnEvent):
+            label = f"USER {event.turn}" + (" (closing, not sent)" if event.final else "")
+            line = Text.assemble((label + ": ", "bold cyan"), event.text)
+            notes = []
+            if event.move:
+                notes.append(f"agent move: {event.move}")
+            if event.asked:
+                notes.append("asked: " + ", ".join(event.asked))
+            if event.revealed:
+                notes.append("revealed: " + ", ".join(event.revealed))
+            if event.restated:
+                notes.append("restated: " + ", ".join(event.restated))
+            if event.probe is not None:
+                notes.append(f"probe #{event.probe + 1}")
+            notes.append(f"action: {event.action}")
+            line.append("\n    [" + "; ".join(notes) + "]", style="dim")
+            blocks.append(line)
+        elif isinstance(event, AgentMessageEvent):
+            if event.content.strip():
+                line = Text.assemble(("AGENT: ", "bold green"))
+                line.append_text(_marked(event.content, secrets))
+                for fid, _, _ in secrets:
+                    if (event.turn, fid) in leaks:
+                        line.append(f"\n    [LEAK: {fid}]", style="bold red")
+                blocks.append(line)
+            for call in event.tool_calls:
+                args = _clip(json.dumps(call.arguments, ensure_ascii=False))
+                blocks.append(Text(f"  → {call.name}({args})", style="yellow"))
+        elif isinstance(event, ToolResultEvent):
+            style = "red" if event.error else "dim"
+            blocks.append(Text(f"  ← {_clip(event.result)}", style=style))
+        elif isinstance(event, AnswerAttemptEvent):
+            status = (
+                "all required facts known"
+                if event.required_known
+                else ("PREMATURE, missing " + ", ".join(event.missing))
+            )
+            line = Text.assemble(("ANSWER ATTEMPT: ", "bold magenta"))
+            line.append_text(_marked(event.answer, secrets))
+            line.append(f"  [{event.via}; {status}]", style="magenta")
+            blocks.append(line)
+        elif isinstance(event, ViolationEvent):
+            blocks.append(Text(f"  ! verifier: fact {event.fact} {event.action}", style="bold red"))
+        elif isinstance(event, ErrorEvent):
+            blocks.append(
+                Text(f"  ! {event.where} error {event.error_type}: {event.message}", "red")
+            )
+        elif isinstance(event, EndEvent):
+            blocks.append(Text(f"END: {event.reason.value} {event.detail}".rstrip(), style="bold"))
+    return Panel(Group(*blocks), title="dialogue", title_align="left")
+
+
+def print_transcript(record: DialogueRecord, console: Console | None = None) -> None:
+    (console or Console()).print(render_transcript(record))

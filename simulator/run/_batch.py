@@ -1,0 +1,120 @@
+"""Running many dialogues: a bounded pool of workers appending records as each dialogue ends."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.agent._spec import AgentSpec
+from simulator.persona._schema import Mode, Persona
+from simulator.record import DialogueRecord, dialogue_id
+from simulator.run._dialogue import DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS, run_dialogue
+
+RECORDS_FILE = "dialogues.jsonl"
+
+
+@dataclass(frozen=True)
+class DialogueJob:
+    """One dialogue to run."""
+
+    persona: Persona
+    agent: AgentSpec
+    mode: Mode
+    seed: int
+
+    @property
+    def id(self) -> str:
+        return dialogue_id(self.persona.id, self.agent.name, self.mode.value, self.seed)
+
+
+def plan(
+    personas: Sequence[Persona],
+    agents: Sequence[AgentSpec],
+    modes: Sequence[Mode],
+    seeds: Sequence[int],
+) -> list[DialogueJob]:
+    """Every persona × agent × mode × seed, in a stable order."""
+    return [
+        DialogueJob(p, a, m, s) for a, m, p, s in itertools.product(agents, modes, personas, seeds)
+    ]
+
+
+def completed_ids(path: Path) -> set[str]:
+    """Ids of the records already in a records file (a torn last line is ignored)."""
+    if not path.exists():
+        return set()
+    ids: set[str] = set()
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                ids.add(json.loads(line)["id"])
+            except (ValueError, KeyError, TypeError):
+                continue
+    return ids
+
+
+def read_records(path: Path) -> Iterator[DialogueRecord]:
+    """Stream the records of a ``dialogues.jsonl`` file."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield DialogueRecord.model_validate_json(line)
+
+
+def _drop_torn_tail(path: Path) -> None:
+    """A run killed mid-write can leave half a line; cut it so appends stay valid JSONL."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    data = path.read_bytes()
+    if data.endswith(b"\n"):
+        return
+    path.write_bytes(data[: data.rfind(b"\n") + 1])
+
+
+async def run_jobs(
+    jobs: Iterable[DialogueJob],
+    out_dir: Path,
+    *,
+    concurrency: int = 8,
+    max_turns: int = DEFAULT_MAX_TURNS,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    step_timeout: float | None = 60.0,
+    on_done: Callable[[DialogueRecord], None] | None = None,
+) -> int:
+    """Run the jobs not yet in ``out_dir/dialogues.jsonl``; return how many ran.
+
+    Each record is appended and flushed as its dialogue ends, so a killed run loses only
+    the dialogues in flight, and running again with the same jobs finishes the rest.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / RECORDS_FILE
+    _drop_torn_tail(path)
+    done = completed_ids(path)
+    pending = iter([job for job in jobs if job.id not in done])
+    ran = 0
+    with path.open("a", encoding="utf-8") as fh:
+
+        async def worker() -> None:
+            nonlocal ran
+            for job in pending:
+                record = await run_dialogue(
+                    job.persona,
+                    job.agent,
+                    job.mode,
+                    seed=job.seed,
+                    max_turns=max_turns,
+                    max_steps=max_steps,
+                    step_timeout=step_timeout,
+                )
+                fh.write(record.model_dump_json() + "\n")
+                fh.flush()
+                ran += 1
+                if on_done is not None:
+                    on_done(record)
+
+        await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+    return ran
