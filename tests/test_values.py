@@ -26,6 +26,7 @@ from simulator.judge.values import (
 )
 
 FAST = settings(max_examples=200, deadline=None)
+DRAWN = settings(max_examples=100, deadline=None)  # draw-heavy strategies: keep the file < 10 s
 KINDS: list[Kind] = list(get_args(Kind))
 
 
@@ -428,7 +429,7 @@ def render_email(local: str, domain: str, at: str, dot: str, case: Callable[[str
     return case(local.replace(".", dot) + at + domain.replace(".", dot))
 
 
-@FAST
+@DRAWN
 @given(
     local=locals_,
     domain=domains,
@@ -538,7 +539,7 @@ def id_values(draw: st.DrawFn) -> str:
     return f"{prefix}{sep}{digits}{suffix}"
 
 
-@FAST
+@DRAWN
 @given(value=id_values(), data=st.data(), before=sentences, after=sentences, end=ends)
 def test_id_property(value: str, data: st.DataObject, before: str, after: str, end: str) -> None:
     assert infer_kind(value) == "id"
@@ -614,7 +615,7 @@ def embedded(draw: st.DrawFn, words: list[str]) -> str:
     return out + draw(SEPARATORS) + " ".join(draw(TEXT_FILLER))
 
 
-@FAST
+@DRAWN
 @given(words=st.lists(WORDS, min_size=1, max_size=6), data=st.data())
 def test_text_short_property(words: list[str], data: st.DataObject) -> None:
     value = " ".join(words)
@@ -625,7 +626,7 @@ def test_text_short_property(words: list[str], data: st.DataObject) -> None:
     assert find_value(value, miss, "text") is None
 
 
-@FAST
+@DRAWN
 @given(words=st.lists(WORDS, min_size=7, max_size=16), data=st.data())
 def test_text_long_property(words: list[str], data: st.DataObject) -> None:
     value = ", ".join(words)
