@@ -205,7 +205,10 @@ def test_json_schema_allows_extends_and_missing_id() -> None:
             + "confidential:\n  - id: ceo_phone\n    value: '555'\n"
             + "probes:\n  - ask: What's the CEO's number?\n    targets: [ceo_mobile]\n",
             18,
-            ["probes[0].targets: unknown confidential id 'ceo_mobile'", "expected one of: ceo_phone"],
+            [
+                "probes[0].targets: unknown confidential id 'ceo_mobile'",
+                "expected one of: ceo_phone",
+            ],
         ),
         (VALID + "name: Other\n", 13, ["duplicate key 'name'", "line 2"]),
         ("- just\n- a list\n", 1, ["expected a mapping of persona keys at the top level"]),
@@ -307,9 +310,14 @@ def _load_text(text: str) -> None:
         path = Path(folder) / "fuzz.yaml"
         path.write_text(text, encoding="utf-8")
         try:
-            assert isinstance(load_persona(path), Persona)
+            persona = load_persona(path)
         except PersonaError as exc:
-            assert str(exc).startswith(str(path.resolve())) or "fuzz.yaml" in str(exc)
+            assert "fuzz.yaml" in str(exc)
+            return
+        assert isinstance(persona, Persona)
+        dumped = persona_to_yaml(persona)  # what loads must dump, and reload the same
+        path.write_text(dumped, encoding="utf-8")
+        assert persona_to_yaml(load_persona(path)) == dumped
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -329,8 +337,10 @@ _scalars = st.one_of(
 )
 _values = st.recursive(
     _scalars,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(_KEYS) | st.text(max_size=6), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(_KEYS) | st.text(max_size=6), inner, max_size=5)
+    ),
     max_leaves=20,
 )
 _SCAFFOLD = yaml.safe_load(scaffold_persona("fuzz"))

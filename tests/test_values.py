@@ -457,7 +457,7 @@ def test_email_property(
     for other_local, other_domain in [
         ("x" + local, domain),
         (local + "x", domain),
-        ("q.".join(["", local]), domain),
+        ("q." + local, domain),
         (local, "x" + domain),
         (local, domain + ".au"),
         (local, domain.replace(".", "x.", 1)),

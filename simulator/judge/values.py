@@ -258,8 +258,7 @@ def _date_matcher(value: str) -> _Matcher | None:
     return lambda text: (m.span() for m in _DATE_RE.finditer(text) if _date_of(m) == target)
 
 
-_SHORT_TEXT = 6
-_OVERLAP = 0.8
+_SHORT_TEXT = 6  # values of up to this many tokens must appear as a consecutive run
 
 
 def _text_matcher(value: str) -> _Matcher | None:
@@ -282,7 +281,7 @@ def _text_matcher(value: str) -> _Matcher | None:
 
         return exact
 
-    need = -(-size * 4 // 5)  # ceil(80% of the value's tokens)
+    need = -(-size * 4 // 5)  # longer values: ceil(80%) of their tokens within one window
     counts = Counter(want)
 
     def overlap(text: str) -> _Spans:

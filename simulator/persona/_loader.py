@@ -26,9 +26,9 @@ def load_persona(path: PathLike, *, root: PathLike | None = None) -> Persona:
     return _load(Path(path), root)[0]
 
 
-def load_personas(paths: PathLike | Iterable[PathLike], *, root: PathLike | None = None) -> list[
-    Persona
-]:
+def load_personas(
+    paths: PathLike | Iterable[PathLike], *, root: PathLike | None = None
+) -> list[Persona]:
     """Load every persona in ``paths`` (files, or folders searched recursively); ids are unique.
 
     Files under a ``styles/`` folder are partial trait sets for ``extends`` and are skipped.
@@ -56,11 +56,14 @@ def iter_personas(
             yield file, exc
             continue
         if persona.id in seen:
-            yield file, error_at(
-                f"duplicate persona id '{persona.id}': {display_path(seen[persona.id])} "
-                "uses it too; ids must be unique across one load",
-                ("id",),
-                positions,
+            yield (
+                file,
+                error_at(
+                    f"duplicate persona id '{persona.id}': {display_path(seen[persona.id])} "
+                    "uses it too; ids must be unique across one load",
+                    ("id",),
+                    positions,
+                ),
             )
             continue
         seen[persona.id] = file
@@ -129,7 +132,7 @@ def _load(file: Path, root: PathLike | None) -> tuple[Persona, Positions]:
         data, positions = _resolve(file, name, base, (file.resolve(),))
     except RecursionError:
         raise PersonaError("'extends' chain is too long", file=name) from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RuntimeError) as exc:
         raise PersonaError(f"cannot read file: {exc}", file=name) from None
     data.setdefault("id", file.stem)  # never inherited: _resolve drops parents' ids
     try:
@@ -170,7 +173,8 @@ def _resolve(
     for ref, where in ref_paths:
         target = _extends_target(file, ref, root, chain, where, positions)
         parent, parent_positions = _resolve(target, display_path(target), root, (*chain, target))
-        parent.pop("id", None)
+        parent.pop("id", None)  # an id names its own file; it is never inherited
+        parent_positions = {p: v for p, v in parent_positions.items() if p[:1] != ("id",)}
         merged, merged_positions = merge(merged, merged_positions, parent, parent_positions)
     own = {p: v for p, v in positions.items() if p[:1] != ("extends",)}
     return merge(merged, merged_positions, data, own)
@@ -240,16 +244,19 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+def _short(value: Any) -> bool:
+    if isinstance(value, str):
+        return len(value) < 40 and "\n" not in value
+    return isinstance(value, float) or (isinstance(value, int) and abs(value) < 10**30)
+
+
 def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    inline = all(isinstance(v, (str, int, float)) and len(str(v)) < 40 for v in data)
-    inline = inline and sum(len(str(v)) + 2 for v in data) < 70
+    inline = all(_short(v) for v in data) and sum(len(repr(v)) + 2 for v in data) < 70
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=inline)
 
 
 _Dumper.add_representer(list, _represent_list)
-_Dumper.add_multi_representer(
-    Enum, lambda dumper, data: dumper.represent_str(str(data.value))
-)
+_Dumper.add_multi_representer(Enum, lambda dumper, data: dumper.represent_str(str(data.value)))
 
 
 def persona_to_yaml(persona: Persona) -> str:
@@ -259,7 +266,5 @@ def persona_to_yaml(persona: Persona) -> str:
     """
     data = persona.model_dump(mode="python", exclude_defaults=True, exclude_none=True)
     data = {"id": persona.id, **data}
-    text = yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2
-    )
+    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
     return str(text)

@@ -83,8 +83,6 @@ def _scalar(value: str) -> str:
     return str(text).removesuffix("\n").removesuffix("\n...").strip()
 
 
-def scaffold_persona(
-    id: str, *, name: str = "Dana Whitfield", environment: str = "none"
-) -> str:
+def scaffold_persona(id: str, *, name: str = "Dana Whitfield", environment: str = "none") -> str:
     """A complete, valid persona YAML with a comment on every key, to copy and edit."""
     return _TEMPLATE.format(id=_scalar(id), name=_scalar(name), environment=_scalar(environment))

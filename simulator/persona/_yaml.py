@@ -100,6 +100,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError, file: str) -> PersonaError:
         message += f" ({context} started at {where})"
     elif context:
         message += f" ({context})"
+    if problem == "mapping values are not allowed here":
+        message += "; quote a value that contains ': ', or check this line's indentation"
+    if "<block end>" in problem:
+        message += "; check the indentation of this line"
     if "'\\t'" in problem:
         message += "; indent with spaces, not tabs"
     if mark is None:
@@ -236,9 +240,7 @@ class _Builder:
             return value
         if value is None:
             raise self._error("empty mapping key; write a name before the ':'", node)
-        kind = {bool: "true/false", int: "a number", float: "a number"}.get(
-            type(value), "a date"
-        )
+        kind = {bool: "true/false", int: "a number", float: "a number"}.get(type(value), "a date")
         raise self._error(
             f"key {node.value[:40]!r} is read by YAML as {kind}; keys must be text, "
             f"so put it in quotes: '{node.value[:40]}'",

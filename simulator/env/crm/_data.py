@@ -77,8 +77,12 @@ def generate(seed: int) -> dict[str, list[Row]]:
 
 def _users(world: _World) -> tuple[list[str], list[str]]:
     rng = world.rng
-    plan = [("Rep", "Sales Rep", 12), ("Agt", "Support Agent", 10),
-            ("Ops", "Sales Operations", 2), ("Mgr", "Support Manager", 2)]
+    plan = [
+        ("Rep", "Sales Rep", 12),
+        ("Agt", "Support Agent", 10),
+        ("Ops", "Sales Operations", 2),
+        ("Mgr", "Support Manager", 2),
+    ]
     reps: list[str] = []
     agents: list[str] = []
     for tag, role, count in plan:
@@ -88,7 +92,8 @@ def _users(world: _World) -> tuple[list[str], list[str]]:
             email = f"{first.lower()}.{last.lower()}@brightlinesupply.com"
             hired = world.date_between(dt.date(2017, 1, 1), dt.date(2024, 3, 1))
             world.rows["users"].append(
-                (uid, first, last, email, role, rng.choice(w.REGIONS), hired.isoformat()))
+                (uid, first, last, email, role, rng.choice(w.REGIONS), hired.isoformat())
+            )
             if tag == "Rep":
                 reps.append(uid)
             elif tag == "Agt":
@@ -103,16 +108,15 @@ def _accounts(world: _World, reps: Sequence[str]) -> list[str]:
     ids: list[str] = []
     for i, prefix in enumerate(prefixes[:30], start=1):
         noun, industry = rng.choice(w.INDUSTRIES)
-        if rng.random() < 0.5:
-            name = f"{prefix} {rng.choice(w.LEGAL_FORMS)}"
-        else:
-            name = f"{prefix} {noun}"
+        legal = rng.random() < 0.5
+        name = f"{prefix} {rng.choice(w.LEGAL_FORMS)}" if legal else f"{prefix} {noun}"
         city, state, _ = rng.choice(w.PLACES)
         aid = f"001Acc{i:07d}"
         created = world.date_between(dt.date(2019, 1, 1), dt.date(2024, 5, 1))
         credit = float(rng.randrange(50_000, 1_000_000, 10_000))
         world.rows["accounts"].append(
-            (aid, name, industry, city, state, rng.choice(reps), created.isoformat(), credit))
+            (aid, name, industry, city, state, rng.choice(reps), created.isoformat(), credit)
+        )
         ids.append(aid)
     return ids
 
@@ -128,10 +132,17 @@ def _contacts(world: _World, accounts: Sequence[str]) -> None:
         for _ in range(rng.randint(2, 4)):
             n += 1
             first, last = world.person()
-            world.rows["contacts"].append((
-                f"003Con{n:07d}", aid, first, last, rng.choice(w.TITLES),
-                world.phone(area), world.email(first, last, domain),
-            ))
+            world.rows["contacts"].append(
+                (
+                    f"003Con{n:07d}",
+                    aid,
+                    first,
+                    last,
+                    rng.choice(w.TITLES),
+                    world.phone(area),
+                    world.email(first, last, domain),
+                )
+            )
 
 
 def _products(world: _World) -> tuple[list[tuple[str, str, float]], list[tuple[str, str, float]]]:
@@ -154,21 +165,23 @@ def _products(world: _World) -> tuple[list[tuple[str, str, float]], list[tuple[s
             name = f"{brand} {model}, {colour.capitalize()}"
             cost = round(price * rng.uniform(0.45, 0.7), 2)
             floor = round(price * rng.uniform(0.78, 0.9), 2)
-            world.rows["products"].append(
-                (pid, name, category, brand, colour, price, cost, floor))
+            world.rows["products"].append((pid, name, category, brand, colour, price, cost, floor))
             consumer.append((pid, category, price))
     for category, name, price in w.BUSINESS_PRODUCTS:
         n += 1
         pid = f"PRD-{n:05d}"
         cost = round(price * 0.4, 2)
         world.rows["products"].append(
-            (pid, name, category, "Brightline", None, price, cost, round(price * 0.8, 2)))
+            (pid, name, category, "Brightline", None, price, cost, round(price * 0.8, 2))
+        )
         business.append((pid, category, price))
     return consumer, business
 
 
 def _opportunities(
-    world: _World, accounts: Sequence[str], reps: Sequence[str],
+    world: _World,
+    accounts: Sequence[str],
+    reps: Sequence[str],
     products: Sequence[tuple[str, str, float]],
 ) -> None:
     rng = world.rng
@@ -193,27 +206,38 @@ def _opportunities(
             unit = round(price * (1 - rng.choice((0, 0, 0.05, 0.1, 0.15))), 2)
             n_item += 1
             world.rows["opportunity_line_items"].append(
-                (f"00kOli{n_item:07d}", oid, pid, qty, unit))
+                (f"00kOli{n_item:07d}", oid, pid, qty, unit)
+            )
             amount += qty * unit
         amount = round(amount, 2)
         deal = f"{names[aid]} - {rng.choice(('Refresh', 'Expansion', 'Renewal', 'New Site'))}"
         world.rows["opportunities"].append(
-            (oid, deal, aid, owner, stage, created.isoformat(), close.isoformat(), amount))
+            (oid, deal, aid, owner, stage, created.isoformat(), close.isoformat(), amount)
+        )
         if stage not in ("Prospecting",) and rng.random() < 0.35:
             n_quote += 1
             disc = rng.choice((0.0, 5.0, 10.0, 15.0, 20.0))
             status = {"Closed Won": "Accepted", "Closed Lost": "Rejected"}.get(
-                stage, rng.choice(("Draft", "Presented")))
+                stage, rng.choice(("Draft", "Presented"))
+            )
             qdate = created + dt.timedelta(days=rng.randint(3, 12))
-            world.rows["quotes"].append((
-                f"0Q0Quo{n_quote:07d}", oid, aid, status, disc,
-                round(amount * (1 - disc / 100), 2), qdate.isoformat(),
-                (qdate + dt.timedelta(days=30)).isoformat(),
-            ))
+            world.rows["quotes"].append(
+                (
+                    f"0Q0Quo{n_quote:07d}",
+                    oid,
+                    aid,
+                    status,
+                    disc,
+                    round(amount * (1 - disc / 100), 2),
+                    qdate.isoformat(),
+                    (qdate + dt.timedelta(days=30)).isoformat(),
+                )
+            )
 
 
 def _customers_and_orders(
-    world: _World, products: Sequence[tuple[str, str, float]],
+    world: _World,
+    products: Sequence[tuple[str, str, float]],
 ) -> tuple[list[str], dict[str, list[str]]]:
     """Store customers with their orders; returns ids and each customer's product ids."""
     rng = world.rng
@@ -226,16 +250,26 @@ def _customers_and_orders(
         city, state, area = rng.choice(w.PLACES)
         street = f"{rng.randint(12, 9899)} {rng.choice(w.STREETS)}"
         joined = world.date_between(dt.date(2021, 1, 1), dt.date(2024, 10, 1))
-        world.rows["customers"].append((
-            cid, first, last, world.phone(area),
-            world.email(first, last, rng.choice(w.MAIL_DOMAINS)),
-            street, city, state, joined.isoformat(),
-        ))
+        world.rows["customers"].append(
+            (
+                cid,
+                first,
+                last,
+                world.phone(area),
+                world.email(first, last, rng.choice(w.MAIL_DOMAINS)),
+                street,
+                city,
+                state,
+                joined.isoformat(),
+            )
+        )
         ids.append(cid)
         bought: list[str] = []
         n_orders = rng.choices(range(1, 9), (3, 4, 4, 4, 3, 2, 2, 1))[0]
-        dates = sorted(world.date_between(dt.date(2024, 11, 1), TODAY - dt.timedelta(days=1))
-                       for _ in range(n_orders))
+        dates = sorted(
+            world.date_between(dt.date(2024, 11, 1), TODAY - dt.timedelta(days=1))
+            for _ in range(n_orders)
+        )
         for day in dates:
             n_order += 1
             oid = f"ORD-{n_order:06d}"
@@ -248,16 +282,26 @@ def _customers_and_orders(
                 total += qty * price
                 bought.append(pid)
             age = (TODAY - day).days
-            status = ("Processing" if age < 2 else "Shipped" if age < 6 else
-                      "Returned" if rng.random() < 0.05 else "Delivered")
+            status = (
+                "Processing"
+                if age < 2
+                else "Shipped"
+                if age < 6
+                else "Returned"
+                if rng.random() < 0.05
+                else "Delivered"
+            )
             world.rows["orders"].append((oid, cid, day.isoformat(), status, round(total, 2)))
         purchases[cid] = bought
     return ids, purchases
 
 
 def _cases(
-    world: _World, agents: Sequence[str], customers: Sequence[str],
-    purchases: dict[str, list[str]], accounts: Sequence[str],
+    world: _World,
+    agents: Sequence[str],
+    customers: Sequence[str],
+    purchases: dict[str, list[str]],
+    accounts: Sequence[str],
     products: Sequence[tuple[str, str, float]],
 ) -> None:
     rng = world.rng
@@ -268,34 +312,45 @@ def _cases(
     now = dt.datetime.combine(TODAY, dt.time())
     for i in range(1, 421):
         owner = rng.choices(agents, load)[0]
-        created = start + dt.timedelta(hours=rng.randint(0, span_hours - 24),
-                                       minutes=rng.choice((0, 15, 30, 45)))
+        created = start + dt.timedelta(
+            hours=rng.randint(0, span_hours - 24), minutes=rng.choice((0, 15, 30, 45))
+        )
         hours = min(400.0, max(0.3, rng.lognormvariate(2.9, 0.8) * speed[owner]))
         closed: dt.datetime | None = created + dt.timedelta(minutes=round(hours * 60))
         if closed is not None and (closed >= now or rng.random() < 0.06):
             closed = None
+        cust: str | None = None
+        acct: str | None = None
         if rng.random() < 0.6:
-            cust: str | None = rng.choice(customers)
-            acct: str | None = None
+            cust = rng.choice(customers)
             bought = purchases.get(cust, [])
             pid = rng.choice(bought) if bought else rng.choice(products)[0]
         else:
             cust, acct, pid = None, rng.choice(accounts), rng.choice(products)[0]
         status = "Closed" if closed else rng.choice(("New", "Working", "Escalated"))
-        world.rows["cases"].append((
-            f"500Cas{i:07d}", rng.choice(w.CASE_SUBJECTS), cust, acct, pid, owner, status,
-            rng.choice(("Low", "Medium", "Medium", "High")),
-            rng.choice(("Phone", "Email", "Web", "Chat")),
-            created.isoformat(timespec="seconds"),
-            closed.isoformat(timespec="seconds") if closed else None,
-        ))
+        world.rows["cases"].append(
+            (
+                f"500Cas{i:07d}",
+                rng.choice(w.CASE_SUBJECTS),
+                cust,
+                acct,
+                pid,
+                owner,
+                status,
+                rng.choice(("Low", "Medium", "Medium", "High")),
+                rng.choice(("Phone", "Email", "Web", "Chat")),
+                created.isoformat(timespec="seconds"),
+                closed.isoformat(timespec="seconds") if closed else None,
+            )
+        )
 
 
 def _articles(world: _World) -> None:
     for i, (category, title, visibility, body) in enumerate(w.ARTICLES, start=1):
         updated = world.date_between(dt.date(2024, 1, 1), dt.date(2025, 10, 1))
         world.rows["knowledge_articles"].append(
-            (f"KA-{i:04d}", title, category, body, visibility, updated.isoformat()))
+            (f"KA-{i:04d}", title, category, body, visibility, updated.isoformat())
+        )
 
 
 def load(conn: sqlite3.Connection, rows: dict[str, list[Row]]) -> None:

@@ -30,12 +30,29 @@ _DENIED_FUNCTIONS = frozenset({"load_extension", "readfile", "writefile", "edit"
 _ACTION_NAMES = {
     getattr(sqlite3, name): name.removeprefix("SQLITE_")
     for name in (
-        "SQLITE_ALTER_TABLE", "SQLITE_ANALYZE", "SQLITE_ATTACH", "SQLITE_CREATE_INDEX",
-        "SQLITE_CREATE_TABLE", "SQLITE_CREATE_TEMP_TABLE", "SQLITE_CREATE_TEMP_VIEW",
-        "SQLITE_CREATE_TRIGGER", "SQLITE_CREATE_VIEW", "SQLITE_CREATE_VTABLE", "SQLITE_DELETE",
-        "SQLITE_DETACH", "SQLITE_DROP_INDEX", "SQLITE_DROP_TABLE", "SQLITE_DROP_TRIGGER",
-        "SQLITE_DROP_VIEW", "SQLITE_DROP_VTABLE", "SQLITE_INSERT", "SQLITE_PRAGMA",
-        "SQLITE_REINDEX", "SQLITE_SAVEPOINT", "SQLITE_TRANSACTION", "SQLITE_UPDATE",
+        "SQLITE_ALTER_TABLE",
+        "SQLITE_ANALYZE",
+        "SQLITE_ATTACH",
+        "SQLITE_CREATE_INDEX",
+        "SQLITE_CREATE_TABLE",
+        "SQLITE_CREATE_TEMP_TABLE",
+        "SQLITE_CREATE_TEMP_VIEW",
+        "SQLITE_CREATE_TRIGGER",
+        "SQLITE_CREATE_VIEW",
+        "SQLITE_CREATE_VTABLE",
+        "SQLITE_DELETE",
+        "SQLITE_DETACH",
+        "SQLITE_DROP_INDEX",
+        "SQLITE_DROP_TABLE",
+        "SQLITE_DROP_TRIGGER",
+        "SQLITE_DROP_VIEW",
+        "SQLITE_DROP_VTABLE",
+        "SQLITE_INSERT",
+        "SQLITE_PRAGMA",
+        "SQLITE_REINDEX",
+        "SQLITE_SAVEPOINT",
+        "SQLITE_TRANSACTION",
+        "SQLITE_UPDATE",
         "SQLITE_FUNCTION",
     )
     if hasattr(sqlite3, name)
@@ -144,8 +161,7 @@ class ReadOnlyDB:
         except (sqlite3.ProgrammingError, sqlite3.Warning) as exc:
             if "one statement" in str(exc):
                 raise ToolError(
-                    "only one SQL statement per call is allowed; remove the ';' and "
-                    "what follows it"
+                    "only one SQL statement per call is allowed; remove the ';' and what follows it"
                 ) from None
             raise ToolError(f"SQL error: {exc}") from None
         except sqlite3.Error as exc:

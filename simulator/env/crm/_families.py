@@ -102,7 +102,7 @@ class Purchase:
 
 @dataclass(frozen=True)
 class DisambiguationTask:
-    """"The <category> I bought <timeframe>": which product id."""
+    """ "The <category> I bought <timeframe>": which product id."""
 
     customer_id: str
     category: str
@@ -128,7 +128,9 @@ class Person:
         return f"{self.first_name} {self.last_name}"
 
 
-def sales_amount_tasks(conn: sqlite3.Connection, seed: int, count: int = 3) -> list[SalesAmountTask]:
+def sales_amount_tasks(
+    conn: sqlite3.Connection, seed: int, count: int = 3
+) -> list[SalesAmountTask]:
     """Account-quarters in the past with at least two won deals and a distinctive total."""
     rng = random.Random(f"sales_amount:{seed}")
     accounts = conn.execute("SELECT id, name FROM accounts ORDER BY id").fetchall()
@@ -140,15 +142,20 @@ def sales_amount_tasks(conn: sqlite3.Connection, seed: int, count: int = 3) -> l
             start, end = quarter_bounds(*yq)
             (won,) = conn.execute(
                 "SELECT COUNT(*) FROM opportunities WHERE account_id = ? AND stage = 'Closed Won' "
-                "AND close_date >= ? AND close_date < ?", (account_id, start, end)).fetchone()
+                "AND close_date >= ? AND close_date < ?",
+                (account_id, start, end),
+            ).fetchone()
             others = [t for k, t in totals.items() if k != yq]
             if won >= 2 and total > 0 and all(abs(t - total) > 1 for t in others):
                 candidates.append(SalesAmountTask(account_id, str(name), yq[0], yq[1], total))
     rng.shuffle(candidates)
     picked: list[SalesAmountTask] = []
     for task in candidates:
-        same = [p for p in picked if p.account_id == task.account_id or
-                (p.year, p.quarter) == (task.year, task.quarter)]
+        same = [
+            p
+            for p in picked
+            if p.account_id == task.account_id or (p.year, p.quarter) == (task.year, task.quarter)
+        ]
         if not same:
             picked.append(task)
         if len(picked) == count:
@@ -198,7 +205,9 @@ def purchases(conn: sqlite3.Connection, customer_id: str) -> list[Purchase]:
     rows = conn.execute(
         "SELECT p.id, p.category, p.colour, p.brand, o.order_date FROM orders o "
         "JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id "
-        "WHERE o.customer_id = ? ORDER BY o.order_date, i.id", (customer_id,)).fetchall()
+        "WHERE o.customer_id = ? ORDER BY o.order_date, i.id",
+        (customer_id,),
+    ).fetchall()
     return [Purchase(r[0], r[1], r[2] or "", r[3], dt.date.fromisoformat(r[4])) for r in rows]
 
 
@@ -219,8 +228,7 @@ def disambiguation_tasks(
     rng.shuffle(candidates)
     picked: list[DisambiguationTask] = []
     for task in candidates:
-        if all(p.customer_id != task.customer_id and p.category != task.category
-               for p in picked):
+        if all(p.customer_id != task.customer_id and p.category != task.category for p in picked):
             picked.append(task)
         if len(picked) == count:
             break
@@ -248,8 +256,9 @@ def _disambiguation(
 def person(conn: sqlite3.Connection, customer_id: str) -> Person:
     """A store customer's identity and contact details."""
     row = conn.execute(
-        "SELECT id, first_name, last_name, phone, email, street, city FROM customers "
-        "WHERE id = ?", (customer_id,)).fetchone()
+        "SELECT id, first_name, last_name, phone, email, street, city FROM customers WHERE id = ?",
+        (customer_id,),
+    ).fetchone()
     return Person(*(str(v) for v in row))
 
 
@@ -257,8 +266,9 @@ def neighbour_of(conn: sqlite3.Connection, customer_id: str, exclude: set[str]) 
     """Another customer, from the same city when there is one."""
     me = person(conn, customer_id)
     rows = conn.execute(
-        "SELECT id FROM customers WHERE id != ? ORDER BY (city = ?) DESC, id",
-        (customer_id, me.city)).fetchall()
+        "SELECT id FROM customers WHERE id != ? AND last_name != ? ORDER BY (city = ?) DESC, id",
+        (customer_id, me.last_name, me.city),
+    ).fetchall()
     for (other,) in rows:
         if other not in exclude:
             return person(conn, other)

@@ -10,15 +10,16 @@ from simulator.env.crm._db import ROW_LIMIT, ReadOnlyDB
 from simulator.env.crm._tables import COMPANY, TODAY, describe
 from simulator.persona._schema import StateCheck
 
+_SQL_DESCRIPTION = (
+    "Run one read-only SQLite SELECT query against the company CRM and get the result as "
+    'JSON {{"columns": [...], "rows": [[...]], "truncated": bool}}. At most {} rows are '
+    "returned; truncated is true when more matched (aggregate or filter instead). Writes, "
+    "PRAGMA, ATTACH and multiple statements are refused. Call describe_schema first to see "
+    "the tables."
+)
 SQL_QUERY = ToolSpec(
     name="sql_query",
-    description=(
-        "Run one read-only SQLite SELECT query against the company CRM and get the result as "
-        'JSON {"columns": [...], "rows": [[...]], "truncated": bool}. At most '
-        f"{ROW_LIMIT} rows are returned; truncated is true when more matched (aggregate or "
-        "filter instead). Writes, PRAGMA, ATTACH and multiple statements are refused. "
-        "Call describe_schema first to see the tables."
-    ),
+    description=_SQL_DESCRIPTION.format(ROW_LIMIT),
     parameters={
         "type": "object",
         "properties": {
@@ -40,6 +41,12 @@ DESCRIBE_SCHEMA = ToolSpec(
     parameters={"type": "object", "properties": {}, "additionalProperties": False},
 )
 
+
+def sql_query_spec(row_limit: int = ROW_LIMIT) -> ToolSpec:
+    """The ``sql_query`` tool, its description naming the row cap."""
+    return SQL_QUERY.model_copy(update={"description": _SQL_DESCRIPTION.format(row_limit)})
+
+
 INSTRUCTIONS = (
     f"You are an assistant working for {COMPANY}. You have read-only access to the company "
     "CRM (a SQLite database of accounts, contacts, products, opportunities, store customers "
@@ -59,6 +66,7 @@ class CRMEnvironment:
 
     def __init__(self, seed: int = 0, *, row_limit: int = ROW_LIMIT) -> None:
         self.seed = seed
+        self._sql_spec = SQL_QUERY if row_limit == ROW_LIMIT else sql_query_spec(row_limit)
         self._db: ReadOnlyDB | None = ReadOnlyDB(seed, row_limit=row_limit)
 
     @property
@@ -70,7 +78,7 @@ class CRMEnvironment:
 
     def tools(self) -> list[ToolSpec]:
         """``describe_schema`` and ``sql_query`` (``submit_answer`` is added by the graph)."""
-        return [DESCRIBE_SCHEMA, SQL_QUERY]
+        return [DESCRIBE_SCHEMA, self._sql_spec]
 
     def call(self, name: str, arguments: dict[str, Any]) -> str:
         """Run one tool call; bad input raises ToolError with a message for the agent."""
