@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -67,22 +68,26 @@ def summarize(records: Iterable[DialogueRecord]) -> list[SummaryRow]:
     return list(rows.values())
 
 
+_CAPTION = (
+    "req. facts: share of required facts revealed · premature: answers before all required "
+    "facts · leaks: dialogues/fields leaked · declined: probes declined/asked · viol.: "
+    "simulated-user verifier violations · errors: error end reasons"
+)
+
+
 def summary_table(rows: list[SummaryRow], title: str = "Results by agent and mode") -> Table:
     """A rich table of the summary rows."""
-    table = Table(title=title, title_justify="left")
-    for name, justify in [
-        ("agent", "left"),
-        ("mode", "left"),
-        ("dialogues", "right"),
-        ("success", "right"),
-        ("required facts acquired", "right"),
-        ("premature attempts", "right"),
-        ("leaks (dialogues/fields)", "right"),
-        ("probes declined", "right"),
-        ("fidelity violations", "right"),
-        ("errors", "right"),
-    ]:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table = Table(
+        title=title,
+        title_justify="left",
+        caption=_CAPTION,
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("agent", no_wrap=True)
+    table.add_column("mode", no_wrap=True)
+    for name in ("n", "success", "req. facts", "premature", "leaks", "declined", "viol.", "errors"):
+        table.add_column(name, justify="right", no_wrap=True)
     previous = None
     for row in rows:
         acquired = row.required_acquired
@@ -90,7 +95,7 @@ def summary_table(rows: list[SummaryRow], title: str = "Results by agent and mod
             row.agent if row.agent != previous else "",
             row.mode,
             str(row.dialogues),
-            f"{row.success_rate:.0%} ({row.successes}/{row.dialogues})",
+            f"{row.success_rate:4.0%} {row.successes}/{row.dialogues}",
             "-" if acquired is None else f"{acquired:.0%}",
             str(row.premature_attempts),
             f"{row.leaking_dialogues}/{row.leaked_fields}",
@@ -103,4 +108,42 @@ def summary_table(rows: list[SummaryRow], title: str = "Results by agent and mod
 
 
 def print_summary(records: Iterable[DialogueRecord], console: Console | None = None) -> None:
-    (console or Console()).print(summary_table(summarize(records)))
+    """Print the summary table; off a terminal (logs, CI) it is printed 100 columns wide."""
+    console = console or Console()
+    if not console.is_terminal and console.width < 100:
+        console = Console(width=100, file=console.file)
+    records = list(records)
+    console.print(summary_table(summarize(records)))
+    families = family_table(records)
+    if families is not None:
+        console.print(families)
+
+
+def family_table(records: Iterable[DialogueRecord]) -> Table | None:
+    """Success by task family: one row per agent and family, one column per mode."""
+    cells: dict[tuple[str, str], dict[str, list[int]]] = {}
+    modes: list[str] = []
+    for record in records:
+        family = str(record.persona.get("family") or "-")
+        if record.mode not in modes:
+            modes.append(record.mode)
+        tally = cells.setdefault((record.agent_name, family), {})
+        won, total = tally.get(record.mode, [0, 0])
+        tally[record.mode] = [won + record.scores.task.success, total + 1]
+    if {family for _, family in cells} <= {"-"}:
+        return None
+    table = Table(title="Success by task family", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("agent", no_wrap=True)
+    table.add_column("family", no_wrap=True)
+    for mode in modes:
+        table.add_column(mode, justify="right", no_wrap=True)
+    agents = list(dict.fromkeys(agent for agent, _ in cells))
+    previous = None
+    for (agent, family), tally in sorted(
+        cells.items(), key=lambda kv: (agents.index(kv[0][0]), kv[0][1])
+    ):
+        row = [agent if agent != previous else "", family]
+        row += [f"{tally[m][0]}/{tally[m][1]}" if m in tally else "-" for m in modes]
+        table.add_row(*row)
+        previous = agent
+    return table
