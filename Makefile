@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check format clean
+.PHONY: demo test check format clean docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,3 +29,6 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .mypy_cache .ruff_cache
+
+docs: $(STAMP)
+	TERMINAL_WIDTH=100 _TYPER_FORCE_DISABLE_TERMINAL=1 NO_COLOR=1 $(BIN)/python -m simulator.cli._docs > docs/cli.md

@@ -18,16 +18,14 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from simulator.cli import persona
+    from simulator.cli import crm, persona
+    from simulator.cli import run as run_cmd
+    from simulator.cli import show as show_cmd
 
-    app.add_typer(persona.app, name="persona")
-    try:
-        from simulator.cli import run as run_cmd
-        from simulator.cli import show as show_cmd
-    except ImportError:  # pragma: no cover - during bootstrap only
-        return
     app.command("run")(run_cmd.run)
     app.command("show")(show_cmd.show)
+    app.add_typer(persona.app, name="persona")
+    app.add_typer(crm.app, name="crm")
 
 
 _register()
