@@ -76,7 +76,11 @@ def scripted(script: list[Action]) -> CallableAgent:
             return "Could you tell me the " + " and the ".join(WORDS[i] for i in which) + "?"
         if kind == "answer":
             args = json.dumps({"answer": "x"})
-            call = {"id": "s", "type": "function", "function": {"name": "submit_answer", "arguments": args}}
+            call = {
+                "id": "s",
+                "type": "function",
+                "function": {"name": "submit_answer", "arguments": args},
+            }
             return {"role": "assistant", "content": "", "tool_calls": [call]}
         return "I see."
 
@@ -113,7 +117,9 @@ def test_no_fact_before_its_after_facts(persona: Persona, mode: Mode, script: li
 
 @SETTINGS
 @given(personas(), actions)
-def test_sharded_reveals_exactly_one_new_fact_per_turn(persona: Persona, script: list[Action]) -> None:
+def test_sharded_reveals_exactly_one_new_fact_per_turn(
+    persona: Persona, script: list[Action]
+) -> None:
     record = play(persona, Mode.SHARDED, script)
     seen: set[str] = set()
     for event in user_turns(record):

@@ -12,9 +12,9 @@ app = typer.Typer(help="The embedded CRM sandbox.", no_args_is_help=True)
 
 @app.command()
 def generate(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write persona YAML into.")] = Path(
-        "personas/crm"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write persona YAML into.")
+    ] = Path("personas/crm"),
     seed: Annotated[int, typer.Option(help="Seed of the generated CRM world.")] = 0,
 ) -> None:
     """Write the CRM persona pack: tasks with answers computed from the seeded database.
