@@ -67,11 +67,15 @@ def resolve_agent_spec(text: str, *, base_dir: Path | None = None) -> AgentSpec:
     if kind == "reference" and sep:
         if not rest:
             raise AgentSpecError(f"{text!r}: missing the reference agent name after 'reference:'")
+        check_reference(rest)
         return AgentSpec(name=rest, kind="reference", target=rest)
     if ":" not in text:
         raise AgentSpecError(f"cannot read agent {text!r}: expected {_FORMS}")
     target = _normalize_target(text, base)
-    load_target(target)
+    try:
+        load_target(target)
+    except AgentSpecError as exc:
+        raise AgentSpecError(f"agent {text!r}: {exc}") from None
     return AgentSpec(name=_default_name(target), kind="python", target=target)
 
 
@@ -136,6 +140,13 @@ def _load_yaml(path: Path) -> AgentSpec:
         except AgentSpecError as exc:
             raise AgentSpecError(f"{where}: target: {exc}") from exc
         spec = spec.model_copy(update={"target": target})
+    elif spec.kind == "reference":
+        line, col = _key_lines(text).get("target", (None, None))
+        where = f"{path}:{line}:{col}" if line is not None else str(path)
+        try:
+            check_reference(spec.target)
+        except AgentSpecError as exc:
+            raise AgentSpecError(f"{where}: target: {exc}") from exc
     return spec
 
 
@@ -225,19 +236,23 @@ def _is_factory(obj: Any) -> bool:
 
 
 def _build_reference(spec: AgentSpec) -> AgentUnderTest:
-    # Imported late: the reference package may import this module.
-    reference = importlib.import_module("simulator.agent.reference")
-    make_reference_agent: Callable[..., AgentUnderTest] | None = getattr(
-        reference, "make_reference_agent", None
-    )
-    if make_reference_agent is None:
-        raise AgentSpecError("reference agents are unavailable in this build")
+    from simulator.agent.reference import make_reference_agent  # late: it imports agent modules
+
     if not spec.options:
         return make_reference_agent(spec.target)
     try:
         return make_reference_agent(spec.target, **spec.options)
     except TypeError as exc:
         raise AgentSpecError(f"reference agent {spec.target!r}: bad options: {exc}") from exc
+
+
+def check_reference(name: str) -> None:
+    """Fail early, before any dialogue, on an unknown reference agent name."""
+    from simulator.agent.reference import REFERENCE_AGENTS
+
+    if name not in REFERENCE_AGENTS:
+        known = ", ".join(sorted(REFERENCE_AGENTS))
+        raise AgentSpecError(f"unknown reference agent {name!r}; known: {known}")
 
 
 def _build_python(spec: AgentSpec) -> AgentUnderTest:
