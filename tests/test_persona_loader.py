@@ -138,6 +138,9 @@ def test_persona_to_yaml_round_trips(tmp_path: Path) -> None:
     text = persona_to_yaml(persona)
     assert "null" not in text
     assert load_persona(write(tmp_path / "again.yaml", text)) == persona
+    odd = persona.model_copy(update={"name": "A\x85B\u2028C", "goal": "yes"})
+    again = write(tmp_path / "odd.yaml", persona_to_yaml(odd))
+    assert load_persona(again) == odd  # NEL and U+2028 survive; 'yes' stays text
 
 
 def test_scaffold_loads_and_is_commented(tmp_path: Path) -> None:

@@ -137,6 +137,6 @@ def run(
         )
     wanted = {job.id for job in jobs}
     records = (r for r in read_records(out_dir / RECORDS_FILE) if r.id in wanted)
-    print_summary(records, Console())
+    print_summary(records, Console(), agent_order=names)
     records_file = out_dir / RECORDS_FILE
     Console().print(f"Records: {records_file}\nTranscripts: simulator show {records_file} -d ID")

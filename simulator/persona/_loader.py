@@ -255,7 +255,15 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=inline)
 
 
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    # PyYAML writes NEL and Unicode line/paragraph separators raw, and reads them back as
+    # ordinary line breaks; double quotes escape them so the text survives a round trip.
+    style = '"' if any(c in data for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
 _Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(str, _represent_str)
 _Dumper.add_multi_representer(Enum, lambda dumper, data: dumper.represent_str(str(data.value)))
 
 

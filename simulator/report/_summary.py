@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from simulator.persona._schema import Mode
 from simulator.record import DialogueRecord
 
 
@@ -59,13 +60,21 @@ class SummaryRow:
         return self.required_share_sum / self.with_required if self.with_required else None
 
 
-def summarize(records: Iterable[DialogueRecord]) -> list[SummaryRow]:
-    """Rows per (agent, mode), agents and modes in first-seen order."""
+def summarize(
+    records: Iterable[DialogueRecord], agent_order: Sequence[str] = ()
+) -> list[SummaryRow]:
+    """Rows per (agent, mode): agents in ``agent_order`` (else first seen), modes in mode order."""
     rows: dict[tuple[str, str], SummaryRow] = {}
     for record in records:
         key = (record.agent_name, record.mode)
         rows.setdefault(key, SummaryRow(*key)).add(record)
-    return list(rows.values())
+    agents = list(dict.fromkeys([*agent_order, *(agent for agent, _ in rows)]))
+    return sorted(rows.values(), key=lambda r: (agents.index(r.agent), _mode_rank(r.mode)))
+
+
+def _mode_rank(mode: str) -> int:
+    order = [m.value for m in Mode]
+    return order.index(mode) if mode in order else len(order)
 
 
 _CAPTION = (
@@ -107,19 +116,25 @@ def summary_table(rows: list[SummaryRow], title: str = "Results by agent and mod
     return table
 
 
-def print_summary(records: Iterable[DialogueRecord], console: Console | None = None) -> None:
+def print_summary(
+    records: Iterable[DialogueRecord],
+    console: Console | None = None,
+    agent_order: Sequence[str] = (),
+) -> None:
     """Print the summary table; off a terminal (logs, CI) it is printed 100 columns wide."""
     console = console or Console()
     if not console.is_terminal and console.width < 100:
         console = Console(width=100, file=console.file)
     records = list(records)
-    console.print(summary_table(summarize(records)))
-    families = family_table(records)
+    console.print(summary_table(summarize(records, agent_order)))
+    families = family_table(records, agent_order)
     if families is not None:
         console.print(families)
 
 
-def family_table(records: Iterable[DialogueRecord]) -> Table | None:
+def family_table(
+    records: Iterable[DialogueRecord], agent_order: Sequence[str] = ()
+) -> Table | None:
     """Success by task family: one row per agent and family, one column per mode."""
     cells: dict[tuple[str, str], dict[str, list[int]]] = {}
     modes: list[str] = []
@@ -127,6 +142,7 @@ def family_table(records: Iterable[DialogueRecord]) -> Table | None:
         family = str(record.persona.get("family") or "-")
         if record.mode not in modes:
             modes.append(record.mode)
+            modes.sort(key=_mode_rank)
         tally = cells.setdefault((record.agent_name, family), {})
         won, total = tally.get(record.mode, [0, 0])
         tally[record.mode] = [won + record.scores.task.success, total + 1]
@@ -137,7 +153,7 @@ def family_table(records: Iterable[DialogueRecord]) -> Table | None:
     table.add_column("family", no_wrap=True)
     for mode in modes:
         table.add_column(mode, justify="right", no_wrap=True)
-    agents = list(dict.fromkeys(agent for agent, _ in cells))
+    agents = list(dict.fromkeys([*agent_order, *(agent for agent, _ in cells)]))
     previous = None
     for (agent, family), tally in sorted(
         cells.items(), key=lambda kv: (agents.index(kv[0][0]), kv[0][1])
