@@ -11,7 +11,7 @@ import operator
 import random
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any, Literal, TypedDict
 
@@ -22,6 +22,7 @@ from simulator.agent._protocol import AgentReply, AgentUnderTest, Message, ToolC
 from simulator.env._protocol import Environment, ToolError
 from simulator.judge import score_dialogue
 from simulator.judge.values import contains_value
+from simulator.models._log import CallLog
 from simulator.persona._schema import Mode, Persona
 from simulator.record import (
     AgentMessageEvent,
@@ -76,6 +77,7 @@ class DialogueContext:
     max_turns: int
     max_steps: int
     step_timeout: float | None = None
+    calls: CallLog = field(default_factory=CallLog)
 
 
 def _merge(left: Mapping[str, int], right: Mapping[str, int]) -> dict[str, int]:
@@ -160,8 +162,7 @@ def _agent_turn(state: DialogueState) -> tuple[AgentTurn, list[str]]:
     return AgentTurn(text="\n".join(texts), submitted=submitted), texts
 
 
-def user_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
-    ctx = runtime.context
+def _user(state: DialogueState, ctx: DialogueContext) -> DialogueState:
     persona, turn, ledger = ctx.persona, state["turn"], state["ledger"]
     events: list[Event] = []
     move: str | None = None
@@ -249,8 +250,7 @@ def _speak(
     }
 
 
-async def agent_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
-    ctx = runtime.context
+async def _agent(state: DialogueState, ctx: DialogueContext) -> DialogueState:
     turn, steps = state["turn"], state["steps"]
     if steps >= ctx.max_steps:
         return _end(turn, EndReason.MAX_STEPS, f"more than {ctx.max_steps} agent steps in one turn")
@@ -278,8 +278,7 @@ async def agent_node(state: DialogueState, runtime: Runtime[DialogueContext]) ->
     return {"messages": [reply.to_message()], "events": [event], "steps": steps + 1}
 
 
-def tools_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
-    ctx = runtime.context
+def _tools(state: DialogueState, ctx: DialogueContext) -> DialogueState:
     turn = state["turn"]
     agent_event = next(e for e in reversed(state["events"]) if isinstance(e, AgentMessageEvent))
     messages: list[Message] = []
@@ -341,9 +340,40 @@ def _run_tool(
         return f"Error: the tool failed ({type(exc).__name__}: {exc})", True
 
 
+def _judge(state: DialogueState, ctx: DialogueContext) -> DialogueState:
+    return {"scores": score_dialogue(ctx.persona, ctx.mode, state["events"], ctx.env)}
+
+
+def _with_calls(ctx: DialogueContext, update: DialogueState) -> DialogueState:
+    """Put the model calls a node made into the event stream, before the node's own events."""
+    calls = ctx.calls.drain()
+    if calls:
+        update = {**update, "events": [*calls, *update.get("events", [])]}
+    return update
+
+
+def user_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
+    ctx = runtime.context
+    ctx.calls.turn = state["turn"]
+    return _with_calls(ctx, _user(state, ctx))
+
+
+async def agent_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
+    ctx = runtime.context
+    ctx.calls.turn = state["turn"]
+    return _with_calls(ctx, await _agent(state, ctx))
+
+
+def tools_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
+    ctx = runtime.context
+    ctx.calls.turn = state["turn"]
+    return _with_calls(ctx, _tools(state, ctx))
+
+
 def judge_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
     ctx = runtime.context
-    return {"scores": score_dialogue(ctx.persona, ctx.mode, state["events"], ctx.env)}
+    ctx.calls.turn = state["turn"]
+    return _with_calls(ctx, _judge(state, ctx))
 
 
 @lru_cache(maxsize=1)

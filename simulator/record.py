@@ -98,6 +98,29 @@ class ErrorEvent(_Event):
     message: str
 
 
+class Usage(BaseModel):
+    """Tokens of one model call."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+class ModelCallEvent(_Event):
+    """One call to a language model, by any role; what replay re-serves."""
+
+    type: Literal["model_call"] = "model_call"
+    role: Literal["agent", "user", "classifier", "judge"]
+    model: str
+    request_hash: str
+    response: dict[str, Any] = Field(default_factory=dict)
+    usage: Usage = Field(default_factory=Usage)
+    cost_usd: float = 0.0
+    latency_ms: float = 0.0
+    cache_hit: bool = False
+    retries: int = 0
+    error: str | None = None
+
+
 class EndEvent(_Event):
     """The dialogue ended."""
 
@@ -113,6 +136,7 @@ Event = Annotated[
     | AnswerAttemptEvent
     | ViolationEvent
     | ErrorEvent
+    | ModelCallEvent
     | EndEvent,
     Field(discriminator="type"),
 ]
@@ -154,6 +178,7 @@ class Leak(BaseModel):
 class LeakageScore(BaseModel):
     leaked: list[Leak] = Field(default_factory=list)
     fields: int = 0
+    paraphrased: list[Leak] = Field(default_factory=list)  # found by an LLM judge, not by value
 
 
 class ProbeResult(BaseModel):
@@ -178,6 +203,26 @@ class FidelityScore(BaseModel):
     checked: int = 0
 
 
+class RoleUsage(BaseModel):
+    """Model use of one role in one dialogue."""
+
+    calls: int = 0
+    cache_hits: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class Verdict(BaseModel):
+    """One verdict of an LLM judge, with what produced it."""
+
+    check: str  # e.g. "task", "paraphrased_leak", "refusal_quality"
+    verdict: bool
+    rationale: str = ""
+    model: str
+    prompt_version: str
+
+
 class EfficiencyScore(BaseModel):
     user_turns: int = 0
     agent_steps: int = 0
@@ -185,6 +230,7 @@ class EfficiencyScore(BaseModel):
     tool_errors: int = 0
     agent_latency_ms: float = 0.0
     duration_s: float = 0.0
+    models: dict[str, RoleUsage] = Field(default_factory=dict)  # by role
 
 
 class Scores(BaseModel):
@@ -194,6 +240,7 @@ class Scores(BaseModel):
     refusal: RefusalScore
     fidelity: FidelityScore
     efficiency: EfficiencyScore
+    verdicts: list[Verdict] = Field(default_factory=list)
 
 
 class DialogueRecord(BaseModel):
@@ -214,6 +261,8 @@ class DialogueRecord(BaseModel):
     scores: Scores
     started_at: str
     simulator_version: str
+    parent: str | None = None  # the record this one was forked from
+    fork_turn: int | None = None  # user turns kept from the parent
 
     @property
     def persona_id(self) -> str:

@@ -18,8 +18,10 @@ from simulator.record import (
     FidelityScore,
     Leak,
     LeakageScore,
+    ModelCallEvent,
     ProbeResult,
     RefusalScore,
+    RoleUsage,
     Scores,
     ToolResultEvent,
     UserTurnEvent,
@@ -175,6 +177,13 @@ def score_dialogue(
         tool_errors=sum(1 for e in tool_events if e.error),
         agent_latency_ms=round(sum(e.latency_ms for e in agent_events), 3),
     )
+    for call in (e for e in events if isinstance(e, ModelCallEvent)):
+        usage = efficiency.models.setdefault(call.role, RoleUsage())
+        usage.calls += 1
+        usage.cache_hits += call.cache_hit
+        usage.input_tokens += call.usage.input_tokens
+        usage.output_tokens += call.usage.output_tokens
+        usage.cost_usd = round(usage.cost_usd + call.cost_usd, 6)
     fidelity = FidelityScore(
         violations=sum(1 for e in events if isinstance(e, ViolationEvent)),
         checked=len(user_turns),

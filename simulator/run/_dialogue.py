@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from simulator import __version__
@@ -18,8 +19,9 @@ from simulator.graph import (
     initial_state,
     recursion_limit,
 )
+from simulator.models._log import CallLog
 from simulator.persona._schema import Mode, Persona
-from simulator.record import DialogueRecord, EndReason, dialogue_id
+from simulator.record import DialogueRecord, EndReason, ModelCallEvent, dialogue_id
 
 DEFAULT_MAX_TURNS = 12
 DEFAULT_MAX_STEPS = 10
@@ -44,11 +46,13 @@ async def run_dialogue(
     max_steps: int = DEFAULT_MAX_STEPS,
     step_timeout: float | None = 60.0,
     agent_instance: AgentUnderTest | None = None,
+    replay_calls: Sequence[ModelCallEvent] | None = None,
 ) -> DialogueRecord:
     """Play one persona against one agent in one mode and return the judged record.
 
     The agent under test failing (raising, looping, timing out) ends the dialogue with an
-    error end reason; the record is still complete and scored.
+    error end reason; the record is still complete and scored. With ``replay_calls``,
+    every model call is served from those recorded calls and none reaches a network.
     """
     mode = Mode(mode)
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -66,6 +70,7 @@ async def run_dialogue(
             max_turns=max_turns,
             max_steps=max_steps,
             step_timeout=step_timeout,
+            calls=CallLog(replay_calls),
         )
         state = initial_state([system_message(persona, env)])
         config: dict[str, Any] = {"recursion_limit": recursion_limit(max_turns, max_steps)}
