@@ -1,5 +1,6 @@
-"""Language-model plumbing shared by every role: the per-dialogue call log."""
+"""Language-model plumbing shared by every role: call log, role configuration, budget."""
 
 from simulator.models._log import CallLog, ReplayMiss
+from simulator.models._roles import Budget, BudgetExceeded, RoleConfig, Roles
 
-__all__ = ["CallLog", "ReplayMiss"]
+__all__ = ["Budget", "BudgetExceeded", "CallLog", "ReplayMiss", "RoleConfig", "Roles"]

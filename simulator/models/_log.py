@@ -22,8 +22,11 @@ class CallLog:
     The graph stamps each event with the current turn and moves it into the record.
     """
 
-    def __init__(self, replay: Iterable[ModelCallEvent] | None = None) -> None:
+    def __init__(
+        self, replay: Iterable[ModelCallEvent] | None = None, *, live_from: int | None = None
+    ) -> None:
         self.turn = 0
+        self.live_from = live_from  # a fork: from this user turn on, calls go live
         self._events: list[ModelCallEvent] = []
         self.replaying = replay is not None
         self._recorded: dict[str, deque[ModelCallEvent]] = defaultdict(deque)
@@ -32,7 +35,7 @@ class CallLog:
 
     def replayed(self, request_hash: str) -> ModelCallEvent | None:
         """The recorded call for this request, in replay mode; None when calling live."""
-        if not self.replaying:
+        if not self.replaying or (self.live_from is not None and self.turn >= self.live_from):
             return None
         queue = self._recorded.get(request_hash)
         if not queue:

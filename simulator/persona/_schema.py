@@ -125,6 +125,7 @@ class Persona(_Strict):
     name: str
     role: str = ""
     family: str | None = None
+    tags: list[str] = Field(default_factory=list)  # e.g. "llm-only": no rule-based agent solves it
     traits: Traits = Field(default_factory=Traits)
     goal: str
     context: Context = Field(default_factory=Context)

@@ -20,6 +20,7 @@ from simulator.graph import (
     recursion_limit,
 )
 from simulator.models._log import CallLog
+from simulator.models._roles import Budget, Roles
 from simulator.persona._schema import Mode, Persona
 from simulator.record import DialogueRecord, EndReason, ModelCallEvent, dialogue_id
 
@@ -47,12 +48,17 @@ async def run_dialogue(
     step_timeout: float | None = 60.0,
     agent_instance: AgentUnderTest | None = None,
     replay_calls: Sequence[ModelCallEvent] | None = None,
+    live_from: int | None = None,
+    roles: Roles | None = None,
+    budget: Budget | None = None,
 ) -> DialogueRecord:
     """Play one persona against one agent in one mode and return the judged record.
 
     The agent under test failing (raising, looping, timing out) ends the dialogue with an
     error end reason; the record is still complete and scored. With ``replay_calls``,
-    every model call is served from those recorded calls and none reaches a network.
+    every model call is served from those recorded calls and none reaches a network
+    (until user turn ``live_from``, for a fork). ``roles`` puts LLMs in the user and judge
+    roles; ``budget`` is the run's shared spending limit.
     """
     mode = Mode(mode)
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -70,7 +76,7 @@ async def run_dialogue(
             max_turns=max_turns,
             max_steps=max_steps,
             step_timeout=step_timeout,
-            calls=CallLog(replay_calls),
+            calls=CallLog(replay_calls, live_from=live_from),
         )
         state = initial_state([system_message(persona, env)])
         config: dict[str, Any] = {"recursion_limit": recursion_limit(max_turns, max_steps)}
