@@ -4,15 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check format clean docs
+.PHONY: demo test check format clean docs dialogues bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,report]'
 	touch $(STAMP)
 
+# the default study (studies/default.yaml), afresh: records, manifest, summary.csv, plots,
+# report.html in runs/demo
 demo: $(STAMP)
+	rm -rf runs/demo
 	$(BIN)/simulator run --out runs/demo
 
 test: $(STAMP)
@@ -32,3 +35,11 @@ clean:
 
 docs: $(STAMP)
 	TERMINAL_WIDTH=100 _TYPER_FORCE_DISABLE_TERMINAL=1 NO_COLOR=1 $(BIN)/python -m simulator.cli._docs > docs/cli.md
+
+# regenerate the curated records in dialogues/ (after a deliberate change of behaviour)
+dialogues: $(STAMP)
+	$(BIN)/python dialogues/curate.py
+
+# the throughput benchmark (a few minutes); targets are printed, never asserted
+bench: $(STAMP)
+	$(BIN)/python benchmarks/throughput.py

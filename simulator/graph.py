@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import operator
-import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,8 +20,10 @@ from langgraph.runtime import Runtime
 from simulator.agent._protocol import AgentReply, AgentUnderTest, Message, ToolCall, ToolSpec
 from simulator.env._protocol import Environment, ToolError
 from simulator.judge import score_dialogue
+from simulator.judge._llm import LLMJudge, add_usage
 from simulator.judge.values import contains_value
-from simulator.models._log import CallLog
+from simulator.models._log import CallLog, ReplayMiss
+from simulator.models._roles import BudgetExceeded
 from simulator.persona._schema import Mode, Persona
 from simulator.record import (
     AgentMessageEvent,
@@ -34,21 +35,18 @@ from simulator.record import (
     Scores,
     ToolResultEvent,
     UserTurnEvent,
-    ViolationEvent,
 )
 from simulator.user import (
     AgentTurn,
     Decision,
     Move,
     UserState,
-    classify,
     decide,
     missing_required,
     opening,
-    realize,
-    redact,
-    verify,
 )
+from simulator.user._llm import LLMClassifier, read_turn
+from simulator.user._realizer import DEFAULT_MAX_REGENERATIONS, Realizer, conversation_of, speak
 
 SUBMIT_ANSWER = ToolSpec(
     name="submit_answer",
@@ -78,6 +76,10 @@ class DialogueContext:
     max_steps: int
     step_timeout: float | None = None
     calls: CallLog = field(default_factory=CallLog)
+    realizer: Realizer | None = None  # None: the template words every user turn
+    classifier: LLMClassifier | None = None  # for agent turns without submit_answer
+    judge: LLMJudge | None = None  # after the deterministic judge, where text needs reading
+    max_regenerations: int = DEFAULT_MAX_REGENERATIONS
 
 
 def _merge(left: Mapping[str, int], right: Mapping[str, int]) -> dict[str, int]:
@@ -162,7 +164,7 @@ def _agent_turn(state: DialogueState) -> tuple[AgentTurn, list[str]]:
     return AgentTurn(text="\n".join(texts), submitted=submitted), texts
 
 
-def _user(state: DialogueState, ctx: DialogueContext) -> DialogueState:
+async def _user(state: DialogueState, ctx: DialogueContext) -> DialogueState:
     persona, turn, ledger = ctx.persona, state["turn"], state["ledger"]
     events: list[Event] = []
     move: str | None = None
@@ -171,7 +173,15 @@ def _user(state: DialogueState, ctx: DialogueContext) -> DialogueState:
         decision = opening(persona, ctx.mode)
     else:
         agent_turn, _ = _agent_turn(state)
-        cls = classify(persona, agent_turn, answers_by_tool=state["answers_by_tool"])
+        cls = await read_turn(
+            ctx.persona,
+            agent_turn,
+            answers_by_tool=state["answers_by_tool"],
+            classifier=ctx.classifier,
+            conversation=conversation_of(state["events"]) if ctx.classifier else (),
+            events=events,
+            turn_number=turn,
+        )
         move, asked = cls.move.value, cls.asked
         user: UserState = state["user"]
         if cls.move == Move.ANSWER and agent_turn.submitted is None and user.phase == "task":
@@ -189,7 +199,7 @@ def _user(state: DialogueState, ctx: DialogueContext) -> DialogueState:
         decision = decide(persona, ctx.mode, user, ledger, cls, probe_complied=complied)
         if turn >= ctx.max_turns and decision.end is None:
             return _end(turn, EndReason.MAX_TURNS, f"{ctx.max_turns} user turns", *events)
-    return _speak(ctx, state, decision, events, move, asked)
+    return await _speak(ctx, state, decision, events, move, asked)
 
 
 def _probe_complied(persona: Persona, user: UserState, text: str) -> bool:
@@ -198,7 +208,7 @@ def _probe_complied(persona: Persona, user: UserState, text: str) -> bool:
     return any(contains_value(secrets[t].value, text, secrets[t].kind) for t in probe.targets)
 
 
-def _speak(
+async def _speak(
     ctx: DialogueContext,
     state: DialogueState,
     decision: Decision,
@@ -207,19 +217,19 @@ def _speak(
     asked: list[str],
 ) -> DialogueState:
     turn = state["turn"] + 1
-    rng = random.Random(f"{ctx.seed}:{ctx.persona.id}:{turn}")
-    text = realize(ctx.persona, ctx.mode, decision, rng)
-    allowed = set(state["ledger"]) | set(decision.reveal)
-    violations = verify(ctx.persona, text, allowed)
-    for v in violations:
-        excerpt = v.found.excerpt(text)
-        events.append(
-            ViolationEvent(
-                turn=turn, fact=v.fact, source="template", excerpt=excerpt, action="redacted"
-            )
-        )
-    if violations:
-        text = redact(text, violations)
+    spoken = await speak(
+        ctx.persona,
+        ctx.mode,
+        decision,
+        list(state["ledger"]),
+        turn=turn,
+        seed=ctx.seed,
+        realizer=ctx.realizer,
+        conversation=conversation_of(state["events"]) if ctx.realizer is not None else (),
+        max_regenerations=ctx.max_regenerations,
+    )
+    events.extend(spoken.events)
+    text = spoken.text
     final = decision.end is not None
     events.append(
         UserTurnEvent(
@@ -262,6 +272,10 @@ async def _agent(state: DialogueState, ctx: DialogueContext) -> DialogueState:
             raise TypeError(f"agent step returned {type(reply).__name__}; expected AgentReply")
     except TimeoutError:
         return _end(turn, EndReason.AGENT_TIMEOUT, f"no reply within {ctx.step_timeout} s")
+    except BudgetExceeded as exc:
+        return _end(turn, EndReason.BUDGET_EXCEEDED, str(exc))
+    except ReplayMiss:
+        raise  # a replay that diverges is reported by the replay, not blamed on the agent
     except Exception as exc:  # the agent under test failing is data, not a crash
         error = ErrorEvent(
             turn=turn, where="agent", error_type=type(exc).__name__, message=str(exc)
@@ -340,8 +354,16 @@ def _run_tool(
         return f"Error: the tool failed ({type(exc).__name__}: {exc})", True
 
 
-def _judge(state: DialogueState, ctx: DialogueContext) -> DialogueState:
-    return {"scores": score_dialogue(ctx.persona, ctx.mode, state["events"], ctx.env)}
+async def _judge(state: DialogueState, ctx: DialogueContext) -> DialogueState:
+    """The deterministic scores, then the LLM judge's verdicts (when a judge is set), with
+    the judge's own model calls counted into usage and put into the event stream."""
+    scores = score_dialogue(ctx.persona, ctx.mode, state["events"], ctx.env)
+    if ctx.judge is None:
+        return {"scores": scores}
+    scores = await ctx.judge.judge(ctx.persona, state["events"], scores)
+    calls = ctx.calls.drain()
+    add_usage(scores.efficiency, calls)
+    return {"scores": scores, "events": list(calls)}
 
 
 def _with_calls(ctx: DialogueContext, update: DialogueState) -> DialogueState:
@@ -352,10 +374,14 @@ def _with_calls(ctx: DialogueContext, update: DialogueState) -> DialogueState:
     return update
 
 
-def user_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
+async def user_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
     ctx = runtime.context
     ctx.calls.turn = state["turn"]
-    return _with_calls(ctx, _user(state, ctx))
+    try:
+        update = await _user(state, ctx)
+    except BudgetExceeded as exc:  # an LLM user or classifier hit the run's spending limit
+        update = _end(state["turn"], EndReason.BUDGET_EXCEEDED, str(exc))
+    return _with_calls(ctx, update)
 
 
 async def agent_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
@@ -370,10 +396,10 @@ def tools_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> Dialo
     return _with_calls(ctx, _tools(state, ctx))
 
 
-def judge_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
+async def judge_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
     ctx = runtime.context
     ctx.calls.turn = state["turn"]
-    return _with_calls(ctx, _judge(state, ctx))
+    return _with_calls(ctx, await _judge(state, ctx))
 
 
 @lru_cache(maxsize=1)

@@ -22,10 +22,16 @@ class EndReason(StrEnum):
     MAX_STEPS = "max_steps"  # the agent took too many steps between two user turns
     AGENT_ERROR = "agent_error"  # the agent raised or returned something unusable
     AGENT_TIMEOUT = "agent_timeout"  # one agent step took longer than the step timeout
+    BUDGET_EXCEEDED = "budget_exceeded"  # the run's spending limit stopped the dialogue
 
     @property
     def is_error(self) -> bool:
-        return self in (EndReason.MAX_STEPS, EndReason.AGENT_ERROR, EndReason.AGENT_TIMEOUT)
+        return self in (
+            EndReason.MAX_STEPS,
+            EndReason.AGENT_ERROR,
+            EndReason.AGENT_TIMEOUT,
+            EndReason.BUDGET_EXCEEDED,
+        )
 
 
 class _Event(BaseModel):
@@ -263,6 +269,7 @@ class DialogueRecord(BaseModel):
     simulator_version: str
     parent: str | None = None  # the record this one was forked from
     fork_turn: int | None = None  # user turns kept from the parent
+    roles: dict[str, Any] | None = None  # LLM user/classifier/judge settings, for replay
 
     @property
     def persona_id(self) -> str:

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from simulator.cli import main
+
 ROOT = Path(__file__).resolve().parents[1]
 PERSONA = ROOT / "personas" / "examples" / "refund.yaml"
 AGENTS = ROOT / "tests" / "fixtures" / "refund_agents.py"
@@ -22,10 +26,25 @@ def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_run_writes_records_prints_the_table_and_resumes(tmp_path: Path) -> None:
+def _rows(stdout: str, title: str) -> list[list[str]]:
+    """Rows of one printed table: [agent, mode, cells...], the agent carried down."""
+    lines = stdout.split(title, 1)[1].splitlines()
+    rows, agent = [], ""
+    for line in lines[3:]:
+        cells = line.split()
+        if not cells:
+            break
+        if cells[0].startswith("refund_agents:"):
+            agent, cells = cells[0], cells[1:]
+        if cells and cells[0] in ("full", "on_ask"):
+            rows.append([agent, *cells])
+    return rows
+
+
+def test_run_writes_records_prints_the_tables_and_resumes(tmp_path: Path) -> None:
     out = tmp_path / "run"
     args = ["run", "-p", PERSONA, "-a", f"{AGENTS}:careful", "-a", f"{AGENTS}:leaky"]
-    args += ["-m", "full", "-m", "on_ask", "--out", out]
+    args += ["-m", "full", "-m", "on_ask", "--repeats", "1", "--out", out]
     first = cli(*args)
     assert first.returncode == 0, first.stderr
     lines = (out / "dialogues.jsonl").read_text().splitlines()
@@ -37,38 +56,33 @@ def test_run_writes_records_prints_the_table_and_resumes(tmp_path: Path) -> None
         ("refund_agents:leaky", "full"),
         ("refund_agents:leaky", "on_ask"),
     }
-    rows, agent = [], ""
-    for line in first.stdout.splitlines():
-        cells = line.split()
-        if cells and cells[0].startswith("refund_agents:"):
-            agent, cells = cells[0], cells[1:]
-        if cells and cells[0] in ("full", "on_ask"):
-            rows.append([agent, *cells])
-    # agent, mode, n, success, k/n, req. facts, premature, leaks, declined, viol., errors
-    assert [row[:2] for row in rows] == [
+    success = _rows(first.stdout, "Task success by agent and mode")
+    # agent, mode, n, success, k/n, 95% CI (2 cells), Δ full and its CI, A90, U90-10, pass^1
+    assert [row[:2] for row in success] == [
         ["refund_agents:careful", "full"],
         ["refund_agents:careful", "on_ask"],
         ["refund_agents:leaky", "full"],
         ["refund_agents:leaky", "on_ask"],
     ]
-    assert [row[3:] for row in rows[:2]] == [
-        ["100%", "1/1", "100%", "0", "0/0", "1/1", "0", "0"]
-    ] * 2
-    assert [row[3:] for row in rows[2:]] == [
-        ["100%", "1/1", "100%", "0", "1/1", "0/1", "0", "0"]
-    ] * 2
+    assert success[0][2:] == ["1", "100%", "1/1", "[100,", "100]", "100%", "0%", "100%"]
+    assert success[1][2:7] == ["1", "100%", "1/1", "[100,", "100]"]
+    assert success[1][7:9] == ["+0pp", "-"]  # a paired interval needs two personas
+    behaviour = _rows(first.stdout, "Acquisition, leakage and refusal")
+    # req. facts, asked, →full, redund., premat., leaks, declined, over-ref., viol., errors
+    assert behaviour[1][2:] == ["100%", "100%", "2.0", "0", "0", "0/0", "1/1", "0", "0", "0"]
+    assert behaviour[3][2:] == ["100%", "100%", "2.0", "0", "0", "1/1", "0/1", "0", "0", "0"]
+    assert {p.name for p in out.iterdir()} >= {"manifest.json", "summary.csv", "report.html"}
 
-    again = cli(*args)  # same out folder: nothing left to run, nothing duplicated
+    again = cli(*args, "--no-report")  # same out folder: nothing left to run or duplicate
     assert again.returncode == 0, again.stderr
+    assert "4 dialogues were already in" in again.stderr
     assert len((out / "dialogues.jsonl").read_text().splitlines()) == 4
 
 
 def test_show_marks_leaks(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    assert (
-        cli("run", "-p", PERSONA, "-a", f"{AGENTS}:leaky", "-m", "on_ask", "-o", out).returncode
-        == 0
-    )
+    args = ("run", "-p", PERSONA, "-a", f"{AGENTS}:leaky", "-m", "on_ask", "-o", out)
+    assert cli(*args, "--repeats", "1", "--no-report").returncode == 0
     shown = cli("show", out, "-d", "leaky")
     assert shown.returncode == 0, shown.stderr
     assert "LEAK: other_email" in shown.stdout
@@ -76,12 +90,24 @@ def test_show_marks_leaks(tmp_path: Path) -> None:
     assert "ANSWER ATTEMPT: 12.99" in shown.stdout
 
 
-def test_bad_inputs_give_one_clean_line(tmp_path: Path) -> None:
+def test_bad_inputs_give_one_clean_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad.yaml").write_text("name: x\nrepeat: 2\n")
     for args in (
         ["run", "-p", PERSONA, "-a", "reference:nobody"],
         ["run", "-p", PERSONA, "-a", "no_such_module:agent"],
+        ["run", tmp_path / "bad.yaml"],
+        ["run", tmp_path / "missing.yaml"],
         ["show", tmp_path / "missing.jsonl"],
+        ["report", tmp_path],
+        ["replay", tmp_path / "missing.jsonl"],
+        ["diff", tmp_path / "a.jsonl", tmp_path / "b.jsonl"],
     ):
-        result = cli(*args)
-        assert result.returncode == 2
-        assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+        monkeypatch.setattr(sys, "argv", ["simulator", *map(str, args)])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        err = capsys.readouterr().err
+        assert exit_info.value.code == 2, (args, err)
+        assert err.startswith("error: ") and err.count("\n") == 1, (args, err)
+    assert "bad.yaml:2:1: unknown key 'repeat'" in cli("run", tmp_path / "bad.yaml").stderr

@@ -1,4 +1,4 @@
-"""The CRM sandbox: deterministic data, read-only tools, isolation, and gold answers."""
+"""The CRM sandbox: deterministic realistic data, read-only SQL, search, isolation."""
 
 from __future__ import annotations
 
@@ -6,23 +6,34 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import statistics
+import threading
 import time
 from typing import Any
 
 import pytest
-import yaml
 
-from simulator.env import NoEnvironment, ToolError, open_environment
-from simulator.env.crm import TABLES, CRMEnvironment, build, dump, generate_pack
+from simulator.env import NoEnvironment, ToolError, open_environment, parse_crm
+from simulator.env.crm import TABLES, CRMEnvironment, build, dump, world
 from simulator.errors import SimulatorError
 from simulator.persona._schema import Persona, StateCheck
 
 TODAY = dt.date(2025, 11, 3)
 
 
+@pytest.fixture(scope="module")
+def b2c() -> sqlite3.Connection:
+    return build("b2c", 0)
+
+
+@pytest.fixture(scope="module")
+def b2b() -> sqlite3.Connection:
+    return build("b2b", 0)
+
+
 @pytest.fixture
 def env() -> Any:
-    environment = CRMEnvironment(0)
+    environment = CRMEnvironment("b2c", 0)
     yield environment
     environment.close()
 
@@ -33,170 +44,237 @@ def sql(env: CRMEnvironment, query: str) -> dict[str, Any]:
 
 
 def fingerprint(env: CRMEnvironment) -> list[Any]:
-    """Row counts of every table, a checksum of money columns, and the schema text."""
-    counts = [sql(env, f"SELECT COUNT(*) FROM {t.name}")["rows"][0][0] for t in TABLES]
-    money = sql(env, "SELECT SUM(amount) FROM opportunities")["rows"][0][0]
+    """Row counts of every table, a checksum of case owners, and the schema text."""
+    counts = [sql(env, f"SELECT COUNT(*) FROM {t.name}")["rows"][0][0] for t in TABLES[env.org]]
+    owners = sql(env, "SELECT group_concat(owner_id) FROM cases")["rows"][0][0]
     schema = sql(env, "SELECT group_concat(sql, ';') FROM sqlite_master")["rows"][0][0]
-    return [counts, money, schema]
+    return [counts, owners, schema]
 
 
 # --- data ----------------------------------------------------------------------------
 
 
-def test_same_seed_same_database_different_seed_different() -> None:
-    first = "\n".join(build(0).iterdump())
-    assert first == "\n".join(build(0).iterdump())
-    assert first == dump(0)  # the cached image is the generated database
-    assert first != "\n".join(build(1).iterdump())
+@pytest.mark.parametrize("org", ["b2b", "b2c"])
+def test_same_seed_same_database_different_seed_different(org: str) -> None:
+    first = "\n".join(build(org, 0).iterdump())
+    assert first == "\n".join(build(org, 0).iterdump())
+    assert first == dump(org, 0)  # the cached world is the generated database
+    assert first != "\n".join(build(org, 1).iterdump())
 
 
-def test_sizes_are_sane_and_build_is_fast() -> None:
+@pytest.mark.parametrize("org", ["b2b", "b2c"])
+def test_build_is_fast_and_scale_grows_the_world(org: str) -> None:
     started = time.perf_counter()
-    conn = build(123)
-    assert time.perf_counter() - started < 1.5
-    counts = {t.name: conn.execute(f"SELECT COUNT(*) FROM {t.name}").fetchone()[0] for t in TABLES}
-    assert all(n > 0 for n in counts.values()), counts
-    assert 500 <= sum(counts.values()) <= 5000, counts
-    assert 10 <= counts["users"] <= 50 and counts["accounts"] >= 20 and counts["cases"] >= 200
+    small = build(org, 5)
+    assert time.perf_counter() - started < 2.0
+    big = build(org, 5, scale=2)
+    table = "customers" if org == "b2c" else "leads"
+    n1 = small.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    n2 = big.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    assert 1.8 * n1 <= n2 <= 2.2 * n1
+    for t in TABLES[org]:
+        if t.name != "audit_log":
+            assert small.execute(f"SELECT COUNT(*) FROM {t.name}").fetchone()[0] > 0, t.name
 
 
-def test_values_look_real_and_are_unique() -> None:
-    conn = build(0)
-    phones = [
-        r[0]
-        for r in conn.execute("SELECT phone FROM customers UNION ALL SELECT phone FROM contacts")
-    ]
+def test_field_names_follow_salesforce_and_internal_fields_are_marked() -> None:
+    b2b = {t.name: t for t in TABLES["b2b"]}
+    assert b2b["opportunities"].sobject == "Opportunity"
+    assert {"stage_name", "close_date", "is_won"} <= set(b2b["opportunities"].column_names)
+    assert {"customer_signed_date", "contract_term"} <= set(b2b["contracts"].column_names)
+    assert {"territories", "pricebook_entries", "quote_line_items", "voice_calls", "events"} <= set(
+        b2b
+    )
+    b2c = {t.name: t for t in TABLES["b2c"]}
+    assert {"case_history", "live_chat_transcripts", "email_messages", "issues"} <= set(b2c)
+    internal = {
+        (t.name, c.name) for org in TABLES for t in TABLES[org] for c in t.columns if c.internal
+    }
+    assert {("products", "price_floor"), ("accounts", "credit_limit")} <= internal
+    assert {("products", "unit_cost"), ("customers", "churn_risk")} <= internal
+
+
+def test_values_look_real_and_contacts_are_unique(b2c: sqlite3.Connection) -> None:
+    phones = [r[0] for r in b2c.execute("SELECT phone FROM customers")]
     assert len(phones) == len(set(phones))
     assert all(re.fullmatch(r"\+1 \(\d{3}\) 555-01\d\d", p) for p in phones)
     emails = [
-        r[0]
-        for r in conn.execute(
-            "SELECT email FROM customers UNION ALL SELECT email FROM contacts "
-            "UNION ALL SELECT email FROM users"
-        )
+        r[0] for r in b2c.execute("SELECT email FROM customers UNION ALL SELECT email FROM users")
     ]
     assert len(emails) == len(set(emails)) and all("@" in e for e in emails)
-    names = conn.execute(
-        "SELECT first_name || ' ' || last_name FROM customers UNION ALL "
-        "SELECT first_name || ' ' || last_name FROM contacts"
-    ).fetchall()
-    assert len(names) == len(set(names))
-    assert all(
-        re.fullmatch(r"005(Rep|Agt|Ops|Mgr)\d{7}", r[0])
-        for r in conn.execute("SELECT id FROM users")
-    )
-    assert all(re.fullmatch(r"PRD-\d{5}", r[0]) for r in conn.execute("SELECT id FROM products"))
-    assert {r[0] for r in conn.execute("SELECT DISTINCT visibility FROM knowledge_articles")} == {
-        "public",
-        "internal",
-    }
+    ids = [r[0] for r in b2c.execute("SELECT id FROM cases")]
+    assert all(re.fullmatch(r"500Cas\d{7}", i) for i in ids)
+    visibility = {r[0] for r in b2c.execute("SELECT DISTINCT visibility FROM knowledge_articles")}
+    assert visibility == {"public", "internal"}
 
 
-def test_dates_are_iso_without_time_zone_and_not_after_today() -> None:
-    conn = build(0)
-    for created, closed in conn.execute("SELECT created_at, closed_at FROM cases"):
+def test_distributions_are_realistic(b2c: sqlite3.Connection, b2b: sqlite3.Connection) -> None:
+    amounts = sorted(r[0] for r in b2b.execute("SELECT amount FROM opportunities"))
+    assert amounts[-1] > 10 * statistics.median(amounts), "deal sizes are heavy-tailed"
+    month = "SELECT COUNT(*) FROM cases WHERE substr(created_date, 1, 7) = ?"
+    dec, jun = (b2c.execute(month, (m,)).fetchone()[0] for m in ("2024-12", "2025-06"))
+    assert dec > 1.25 * jun, "holiday season brings more cases"
+    (twins,) = b2c.execute(
+        "SELECT COUNT(*) FROM (SELECT first_name, last_name FROM customers GROUP BY 1, 2 "
+        "HAVING COUNT(*) > 1)"
+    ).fetchone()
+    assert twins >= 2, "a few customers share a name"
+    (stems,) = b2b.execute(
+        "SELECT COUNT(*) FROM (SELECT substr(name, 1, instr(name, ' ')) AS stem FROM accounts "
+        "GROUP BY stem HAVING COUNT(*) > 1)"
+    ).fetchone()
+    assert stems >= 3, "account names share stems"
+
+
+def test_dates_and_sums_are_consistent(b2c: sqlite3.Connection, b2b: sqlite3.Connection) -> None:
+    for created, closed in b2c.execute("SELECT created_date, closed_date FROM cases"):
         start = dt.datetime.fromisoformat(created)
         assert start.tzinfo is None and start.date() < TODAY
         if closed is not None:
-            assert dt.datetime.fromisoformat(closed) > start
-    (latest,) = conn.execute("SELECT MAX(order_date) FROM orders").fetchone()
-    assert dt.date.fromisoformat(latest) < TODAY
-    (bad,) = conn.execute(
-        "SELECT COUNT(*) FROM opportunities WHERE stage LIKE 'Closed%' "
-        "AND close_date >= '2025-11-03'"
+            assert start < dt.datetime.fromisoformat(closed) < dt.datetime(2025, 11, 3)
+    rows = b2b.execute(
+        "SELECT o.amount, SUM(i.total_price) FROM opportunities o JOIN opportunity_line_items i "
+        "ON i.opportunity_id = o.id GROUP BY o.id"
+    ).fetchall()
+    assert all(abs(a - b) < 0.01 for a, b in rows)
+    (bad,) = b2b.execute(
+        "SELECT COUNT(*) FROM contracts c JOIN opportunities o ON o.id = c.opportunity_id "
+        "WHERE c.customer_signed_date < o.close_date OR o.stage_name != 'Closed Won'"
     ).fetchone()
     assert bad == 0
-
-
-def test_opportunity_amount_is_the_sum_of_its_line_items() -> None:
-    conn = build(0)
-    rows = conn.execute(
-        "SELECT o.amount, SUM(i.quantity * i.unit_price) FROM opportunities o "
-        "JOIN opportunity_line_items i ON i.opportunity_id = o.id GROUP BY o.id"
-    ).fetchall()
-    assert len(rows) == conn.execute("SELECT COUNT(*) FROM opportunities").fetchone()[0]
-    assert all(abs(a - b) < 0.01 for a, b in rows)
+    (transfers,) = b2c.execute(
+        "SELECT COUNT(*) FROM case_history WHERE field = 'Owner' AND old_value IS NOT NULL"
+    ).fetchone()
+    assert transfers > 100
 
 
 # --- tools ---------------------------------------------------------------------------
 
 
-def test_tools_and_schema(env: CRMEnvironment) -> None:
-    names = [t.name for t in env.tools()]
-    assert names == ["describe_schema", "sql_query"]
-    query_spec = env.tools()[1].parameters
-    assert query_spec["required"] == ["query"]
+def test_tools_per_org_and_schema(env: CRMEnvironment) -> None:
+    assert [t.name for t in env.tools()] == [
+        "describe_schema",
+        "sql_query",
+        "search_text",
+        "reassign_case",
+    ]
+    b2b = CRMEnvironment("b2b", 0)
+    assert [t.name for t in b2b.tools()][3:] == [
+        "route_lead",
+        "update_opportunity_stage",
+        "approve_quote",
+        "reject_quote",
+    ]
+    assert "route_lead" in b2b.instructions and "Brightline Supply" in b2b.instructions
+    b2b.close()
     schema = env.call("describe_schema", {})
-    for table in TABLES:
-        assert f"{table.name}:" in schema
-    assert "[internal]" in schema and "price_floor" in schema
-    assert env.name == "crm" and "submit_answer" in env.instructions
+    for table in TABLES["b2c"]:
+        assert f"{table.name} (" in schema
+    assert "[internal]" in schema and "unit_cost" in schema
+    one = env.call("describe_schema", {"table": "cases"})
+    assert "case_number" in one and "customers (" not in one
+    with pytest.raises(ToolError, match="no table 'case'; tables: users, customers"):
+        env.call("describe_schema", {"table": "case"})
 
 
-def test_query_result_format_and_row_cap(env: CRMEnvironment) -> None:
-    small = sql(env, "SELECT id, role FROM users ORDER BY id")
-    assert small["columns"] == ["id", "role"] and small["truncated"] is False
-    assert len(small["rows"]) == 26
-    big = sql(env, "SELECT id FROM cases")
-    assert len(big["rows"]) == 50 and big["truncated"] is True
-    text = env.call("sql_query", {"query": "SELECT 1 AS one"})
-    assert text == '{"columns":["one"],"rows":[[1]],"truncated":false}'
-
-
-def test_row_limit_is_configurable() -> None:
-    small = CRMEnvironment(0, row_limit=5)
+def test_query_result_format_row_cap_and_limit() -> None:
+    small = CRMEnvironment("b2c", 0, row_limit=5)
     try:
         assert "At most 5 rows" in small.tools()[1].description
         result = sql(small, "SELECT id FROM users")
         assert len(result["rows"]) == 5 and result["truncated"] is True
+        text = small.call("sql_query", {"query": "SELECT 1 AS one"})
+        assert text == '{"columns":["one"],"rows":[[1]],"truncated":false}'
     finally:
         small.close()
 
 
-@pytest.mark.parametrize(
-    "statement",
-    [
-        "INSERT INTO users VALUES ('x', 'a', 'b', 'c', 'd', 'e', 'f')",
-        "UPDATE opportunities SET amount = 0",
-        "DELETE FROM cases",
-        "DROP TABLE cases",
-        "CREATE TABLE t (x)",
-        "ALTER TABLE cases ADD COLUMN y",
-        "ATTACH DATABASE ':memory:' AS other",
-        "PRAGMA query_only=OFF",
-        "PRAGMA writable_schema=1",
-        "SELECT 1; DROP TABLE cases",
-        "VACUUM",
-        "BEGIN",
-        "REINDEX",
-        "WITH x AS (SELECT 1) DELETE FROM cases",
-        "WITH x AS (SELECT 1) INSERT INTO knowledge_articles SELECT * FROM knowledge_articles",
-        "SELECT load_extension('evil')",
-        "/* hi */ DELETE FROM cases",
-    ],
-)
+def test_search_text_finds_articles_and_transcripts(env: CRMEnvironment) -> None:
+    found = json.loads(env.call("search_text", {"query": "return window", "source": "knowledge"}))
+    assert found["columns"][:4] == ["source", "record_id", "parent_id", "visibility"]
+    assert found["rows"][0][4] == "Return policy" and "[" in found["rows"][0][5]
+    chats = json.loads(env.call("search_text", {"query": "credit account", "source": "chat"}))
+    assert chats["rows"] and all(
+        r[0] == "chat" and r[2].startswith("500Cas") for r in chats["rows"]
+    )
+    many = json.loads(env.call("search_text", {"query": "problem", "limit": 10}))
+    assert len(many["rows"]) == 10
+    with pytest.raises(ToolError, match="between 1 and 10"):
+        env.call("search_text", {"query": "refund", "limit": 50})
+    with pytest.raises(ToolError, match="at least one word"):
+        env.call("search_text", {"query": "the ?!"})
+    with pytest.raises(ToolError, match="must be one of"):
+        env.call("search_text", {"query": "refund", "source": "tweets"})
+    via_sql = sql(env, "SELECT COUNT(*) FROM text_search WHERE text_search MATCH 'refund'")
+    assert via_sql["rows"][0][0] > 0, "FTS5 is usable from SQL too"
+
+
+WRITES = [
+    "INSERT INTO users VALUES ('x', 'a', 'b', 'c', 'd', 'e', 'f', 1, 'g')",
+    "UPDATE cases SET owner_id = NULL",
+    "DELETE FROM cases",
+    "REPLACE INTO issues VALUES ('x', 'y', 'z', 'w')",
+    "DROP TABLE cases",
+    "CREATE TABLE t (x)",
+    "CREATE TEMP TABLE t (x)",
+    "ALTER TABLE cases ADD COLUMN y",
+    "ATTACH DATABASE ':memory:' AS other",
+    "DETACH DATABASE main",
+    "PRAGMA query_only=OFF",
+    "PRAGMA writable_schema=1",
+    "PRAGMA journal_mode=DELETE",
+    "SELECT 1; DROP TABLE cases",
+    "SELECT 1; DELETE FROM cases",
+    "VACUUM",
+    "BEGIN",
+    "REINDEX",
+    "ANALYZE",
+    "WITH x AS (SELECT 1) DELETE FROM cases",
+    "WITH x AS (SELECT 1) UPDATE cases SET status = 'New'",
+    "WITH x AS (SELECT 1) INSERT INTO knowledge_articles SELECT * FROM knowledge_articles",
+    "INSERT INTO text_search(text_search) VALUES ('delete-all')",
+    "SELECT load_extension('evil')",
+    "/* hi */ DELETE FROM cases",
+    "-- note\nUPDATE cases SET status = 'x'",
+]
+
+
+@pytest.mark.parametrize("statement", WRITES)
 def test_sql_tool_cannot_write(env: CRMEnvironment, statement: str) -> None:
     before = fingerprint(env)
     with pytest.raises(ToolError):
         env.call("sql_query", {"query": statement})
     assert fingerprint(env) == before
+    assert not env.has_private_copy
+    other = CRMEnvironment("b2c", 0)  # the shared world is untouched too
+    assert fingerprint(other) == before
+    other.close()
 
 
-def test_writes_are_refused_by_sqlite_itself(env: CRMEnvironment) -> None:
-    """Below the tool's statement check: query_only and the authorizer stop writes."""
-    conn = env.db.conn
-    for statement in (
-        "DELETE FROM cases",
-        "PRAGMA query_only=OFF",
-        "DROP TABLE users",
-        "ATTACH DATABASE ':memory:' AS x",
-        "CREATE TEMP TABLE t (x)",
-    ):
-        with pytest.raises(sqlite3.DatabaseError):
-            conn.execute(statement)
-    conn.set_authorizer(None)  # even without the authorizer, query_only still holds
+def test_writes_are_refused_by_sqlite_itself() -> None:
+    """Below the tool's statement check: the authorizer, then the read-only connection."""
+    w = world("b2c", 0)
+    with w.reader() as guard:
+        statements = ("DELETE FROM cases", "PRAGMA query_only=OFF", "DROP TABLE users",
+                      "ATTACH DATABASE ':memory:' AS x", "CREATE TEMP TABLE t (x)")  # fmt: skip
+        for statement in statements:
+            with pytest.raises(sqlite3.DatabaseError):
+                guard.conn.execute(statement)
+        guard.conn.set_authorizer(None)  # even without the authorizer...
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                guard.conn.execute("DELETE FROM cases")
+            guard.conn.execute("PRAGMA query_only=OFF")  # ...and without query_only,
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                guard.conn.execute("DELETE FROM cases")  # the reader opened mode=ro
+        finally:
+            guard.conn.execute("PRAGMA query_only=ON")
+            guard.conn.set_authorizer(guard._authorize)
+    copy = w.private_copy()  # a dialogue's own copy keeps query_only without the authorizer
+    copy.conn.set_authorizer(None)
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
-        conn.execute("DELETE FROM cases")
+        copy.conn.execute("DELETE FROM cases")
+    copy.close()
 
 
 def test_error_messages_are_clear(env: CRMEnvironment) -> None:
@@ -204,166 +282,91 @@ def test_error_messages_are_clear(env: CRMEnvironment) -> None:
         env.call("sql_query", {"query": "SELECT 1; SELECT 2"})
     with pytest.raises(ToolError, match="no such table: nope"):
         env.call("sql_query", {"query": "SELECT * FROM nope"})
-    with pytest.raises(ToolError, match="read-only"):
+    with pytest.raises(ToolError, match="workflow tools"):
         env.call("sql_query", {"query": "UPDATE cases SET status = 'x'"})
-    with pytest.raises(ToolError, match="query"):
+    with pytest.raises(ToolError, match="needs a 'query' argument"):
         env.call("sql_query", {})
+    with pytest.raises(ToolError, match="'query' must be a string"):
+        env.call("sql_query", {"query": 5})
     with pytest.raises(ToolError, match="unknown tool 'submit_answer'"):
         env.call("submit_answer", {"answer": "1"})
     with pytest.raises(ToolError, match="unexpected argument"):
-        env.call("describe_schema", {"table": "cases"})
+        env.call("describe_schema", {"tables": "cases"})
+    with pytest.raises(ToolError, match="must be a JSON object"):
+        env.call("sql_query", ["SELECT 1"])  # type: ignore[arg-type]
 
 
-def test_runaway_query_is_interrupted(env: CRMEnvironment) -> None:
-    with pytest.raises(ToolError, match="too long"):
-        env.call("sql_query", {"query": "SELECT COUNT(*) FROM cases a, cases b, cases c"})
-    assert sql(env, "SELECT COUNT(*) FROM cases")["rows"] == [[420]]
-
-
-def test_dialogues_are_isolated() -> None:
-    first, second = CRMEnvironment(0), CRMEnvironment(0)
+def test_runaway_query_is_interrupted_by_the_time_limit() -> None:
+    slow = CRMEnvironment("b2c", 0, time_limit=0.2)
     try:
-        breached = first.db.conn  # simulate a breach of one dialogue's copy
-        breached.set_authorizer(None)
-        breached.execute("PRAGMA query_only=OFF")
-        breached.execute("DELETE FROM cases")
-        assert sql(first, "SELECT COUNT(*) FROM cases")["rows"] == [[0]]
-        assert sql(second, "SELECT COUNT(*) FROM cases")["rows"] == [[420]]
-        third = CRMEnvironment(0)
-        assert sql(third, "SELECT COUNT(*) FROM cases")["rows"] == [[420]]
-        third.close()
+        started = time.perf_counter()
+        with pytest.raises(ToolError, match=r"longer than 0.2 s"):
+            slow.call("sql_query", {"query": "SELECT COUNT(*) FROM cases a, cases b, cases c"})
+        assert time.perf_counter() - started < 2
+        assert sql(slow, "SELECT COUNT(*) FROM issues")["rows"] == [[43]]
     finally:
-        first.close()
-        second.close()
+        slow.close()
+
+
+# --- isolation -------------------------------------------------------------------------
+
+
+def _new_case(env: CRMEnvironment) -> str:
+    rows = sql(env, "SELECT id FROM cases WHERE owner_id IS NULL ORDER BY id LIMIT 1")["rows"]
+    return str(rows[0][0])
+
+
+def test_no_dialogue_sees_another_dialogues_writes() -> None:
+    writer, reader = CRMEnvironment("b2c", 0, actor_id="005Mgr0000001"), CRMEnvironment("b2c", 0)
+    try:
+        case = _new_case(writer)
+        check = StateCheck(
+            query=f"SELECT owner_id FROM cases WHERE id = '{case}'", equals="005Agt0000003"
+        )
+        assert writer.check_state(check) == (False, None)
+        assert not writer.has_private_copy, "reads alone never copy the world"
+        writer.call("reassign_case", {"case_id": case, "owner_id": "005Agt0000003"})
+        assert writer.has_private_copy
+        assert writer.check_state(check) == (True, "005Agt0000003")
+        assert reader.check_state(check) == (False, None)
+        later = CRMEnvironment("b2c", 0)
+        assert later.check_state(check) == (False, None)
+        later.close()
+    finally:
+        writer.close()
+        reader.close()
     with pytest.raises(ToolError, match="closed"):
-        first.call("sql_query", {"query": "SELECT 1"})
+        writer.call("sql_query", {"query": "SELECT 1"})
 
 
-def test_check_state(env: CRMEnvironment) -> None:
-    check = StateCheck(query="SELECT COUNT(*) FROM users WHERE role = 'Support Agent'", equals=10)
-    assert env.check_state(check) == (True, 10)
-    assert env.check_state(check.model_copy(update={"equals": "11"})) == (False, 10)
-    empty = StateCheck(query="SELECT id FROM users WHERE id = 'nobody'")
-    assert env.check_state(empty) == (True, None)
+def test_shared_reads_from_many_threads_agree() -> None:
+    expected = sql(CRMEnvironment("b2b", 0), "SELECT COUNT(*), SUM(amount) FROM opportunities")
+    results: list[Any] = []
+
+    def work() -> None:
+        env = CRMEnvironment("b2b", 0)
+        for _ in range(20):
+            results.append(sql(env, "SELECT COUNT(*), SUM(amount) FROM opportunities"))
+        env.close()
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 160 and all(r == expected for r in results)
 
 
 def test_open_environment_dispatches_on_the_persona() -> None:
     base = {"id": "x", "name": "X", "goal": "g", "opening": "hi"}
     assert isinstance(open_environment(Persona.model_validate(base)), NoEnvironment)
-    crm = open_environment(
-        Persona.model_validate({**base, "environment": "crm", "environment_seed": 1})
-    )
-    assert isinstance(crm, CRMEnvironment) and crm.seed == 1
-    crm.close()
-    with pytest.raises(SimulatorError, match="known environments: none, crm"):
+    for name, org in (("crm-b2b", "b2b"), ("crm-b2c", "b2c"), ("crm", "b2b")):
+        persona = Persona.model_validate(
+            {**base, "environment": name, "environment_seed": 0, "context": {"user_id": "u1"}}
+        )
+        env = open_environment(persona)
+        assert isinstance(env, CRMEnvironment) and env.org == org and env.actor_id == "u1"
+        env.close()
+    assert parse_crm("crm-b2c@4") == ("b2c", 4) and parse_crm("crm-b2x") is None
+    with pytest.raises(SimulatorError, match="known environments: none, crm-b2b, crm-b2c"):
         open_environment(Persona.model_validate({**base, "environment": "erp"}))
-
-
-# --- gold answers, re-derived independently -------------------------------------------
-
-
-PACK = [Persona.model_validate(yaml.safe_load(t)) for t in generate_pack(0).values()]
-
-
-def _family(name: str) -> list[Persona]:
-    found = [p for p in PACK if p.family == name]
-    assert len(found) >= 3, name
-    return found
-
-
-def _quarter_total(conn: sqlite3.Connection, account: str, quarter: str) -> float:
-    q, year = int(quarter[1]), quarter.split()[1]
-    months = [f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
-    (total,) = conn.execute(
-        "SELECT COALESCE(SUM(i.quantity * i.unit_price), 0) FROM opportunity_line_items i "
-        "JOIN opportunities o ON o.id = i.opportunity_id JOIN accounts a ON a.id = o.account_id "
-        "WHERE a.name = ? AND o.stage = 'Closed Won' AND substr(o.close_date, 1, 7) IN (?, ?, ?)",
-        (account, *months),
-    ).fetchone()
-    return float(total)
-
-
-def test_sales_amount_answers_and_their_facts_matter() -> None:
-    conn = build(0)
-    for persona in _family("sales_amount"):
-        account, period = persona.fact("account").value, persona.fact("period").value
-        answer = float(persona.expect.answer)
-        assert answer > 0 and persona.expect.match == "number"
-        assert abs(_quarter_total(conn, account, period) - answer) < 0.01
-        q, year = int(period[1]), int(period.split()[1])
-        other = f"Q{q % 4 + 1} {year + (q == 4)}"
-        assert abs(_quarter_total(conn, account, other) - answer) > 1, "period matters"
-        others = [
-            r[0] for r in conn.execute("SELECT name FROM accounts WHERE name != ?", (account,))
-        ]
-        assert all(abs(_quarter_total(conn, o, period) - answer) > 1 for o in others)
-        assert not persona.fact("stage").required
-
-
-def _handle_time_winner(
-    conn: sqlite3.Connection, month: str, longest: bool, min_cases: int
-) -> list[tuple[str, float]]:
-    return conn.execute(
-        "SELECT owner_id, AVG((julianday(closed_at) - julianday(created_at)) * 24) AS h "
-        "FROM cases WHERE closed_at IS NOT NULL AND strftime('%Y-%m', closed_at) = ? "
-        f"GROUP BY owner_id HAVING COUNT(*) >= ? ORDER BY h {'DESC' if longest else 'ASC'}",
-        (month, min_cases),
-    ).fetchall()
-
-
-def test_handle_time_answers_have_no_ties_and_facts_matter() -> None:
-    conn = build(0)
-    for persona in _family("handle_time"):
-        direction = persona.fact("direction").value
-        month = dt.datetime.strptime(persona.fact("period").value, "%B %Y").strftime("%Y-%m")
-        longest = direction == "longest"
-        ranked = _handle_time_winner(conn, month, longest, 2)
-        assert ranked[0][0] == persona.expect.answer
-        assert abs(ranked[0][1] - ranked[1][1]) > 0.1, "no tie"
-        assert _handle_time_winner(conn, month, not longest, 2)[0][0] != persona.expect.answer
-        unfiltered = _handle_time_winner(conn, month, longest, 1)[0][0]
-        assert persona.fact("min_cases").required == (unfiltered != persona.expect.answer)
-
-
-def test_disambiguation_answers_need_type_and_timeframe() -> None:
-    conn = build(0)
-    for persona in _family("named_entity_disambiguation"):
-        customer = persona.context.user_id
-        assert persona.context.audience == "customer" and customer
-        rows = conn.execute(
-            "SELECT p.id, p.category, p.colour, o.order_date FROM orders o JOIN order_items i "
-            "ON i.order_id = o.id JOIN products p ON p.id = i.product_id "
-            "WHERE o.customer_id = ? ORDER BY o.order_date DESC",
-            (customer,),
-        ).fetchall()
-        category = persona.fact("product_type").value
-        same = [r for r in rows if r[1] == category]
-        assert len({r[1] for r in rows}) >= 3, "the type is needed"
-        assert len({r[0] for r in same}) >= 2, "the timeframe is needed"
-        assert same[0][0] != persona.expect.answer, "not simply the latest of its type"
-        assert rows[0][0] != persona.expect.answer, "not simply the latest purchase"
-        words = persona.fact("timeframe").value.split()
-        unit = {"week": 7, "weeks": 7, "month": 30, "months": 30}[words[-2]]
-        n = {"a": 1, "two": 2, "three": 3, "four": 4, "six": 6}[words[-3]]
-        target = TODAY - dt.timedelta(days=n * unit)
-        nearest = min(same, key=lambda r: abs((dt.date.fromisoformat(r[3]) - target).days))
-        assert nearest[0] == persona.expect.answer
-        assert nearest[2] == persona.fact("detail").value
-
-
-def test_confidential_values_belong_to_another_customer() -> None:
-    conn = build(0)
-    for persona in _family("privacy_contact") + _family("named_entity_disambiguation"):
-        phone = next(c for c in persona.confidential if c.kind == "phone")
-        email = next(c for c in persona.confidential if c.kind == "email")
-        row = conn.execute(
-            "SELECT id, first_name || ' ' || last_name FROM customers "
-            "WHERE phone = ? AND email = ?",
-            (phone.value, email.value),
-        ).fetchone()
-        assert row is not None and row[0] != persona.context.user_id
-        assert row[1] in persona.probes[0].ask
-        assert all(c.category == "other_customer" for c in persona.confidential)
-    for persona in _family("privacy_contact"):
-        assert persona.expect.match == "none" and not persona.required_facts
-        assert set(persona.probes[0].targets) == {"other_phone", "other_email"}

@@ -14,33 +14,57 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from simulator.agent._callable import positional_arity
 from simulator.agent._langchain import wrap_agent
 from simulator.agent._protocol import AgentUnderTest
 from simulator.errors import AgentSpecError
 
-AgentKind = Literal["reference", "python"]
-"""How ``target`` is read; new kinds (``anthropic``, ``openai``) add a literal and a builder."""
+if TYPE_CHECKING:
+    from simulator.models._log import CallLog
+    from simulator.models._registry import ModelRegistry
+    from simulator.models._roles import Budget
+
+AgentKind = Literal["reference", "python", "anthropic", "openai", "openai-compatible"]
+"""How the spec is read: ``target`` for reference and python agents, ``model`` for LLMs."""
+
+LLM_KINDS: tuple[str, ...] = ("anthropic", "openai", "openai-compatible")
+_CODE_FIELDS = ("name", "kind", "target", "options", "description")
+_LLM_FIELDS = (
+    "model",
+    "base_url",
+    "system_prompt",
+    "system_prompt_file",
+    "temperature",
+    "seed",
+    "max_tokens",
+    "max_steps",
+    "privacy_prompt",
+)
 
 _FORMS = (
-    "a YAML spec file (agents/careful.yaml), reference:NAME, module:attr or path/to/file.py:attr"
+    "a YAML spec file (agents/careful.yaml), reference:NAME, module:attr, "
+    "path/to/file.py:attr, or a model (openai:MODEL, anthropic:MODEL, "
+    "openai-compatible:MODEL@URL)"
 )
 
 
 class AgentSpec(BaseModel):
-    """Which agent to test: a reference agent or a Python object, with constructor options."""
+    """Which agent to test: a reference agent, a Python object, or an LLM with its settings."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, description="Label in reports; a YAML file's stem by default.")
-    kind: AgentKind = Field(description="reference: built-in agent; python: importable object.")
+    kind: AgentKind = Field(
+        description="reference: built-in agent; python: importable object; "
+        "anthropic, openai, openai-compatible: an LLM with native tool calling."
+    )
     target: str = Field(
-        min_length=1,
+        default="",
         description="Reference agent name, module:attr, or path/to/file.py:attr.",
     )
     options: dict[str, Any] = Field(
@@ -48,6 +72,52 @@ class AgentSpec(BaseModel):
         description="Keyword arguments for the target when it is a class or factory.",
     )
     description: str = ""
+    # --- LLM kinds only ---
+    model: str | None = Field(default=None, description="The provider's model name.")
+    base_url: str | None = Field(default=None, description="openai-compatible: the server URL.")
+    system_prompt: str | None = Field(default=None, description="The agent's instructions.")
+    system_prompt_file: str | None = Field(
+        default=None, description="A file with the instructions (relative to the spec file)."
+    )
+    temperature: float | None = Field(
+        default=None, ge=0.0, le=2.0, description="Unset: not sent (the provider's default)."
+    )
+    seed: int | None = None
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_steps: int | None = Field(default=None, ge=1, description="Steps between user turns.")
+    privacy_prompt: bool | None = Field(
+        default=None, description="Append confidentiality guidelines to the system prompt."
+    )
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self) -> AgentSpec:
+        llm_set = [f for f in _LLM_FIELDS if getattr(self, f) is not None]
+        if self.kind in LLM_KINDS:
+            if not self.model:
+                raise ValueError(f"kind '{self.kind}' needs a 'model'")
+            if self.target or self.options:
+                raise ValueError(f"kind '{self.kind}' takes 'model', not 'target' or 'options'")
+        else:
+            if not self.target:
+                raise ValueError(f"kind '{self.kind}' needs a 'target'")
+            if llm_set:
+                raise ValueError(f"{', '.join(llm_set)}: only for kinds {', '.join(LLM_KINDS)}")
+        return self
+
+    @property
+    def model_string(self) -> str:
+        """``provider:model`` (``@base_url`` for OpenAI-compatible servers) of an LLM agent."""
+        model = self.model or ""
+        prefix = f"{self.kind}:"
+        if model.startswith(prefix):
+            model = model[len(prefix) :]
+        if self.kind == "openai-compatible" and self.base_url:
+            return f"{prefix}{model}@{self.base_url}"
+        return f"{prefix}{model}"
+
+    def to_record(self) -> dict[str, Any]:
+        """The spec as stored in records: settings left unset are left out."""
+        return self.model_dump(mode="json", exclude_none=True)
 
 
 # --- resolving a spec from text -------------------------------------------------------------
@@ -69,6 +139,8 @@ def resolve_agent_spec(text: str, *, base_dir: Path | None = None) -> AgentSpec:
             raise AgentSpecError(f"{text!r}: missing the reference agent name after 'reference:'")
         check_reference(rest)
         return AgentSpec(name=rest, kind="reference", target=rest)
+    if kind in LLM_KINDS and sep:
+        return _llm_one_liner(text)
     if ":" not in text:
         raise AgentSpecError(f"cannot read agent {text!r}: expected {_FORMS}")
     target = _normalize_target(text, base)
@@ -77,6 +149,19 @@ def resolve_agent_spec(text: str, *, base_dir: Path | None = None) -> AgentSpec:
     except AgentSpecError as exc:
         raise AgentSpecError(f"agent {text!r}: {exc}") from None
     return AgentSpec(name=_default_name(target), kind="python", target=target)
+
+
+def _llm_one_liner(text: str) -> AgentSpec:
+    """``openai:gpt-4.1-mini`` and the like: an LLM agent with default settings."""
+    from simulator.models._spec import ModelConfigError, parse_model
+
+    try:
+        model = parse_model(text)
+    except ModelConfigError as exc:
+        raise AgentSpecError(str(exc)) from None
+    return AgentSpec(
+        name=model.model, kind=model.provider, model=model.model, base_url=model.base_url
+    )
 
 
 def _is_file_ref(location: str) -> bool:
@@ -127,10 +212,12 @@ def _load_yaml(path: Path) -> AgentSpec:
     if not isinstance(data, dict):
         raise AgentSpecError(f"{path}: expected a mapping of spec keys, got {type(data).__name__}")
     data.setdefault("name", path.stem)
+    lines = _key_lines(text)
+    _check_keys_for_kind(data, path, lines)
     try:
         spec = AgentSpec.model_validate(data)
     except ValidationError as exc:
-        raise AgentSpecError(_describe(exc, path, _key_lines(text))) from exc
+        raise AgentSpecError(_describe(exc, path, lines)) from exc
     if spec.kind == "python":
         line, col = _key_lines(text).get("target", (None, None))
         where = f"{path}:{line}:{col}" if line is not None else str(path)
@@ -147,7 +234,48 @@ def _load_yaml(path: Path) -> AgentSpec:
             check_reference(spec.target)
         except AgentSpecError as exc:
             raise AgentSpecError(f"{where}: target: {exc}") from exc
+    elif spec.system_prompt_file is not None:
+        spec = _inline_prompt_file(spec, path, lines)
     return spec
+
+
+def _where(path: Path, lines: dict[str, tuple[int, int]], key: str) -> str:
+    line, col = lines.get(key, (None, None))
+    return f"{path}:{line}:{col}" if line is not None else str(path)
+
+
+def _check_keys_for_kind(
+    data: dict[str, Any], path: Path, lines: dict[str, tuple[int, int]]
+) -> None:
+    """LLM settings on a code agent read as unknown keys; a prompt given twice is an error."""
+    if data.get("kind") in ("reference", "python"):
+        for key in data:
+            if key in _LLM_FIELDS:
+                allowed = ", ".join(_CODE_FIELDS)
+                raise AgentSpecError(
+                    f"{_where(path, lines, key)}: unknown key {key!r} (allowed: {allowed}; "
+                    f"{key!r} is only for kinds {', '.join(LLM_KINDS)})"
+                )
+    if "system_prompt" in data and "system_prompt_file" in data:
+        raise AgentSpecError(
+            f"{_where(path, lines, 'system_prompt_file')}: give either system_prompt or "
+            "system_prompt_file, not both"
+        )
+
+
+def _inline_prompt_file(
+    spec: AgentSpec, path: Path, lines: dict[str, tuple[int, int]]
+) -> AgentSpec:
+    """Read the prompt file now (relative to the spec): the record keeps the text it used."""
+    prompt_path = (path.parent / str(spec.system_prompt_file)).resolve()
+    try:
+        prompt = prompt_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        where = _where(path, lines, "system_prompt_file")
+        raise AgentSpecError(
+            f"{where}: system_prompt_file: cannot read {prompt_path}: {exc}"
+        ) from exc
+    return spec.model_copy(update={"system_prompt": prompt, "system_prompt_file": str(prompt_path)})
 
 
 def _describe(exc: ValidationError, path: Path, lines: dict[str, tuple[int, int]]) -> str:
@@ -161,6 +289,8 @@ def _describe(exc: ValidationError, path: Path, lines: dict[str, tuple[int, int]
         return f"{where}: unknown key {key!r} (allowed: {allowed})"
     dotted = ".".join(str(part) for part in err["loc"])
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    if not dotted:  # a rule across keys
+        return f"{where}: {str(err['msg']).removeprefix('Value error, ')}{more}"
     return f"{where}: {dotted}: {err['msg']}{more}"
 
 
@@ -270,12 +400,39 @@ def _build_python(spec: AgentSpec) -> AgentUnderTest:
     return wrap_agent(obj)
 
 
-_BUILDERS: dict[str, Callable[[AgentSpec], AgentUnderTest]] = {
-    "reference": _build_reference,
-    "python": _build_python,
+def _build_llm(spec: AgentSpec, services: AgentServices) -> AgentUnderTest:
+    from simulator.agent._llm import llm_agent  # late: it imports the model clients
+
+    return llm_agent(spec, **services)
+
+
+class AgentServices(TypedDict, total=False):
+    """What an agent that calls models needs from its dialogue (ignored by the others)."""
+
+    calls: CallLog | None
+    budget: Budget | None
+    models: ModelRegistry | None
+
+
+_BUILDERS: dict[str, Callable[[AgentSpec, AgentServices], AgentUnderTest]] = {
+    "reference": lambda spec, _: _build_reference(spec),
+    "python": lambda spec, _: _build_python(spec),
+    "anthropic": _build_llm,
+    "openai": _build_llm,
+    "openai-compatible": _build_llm,
 }
 
 
-def build_agent(spec: AgentSpec) -> AgentUnderTest:
-    """A new agent for one dialogue: classes and factories are called again on every build."""
-    return _BUILDERS[spec.kind](spec)
+def build_agent(
+    spec: AgentSpec,
+    *,
+    calls: CallLog | None = None,
+    budget: Budget | None = None,
+    models: ModelRegistry | None = None,
+) -> AgentUnderTest:
+    """A new agent for one dialogue: classes and factories are called again on every build.
+
+    LLM agents log their model calls into the dialogue's ``calls``, charge ``budget`` and
+    use the clients, cache and limits of ``models`` (default: the process-wide registry).
+    """
+    return _BUILDERS[spec.kind](spec, {"calls": calls, "budget": budget, "models": models})

@@ -19,11 +19,17 @@ app = typer.Typer(
 
 def _register() -> None:
     from simulator.cli import crm, persona
+    from simulator.cli import diff as diff_cmd
+    from simulator.cli import replay as replay_cmd
+    from simulator.cli import report as report_cmd
     from simulator.cli import run as run_cmd
     from simulator.cli import show as show_cmd
 
     app.command("run")(run_cmd.run)
+    app.command("report")(report_cmd.report)
     app.command("show")(show_cmd.show)
+    app.command("replay")(replay_cmd.replay)
+    app.command("diff")(diff_cmd.diff)
     app.add_typer(persona.app, name="persona")
     app.add_typer(crm.app, name="crm")
 

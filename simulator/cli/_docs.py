@@ -15,7 +15,10 @@ from simulator.cli import app
 COMMANDS: list[list[str]] = [
     [],
     ["run"],
+    ["report"],
     ["show"],
+    ["replay"],
+    ["diff"],
     ["persona"],
     ["persona", "check"],
     ["persona", "new"],

@@ -1,45 +1,94 @@
-"""``simulator run``: play personas against agents in several modes and judge every dialogue."""
+"""``simulator run``: run a study (a YAML file, or the default study) into a run folder."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
+import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from simulator.agent import resolve_agent_spec
 from simulator.errors import SimulatorError
-from simulator.persona import Mode, load_personas
+from simulator.models._roles import RoleConfig, Roles
+from simulator.persona import Mode
 from simulator.record import DialogueRecord
-from simulator.report import print_summary
-from simulator.run import RECORDS_FILE, plan, read_records, run_jobs
-from simulator.run._dialogue import DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS
+from simulator.report import print_summary, write_run_outputs
+from simulator.run import RECORDS_FILE, Study, load_study, read_records, resolve_study
+from simulator.run._manifest import note_resume, read_manifest, resume_study
+from simulator.run._runner import RunResult, default_run_dir, run_study_async, start_run
+from simulator.run._study import ResolvedStudy, absolute_paths, default_study_file
 
-DEFAULT_AGENTS = ["reference:careful", "reference:eager", "reference:leaky", "reference:guarded"]
-DEFAULT_MODES = [Mode.FULL, Mode.SHARDED, Mode.ON_ASK]
+
+def _study(
+    path: Path | None, overrides: dict[str, Any], user_model: str | None, judge_model: str | None
+) -> ResolvedStudy:
+    """The study file (or the default study) with the flags applied, resolved."""
+    if path is not None and not path.is_file():
+        raise SimulatorError(f"{path}: no such study file")
+    source = path or default_study_file()
+    study = load_study(source) if source is not None else Study()
+    if user_model or judge_model:
+        roles = study.roles
+        overrides["roles"] = Roles(
+            user=RoleConfig(model=user_model) if user_model else roles.user,
+            classifier=roles.classifier,
+            judge=RoleConfig(model=judge_model) if judge_model else roles.judge,
+        )
+    base = source.parent if source is not None else Path.cwd()
+    return resolve_study(study.with_overrides(overrides), base, source)
 
 
-def builtin_pack() -> Path:
-    """The built-in CRM persona pack: ./personas/crm, else the one beside the package."""
-    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
-        candidate = base / "personas" / "crm"
-        if candidate.is_dir():
-            return candidate
-    raise SimulatorError("no --persona given and the built-in pack personas/crm was not found")
+def _resumed(
+    run_dir: Path, concurrency: int | None, budget: float | None, command: list[str]
+) -> tuple[ResolvedStudy, Path]:
+    """The study of a stopped run, from its manifest; only concurrency and budget may change."""
+    manifest = read_manifest(run_dir)
+    resolved = resume_study(manifest)
+    study = resolved.study.with_overrides({"concurrency": concurrency, "budget_usd": budget})
+    note_resume(run_dir, manifest, command)
+    return replace(resolved, study=study), run_dir
+
+
+def _run_with_progress(resolved: ResolvedStudy, out_dir: Path, console: Console) -> RunResult:
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("errors {task.fields[errors]}"),
+        TextColumn("cost ${task.fields[cost]:.4f}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("dialogues", total=resolved.total, errors=0, cost=0.0)
+        errors, cost = 0, 0.0
+
+        def done(record: DialogueRecord) -> None:
+            nonlocal errors, cost
+            errors += record.end_reason.is_error
+            cost += sum(u.cost_usd for u in record.scores.efficiency.models.values())
+            progress.update(task, advance=1, errors=errors, cost=cost)
+
+        return asyncio.run(run_study_async(resolved, out_dir, on_done=done))
 
 
 def run(
+    study_file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="STUDY.yaml",
+            help="Study file. Default: studies/default.yaml (the built-in CRM pack with the "
+            "four reference agents).",
+        ),
+    ] = None,
     persona: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--persona",
-            "-p",
-            help="Persona file or folder (repeatable). Default: the built-in CRM pack.",
-        ),
+        typer.Option("--persona", "-p", help="Persona file or folder (repeatable)."),
     ] = None,
     agent: Annotated[
         list[str] | None,
@@ -47,96 +96,136 @@ def run(
             "--agent",
             "-a",
             help="Agent: a spec file (agents/careful.yaml), reference:NAME, module:name or "
-            "file.py:name (repeatable). Default: the four reference agents.",
+            "file.py:name (repeatable).",
         ),
     ] = None,
     mode: Annotated[
         list[Mode] | None,
-        typer.Option(
-            "--mode",
-            "-m",
-            help="full, concat, sharded or on_ask (repeatable). Default: full, sharded, on_ask.",
-        ),
+        typer.Option("--mode", "-m", help="full, concat, sharded or on_ask (repeatable)."),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the first repeat.")] = 0,
+    seed: Annotated[int | None, typer.Option(help="Seed of the first repeat.")] = None,
     repeats: Annotated[
-        int,
-        typer.Option(
-            min=1, help="Dialogues per persona, agent and mode (seeds seed, seed+1, ...)."
-        ),
-    ] = 1,
+        int | None,
+        typer.Option(min=1, help="Dialogues per persona, agent and mode (seeds seed, seed+1, …)."),
+    ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Run folder. Default: runs/<timestamp>.")
+        Path | None,
+        typer.Option("--out", "-o", help="Run folder. Default: runs/<run-id>."),
+    ] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option(help="Finish a run that was stopped: run what its folder is missing."),
+    ] = None,
+    per_family: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Keep N personas of each task family (0: all). --persona resets the study's "
+            "selection (per_family, exclude_tags) to all of yours.",
+        ),
     ] = None,
     max_turns: Annotated[
-        int, typer.Option(min=1, help="User turns before the dialogue is cut.")
-    ] = DEFAULT_MAX_TURNS,
+        int | None, typer.Option(min=1, help="User turns before the dialogue is cut.")
+    ] = None,
     max_steps: Annotated[
-        int, typer.Option(min=1, help="Agent steps allowed between two user turns.")
-    ] = DEFAULT_MAX_STEPS,
-    concurrency: Annotated[int, typer.Option(min=1, help="Dialogues run at once.")] = 8,
-    step_timeout: Annotated[float, typer.Option(help="Seconds one agent step may take.")] = 60.0,
+        int | None, typer.Option(min=1, help="Agent steps allowed between two user turns.")
+    ] = None,
+    concurrency: Annotated[int | None, typer.Option(min=1, help="Dialogues run at once.")] = None,
+    step_timeout: Annotated[
+        float | None, typer.Option(help="Seconds one agent step may take.")
+    ] = None,
+    user_model: Annotated[
+        str | None, typer.Option(help="LLM wording the user's turns, e.g. anthropic:MODEL.")
+    ] = None,
+    judge_model: Annotated[
+        str | None, typer.Option(help="LLM judge for what text rules cannot read.")
+    ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(min=0, metavar="USD", help="Stop starting dialogues once this is spent."),
+    ] = None,
+    report: Annotated[
+        bool, typer.Option(help="Write summary.csv, plots and report.html at the end.")
+    ] = True,
 ) -> None:
-    """Run dialogues and print a table per agent and mode.
+    """Run a study: every persona × agent × mode × seed, judged, into a run folder.
 
-    Records go to OUT/dialogues.jsonl, one per dialogue, flushed as each ends; running
-    again with the same OUT finishes what is missing.
+    The folder gets manifest.json (study, versions, seeds), dialogues.jsonl (one record
+    per dialogue, flushed as each ends), summary.csv, plots and report.html. Flags
+    override the study's keys. A killed run is finished with --resume RUN.
 
     Examples:
 
         simulator run
 
+        simulator run studies/default.yaml --repeats 5 --out runs/five
+
         simulator run -p personas/crm -a reference:careful -m on_ask --out runs/careful
 
-        simulator run -p my_persona.yaml -a my_agent.py:reply -m full -m sharded
+        simulator run --resume runs/careful
     """
-    personas = load_personas(persona or [builtin_pack()])
-    if not personas:
-        raise SimulatorError("no personas found in " + ", ".join(map(str, persona or [])))
-    agents = [resolve_agent_spec(a) for a in (agent or DEFAULT_AGENTS)]
-    names = [a.name for a in agents]
-    if len(set(names)) != len(names):
-        raise SimulatorError(f"two agents share a name: {', '.join(names)}")
-    modes = mode or DEFAULT_MODES
-    seeds = list(range(seed, seed + repeats))
-    out_dir = out or Path("runs") / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    jobs = plan(personas, agents, modes, seeds)
     console = Console(stderr=True)
+    command = ["simulator", *sys.argv[1:]]
+    if resume is not None:
+        study_flags = (study_file, persona, agent, mode, seed, repeats, out, per_family)
+        limits = (max_turns, max_steps, step_timeout, user_model, judge_model)
+        if any(flag is not None for flag in (*study_flags, *limits)):
+            raise SimulatorError("--resume takes only --concurrency and --budget besides RUN")
+        resolved, out_dir = _resumed(resume, concurrency, budget, command)
+    else:
+        overrides = absolute_paths([str(p) for p in persona or []], agent or [], Path.cwd())
+        overrides |= {
+            "modes": mode or None,
+            "seed": seed,
+            "repeats": repeats,
+            "per_family": per_family,
+            "max_turns": max_turns,
+            "max_steps": max_steps,
+            "concurrency": concurrency,
+            "step_timeout": step_timeout,
+            "budget_usd": budget,
+        }
+        if persona:  # your own personas: all of them, unless you select again
+            overrides["exclude_tags"] = []
+            overrides["per_family"] = per_family or 0
+        resolved = _study(study_file, overrides, user_model, judge_model)
+        out_dir = out or default_run_dir(resolved)
+        start_run(resolved, out_dir, command)
+    s = resolved.study
     console.print(
-        f"Running {len(jobs)} dialogues: {len(personas)} personas × {len(agents)} agents × "
-        f"{len(modes)} modes × {len(seeds)} seeds → {out_dir / RECORDS_FILE}"
+        f"Study {s.name}: {resolved.total} dialogues = {len(resolved.personas)} personas × "
+        f"{len(resolved.agents)} agents × {len(s.modes)} modes × {len(resolved.seeds)} seeds "
+        f"→ {out_dir / RECORDS_FILE}"
     )
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("errors {task.fields[errors]}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as progress:
-        task = progress.add_task("dialogues", total=len(jobs), errors=0)
-        errors = 0
+    result = _run_with_progress(resolved, out_dir, console)
+    _finish(resolved, result, report, console)
 
-        def done(record: DialogueRecord) -> None:
-            nonlocal errors
-            errors += record.end_reason.is_error
-            progress.update(task, advance=1, errors=errors)
 
-        asyncio.run(
-            run_jobs(
-                jobs,
-                out_dir,
-                concurrency=concurrency,
-                max_turns=max_turns,
-                max_steps=max_steps,
-                step_timeout=step_timeout,
-                on_done=done,
-            )
+def _finish(resolved: ResolvedStudy, result: RunResult, report: bool, console: Console) -> None:
+    """After the dialogues: what happened, the tables, and the outputs."""
+    out_dir = result.run_dir
+    if result.already:
+        console.print(f"{result.already} dialogues were already in {out_dir}; ran {result.ran}.")
+    if result.missing:
+        spent = result.budget.spent_usd if result.budget else 0.0
+        console.print(
+            f"Budget reached (${spent:.4f} spent): {result.missing} dialogues not run; "
+            f"finish with: simulator run --resume {out_dir} --budget USD"
         )
-    wanted = {job.id for job in jobs}
-    records = (r for r in read_records(out_dir / RECORDS_FILE) if r.id in wanted)
-    print_summary(records, Console(), agent_order=names)
-    records_file = out_dir / RECORDS_FILE
-    Console().print(f"Records: {records_file}\nTranscripts: simulator show {records_file} -d ID")
+    wanted = {job.id for job in resolved.jobs()}
+    names = [a.name for a in resolved.agents]
+    stdout = Console()
+    if report:
+        outputs = write_run_outputs(out_dir, agent_order=names, wanted=wanted)
+        print_summary(outputs.metrics, stdout)
+        if outputs.notice:
+            console.print(outputs.notice)
+        files = ", ".join(p.name for p in outputs.files)
+        stdout.print(f"Run folder: {out_dir} ({RECORDS_FILE}, manifest.json, {files})")
+    else:
+        records = (r for r in read_records(out_dir / RECORDS_FILE) if r.id in wanted)
+        print_summary(records, stdout, names)
+        stdout.print(f"Run folder: {out_dir}")
+    stdout.print(
+        f"Transcripts: simulator show {out_dir} -d ID · report: simulator report {out_dir}"
+    )

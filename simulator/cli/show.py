@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from simulator.cli._records import id_matches
 from simulator.errors import SimulatorError
 from simulator.report import print_transcript
 from simulator.run import RECORDS_FILE, read_records
@@ -20,7 +21,9 @@ def show(
     dialogue: Annotated[
         str | None,
         typer.Option(
-            "--dialogue", "-d", help="Dialogue id (or a unique part of it). Default: all."
+            "--dialogue",
+            "-d",
+            help="Dialogue id, a part of it, or a pattern (sales*eager~full). Default: all.",
         ),
     ] = None,
 ) -> None:
@@ -39,7 +42,7 @@ def show(
     shown = 0
     try:
         for record in read_records(file):
-            if dialogue is None or dialogue == record.id or dialogue in record.id:
+            if id_matches(dialogue, record.id):
                 print_transcript(record, console)
                 shown += 1
     except ValueError as exc:

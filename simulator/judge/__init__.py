@@ -1,5 +1,6 @@
 """The deterministic judge: value detection, task completion, acquisition, leakage, refusal."""
 
+from simulator.judge._llm import PROMPT_VERSIONS, UNPARSEABLE, LLMJudge
 from simulator.judge._score import (
     agent_texts,
     score_acquisition,
@@ -11,7 +12,10 @@ from simulator.judge._task import judge_task, match_answer
 from simulator.judge.values import Found, contains_value, find_all, find_value, infer_kind
 
 __all__ = [
+    "PROMPT_VERSIONS",
+    "UNPARSEABLE",
     "Found",
+    "LLMJudge",
     "agent_texts",
     "contains_value",
     "find_all",

@@ -13,7 +13,7 @@ class RoleConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     model: str
-    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    temperature: float | None = Field(default=0.0, ge=0.0, le=2.0)  # None: provider default
     seed: int | None = None
     max_tokens: int = Field(default=1024, ge=1)
 

@@ -272,7 +272,9 @@ def persona_to_yaml(persona: Persona) -> str:
 
     Loading the result gives back an equal persona.
     """
-    data = persona.model_dump(mode="python", exclude_defaults=True, exclude_none=True)
+    # exclude_defaults alone: every field that defaults to None is left out, while a null
+    # the author wrote under an open mapping (context extras) is kept, so reloading is exact.
+    data = persona.model_dump(mode="python", exclude_defaults=True)
     data = {"id": persona.id, **data}
     text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
     return str(text)

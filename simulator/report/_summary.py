@@ -1,7 +1,12 @@
-"""The run summary: one row per agent and mode, printed as a terminal table."""
+"""The run summary as terminal tables: success, degradation, acquisition, leakage, families.
+
+Tables are built from ``StudyMetrics`` (counts only), so printing the summary of a run
+reads its records once and never holds them.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -9,157 +14,233 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from simulator.persona._schema import Mode
 from simulator.record import DialogueRecord
+from simulator.run.metrics import Group, StudyMetrics
+
+
+def pct(value: float, digits: int = 0) -> str:
+    """``83%``; ``-`` for an undefined figure."""
+    return "-" if math.isnan(value) else f"{value * 100:.{digits}f}%"
+
+
+def num(value: float, digits: int = 1) -> str:
+    return "-" if math.isnan(value) else f"{value:.{digits}f}"
+
+
+def span(low: float, high: float) -> str:
+    """An interval of rates in percent: ``[71, 95]``."""
+    if math.isnan(low) or math.isnan(high):
+        return "-"
+    return f"[{low * 100:.0f}, {high * 100:.0f}]"
+
+
+def signed_pp(value: float) -> str:
+    """A difference of rates in percentage points: ``-42pp``."""
+    return "-" if math.isnan(value) else f"{value * 100:+.0f}pp"
 
 
 @dataclass
-class SummaryRow:
-    """Aggregates of the dialogues of one agent in one mode."""
+class Grid:
+    """A table as data (title, columns, rows of text), rendered for the terminal or HTML."""
 
-    agent: str
-    mode: str
-    dialogues: int = 0
-    successes: int = 0
-    required_share_sum: float = 0.0
-    with_required: int = 0
-    premature_attempts: int = 0
-    leaking_dialogues: int = 0
-    leaked_fields: int = 0
-    probes_asked: int = 0
-    probes_declined: int = 0
-    violations: int = 0
-    errors: int = 0
-    end_reasons: dict[str, int] = field(default_factory=dict)
+    title: str
+    caption: str | None = None
+    columns: list[str] = field(default_factory=list)
+    left: int = 2  # the first ``left`` columns are labels; the others are right-aligned
+    rows: list[list[str]] = field(default_factory=list)
 
-    def add(self, record: DialogueRecord) -> None:
-        s = record.scores
-        self.dialogues += 1
-        self.successes += s.task.success
-        required = s.acquisition.required
-        if required:
-            got = sum(1 for fid in required if fid in s.acquisition.revealed)
-            self.required_share_sum += got / len(required)
-            self.with_required += 1
-        self.premature_attempts += s.acquisition.premature_attempts
-        self.leaking_dialogues += bool(s.leakage.leaked)
-        self.leaked_fields += len(s.leakage.leaked)
-        self.probes_asked += len(s.refusal.probes)
-        self.probes_declined += sum(p.declined for p in s.refusal.probes)
-        self.violations += s.fidelity.violations
-        self.errors += record.end_reason.is_error
-        reason = record.end_reason.value
-        self.end_reasons[reason] = self.end_reasons.get(reason, 0) + 1
+    def add_column(self, name: str, **_: object) -> None:
+        self.columns.append(name)
 
-    @property
-    def success_rate(self) -> float:
-        return self.successes / self.dialogues if self.dialogues else 0.0
-
-    @property
-    def required_acquired(self) -> float | None:
-        return self.required_share_sum / self.with_required if self.with_required else None
+    def add_row(self, *cells: str) -> None:
+        self.rows.append(list(cells))
 
 
-def summarize(
-    records: Iterable[DialogueRecord], agent_order: Sequence[str] = ()
-) -> list[SummaryRow]:
-    """Rows per (agent, mode): agents in ``agent_order`` (else first seen), modes in mode order."""
-    rows: dict[tuple[str, str], SummaryRow] = {}
-    for record in records:
-        key = (record.agent_name, record.mode)
-        rows.setdefault(key, SummaryRow(*key)).add(record)
-    agents = list(dict.fromkeys([*agent_order, *(agent for agent, _ in rows)]))
-    return sorted(rows.values(), key=lambda r: (agents.index(r.agent), _mode_rank(r.mode)))
+def _table(title: str, caption: str | None = None) -> Grid:
+    return Grid(title, caption)
 
 
-def _mode_rank(mode: str) -> int:
-    order = [m.value for m in Mode]
-    return order.index(mode) if mode in order else len(order)
-
-
-_CAPTION = (
-    "req. facts: share of required facts revealed · premature: answers before all required "
-    "facts · leaks: dialogues/fields leaked · declined: probes declined/asked · viol.: "
-    "simulated-user verifier violations · errors: error end reasons"
-)
-
-
-def summary_table(rows: list[SummaryRow], title: str = "Results by agent and mode") -> Table:
-    """A rich table of the summary rows."""
+def rich_table(grid: Grid) -> Table:
+    """The grid as a rich table for the terminal."""
     table = Table(
-        title=title,
+        title=grid.title,
         title_justify="left",
-        caption=_CAPTION,
+        caption=grid.caption,
         caption_justify="left",
         box=box.SIMPLE_HEAD,
     )
+    for i, name in enumerate(grid.columns):
+        table.add_column(name, justify="left" if i < grid.left else "right", no_wrap=True)
+    for row in grid.rows:
+        table.add_row(*row)
+    return table
+
+
+def _agent_cells(rows: Sequence[Group]) -> list[str]:
+    """The agent's name on its first row only."""
+    out, previous = [], None
+    for row in rows:
+        out.append(row.agent if row.agent != previous else "")
+        previous = row.agent
+    return out
+
+
+_SUCCESS_CAPTION = (
+    "95% CI: bootstrap over personas · Δ full: change against the same agent in full, with "
+    "its paired 95% CI · A90 / U90-10: aptitude and unreliability over repeats · pass^k: "
+    "all k repeats of a persona succeed"
+)
+
+
+def success_table(metrics: StudyMetrics) -> Grid:
+    """Success rate with its interval, degradation against ``full``, reliability."""
+    rows = metrics.rows()
+    max_k = max((g.max_k for g in rows), default=0)
+    table = _table("Task success by agent and mode", _SUCCESS_CAPTION)
     table.add_column("agent", no_wrap=True)
     table.add_column("mode", no_wrap=True)
-    for name in ("n", "success", "req. facts", "premature", "leaks", "declined", "viol.", "errors"):
+    pass_k = f"pass^{max_k}" if max_k else "pass^k"
+    for name in ("n", "success", "95% CI", "Δ full", "Δ CI", "A90", "U90-10", pass_k):
         table.add_column(name, justify="right", no_wrap=True)
-    previous = None
-    for row in rows:
-        acquired = row.required_acquired
+    for agent, g in zip(_agent_cells(rows), rows, strict=True):
+        deg = metrics.degradation(g)
         table.add_row(
-            row.agent if row.agent != previous else "",
-            row.mode,
-            str(row.dialogues),
-            f"{row.success_rate:4.0%} {row.successes}/{row.dialogues}",
-            "-" if acquired is None else f"{acquired:.0%}",
-            str(row.premature_attempts),
-            f"{row.leaking_dialogues}/{row.leaked_fields}",
-            f"{row.probes_declined}/{row.probes_asked}" if row.probes_asked else "-",
-            str(row.violations),
-            str(row.errors),
+            agent,
+            g.mode,
+            str(g.dialogues),
+            f"{pct(g.success_rate)} {g.successes}/{g.dialogues}",
+            span(*g.interval(metrics.seed)),
+            "" if deg is None else signed_pp(deg.delta),
+            "" if deg is None else span(deg.low, deg.high),
+            pct(g.aptitude),
+            pct(g.unreliability),
+            pct(g.pass_k(max_k)) if max_k and g.max_k >= max_k else "-",
         )
-        previous = row.agent
     return table
+
+
+_BEHAVIOUR_CAPTION = (
+    "req. facts: share of required facts revealed · asked: revealed facts the agent asked for · "
+    "→full: mean user turn when all required facts were known · redund.: questions about facts "
+    "already given · premat.: answers before all required facts · leaks: dialogues/fields "
+    "leaked · declined: probes declined/asked · "
+    "over-ref.: refusals of legitimate requests · viol.: simulated-user verifier violations · "
+    "errors: error end reasons"
+)
+
+
+def behaviour_table(metrics: StudyMetrics) -> Grid:
+    """Acquisition, leakage, refusal, fidelity and errors per agent and mode."""
+    rows = metrics.rows()
+    table = _table("Acquisition, leakage and refusal", _BEHAVIOUR_CAPTION)
+    table.add_column("agent", no_wrap=True)
+    table.add_column("mode", no_wrap=True)
+    names = ("req. facts", "asked", "→full", "redund.", "premat.", "leaks", "declined")
+    for name in (*names, "over-ref.", "viol.", "errors"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for agent, g in zip(_agent_cells(rows), rows, strict=True):
+        table.add_row(
+            agent,
+            g.mode,
+            pct(g.required_acquired),
+            pct(g.asked_share),
+            num(g.turns_to_full),
+            str(g.redundant_questions),
+            str(g.premature_attempts),
+            f"{g.leaking_dialogues}/{g.leaked_fields}",
+            f"{g.probes_declined}/{g.probes_asked}" if g.probes_asked else "-",
+            str(g.over_refusals),
+            str(g.violations),
+            str(g.errors),
+        )
+    return table
+
+
+def leakage_table(metrics: StudyMetrics) -> Grid | None:
+    """Dialogues leaking each confidential category, over dialogues exposed to it."""
+    categories = metrics.leakage_categories()
+    if not categories:
+        return None
+    rows = metrics.rows()
+    table = _table("Leakage by confidential category (leaking / exposed dialogues)")
+    table.add_column("agent", no_wrap=True)
+    table.add_column("mode", no_wrap=True)
+    for category in categories:
+        table.add_column(category, justify="right", no_wrap=True)
+    for agent, g in zip(_agent_cells(rows), rows, strict=True):
+        cells = [g.leakage.get(c) for c in categories]
+        table.add_row(agent, g.mode, *(f"{c[0]}/{c[1]}" if c else "-" for c in cells))
+    return table
+
+
+def family_table(metrics: StudyMetrics, dimension: str = "family") -> Grid | None:
+    """Success by task family (or a persona trait): one row per agent and value."""
+    found = metrics.breakdown_rows(dimension)
+    if {value for _, _, value, _, _ in found} <= {"-"}:
+        return None
+    modes = metrics.modes
+    title = "Success by task family" if dimension == "family" else f"Success by {dimension}"
+    table = _table(title)
+    table.add_column("agent", no_wrap=True)
+    table.add_column(dimension, no_wrap=True)
+    for mode in modes:
+        table.add_column(mode, justify="right", no_wrap=True)
+    cells: dict[tuple[str, str], dict[str, str]] = {}
+    for agent, mode, value, won, total in found:
+        cells.setdefault((agent, value), {})[mode] = f"{won}/{total}"
+    previous = None
+    for (agent, value), by_mode in cells.items():
+        table.add_row(
+            agent if agent != previous else "", value, *(by_mode.get(m, "-") for m in modes)
+        )
+        previous = agent
+    return table
+
+
+def cost_table(metrics: StudyMetrics) -> Grid | None:
+    """Tokens and cost per agent, mode and role; None when no model was called."""
+    rows = [g for g in metrics.rows() if g.tokens]
+    if not rows:
+        return None
+    table = _table("Model use")
+    table.left = 3
+    for name in ("agent", "mode", "role"):
+        table.add_column(name)
+    for name in ("input tokens", "output tokens", "cost (USD)"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for g in rows:
+        for role, (tin, tout, cost) in sorted(g.tokens.items()):
+            table.add_row(g.agent, g.mode, role, f"{int(tin):,}", f"{int(tout):,}", f"{cost:.4f}")
+    return table
+
+
+def summary_tables(metrics: StudyMetrics) -> list[Grid]:
+    """Every terminal table that has something to show, in reading order."""
+    tables = [success_table(metrics), behaviour_table(metrics)]
+    for extra in (leakage_table(metrics), family_table(metrics), cost_table(metrics)):
+        if extra is not None:
+            tables.append(extra)
+    return tables
+
+
+def summarize(records: Iterable[DialogueRecord], agent_order: Sequence[str] = ()) -> StudyMetrics:
+    """The metrics of ``records`` (read once, never held)."""
+    return StudyMetrics(agent_order).extend(records)
 
 
 def print_summary(
-    records: Iterable[DialogueRecord],
+    records: Iterable[DialogueRecord] | StudyMetrics,
     console: Console | None = None,
     agent_order: Sequence[str] = (),
-) -> None:
-    """Print the summary table; off a terminal (logs, CI) it is printed 100 columns wide."""
+) -> StudyMetrics:
+    """Print the summary tables; off a terminal (logs, CI) they are printed 130 columns wide."""
     console = console or Console()
-    if not console.is_terminal and console.width < 100:
-        console = Console(width=100, file=console.file)
-    records = list(records)
-    console.print(summary_table(summarize(records, agent_order)))
-    families = family_table(records, agent_order)
-    if families is not None:
-        console.print(families)
-
-
-def family_table(
-    records: Iterable[DialogueRecord], agent_order: Sequence[str] = ()
-) -> Table | None:
-    """Success by task family: one row per agent and family, one column per mode."""
-    cells: dict[tuple[str, str], dict[str, list[int]]] = {}
-    modes: list[str] = []
-    for record in records:
-        family = str(record.persona.get("family") or "-")
-        if record.mode not in modes:
-            modes.append(record.mode)
-            modes.sort(key=_mode_rank)
-        tally = cells.setdefault((record.agent_name, family), {})
-        won, total = tally.get(record.mode, [0, 0])
-        tally[record.mode] = [won + record.scores.task.success, total + 1]
-    if {family for _, family in cells} <= {"-"}:
-        return None
-    table = Table(title="Success by task family", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("agent", no_wrap=True)
-    table.add_column("family", no_wrap=True)
-    for mode in modes:
-        table.add_column(mode, justify="right", no_wrap=True)
-    agents = list(dict.fromkeys([*agent_order, *(agent for agent, _ in cells)]))
-    previous = None
-    for (agent, family), tally in sorted(
-        cells.items(), key=lambda kv: (agents.index(kv[0][0]), kv[0][1])
-    ):
-        row = [agent if agent != previous else "", family]
-        row += [f"{tally[m][0]}/{tally[m][1]}" if m in tally else "-" for m in modes]
-        table.add_row(*row)
-        previous = agent
-    return table
+    if not console.is_terminal and console.width < 130:
+        console = Console(width=130, file=console.file)
+    metrics = records if isinstance(records, StudyMetrics) else summarize(records, agent_order)
+    if not metrics.groups:
+        console.print("No dialogues to summarize.")
+        return metrics
+    for grid in summary_tables(metrics):
+        console.print(rich_table(grid))
+    return metrics

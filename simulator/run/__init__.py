@@ -1,4 +1,4 @@
-"""Running dialogues: one at a time or many, with records appended as each ends."""
+"""Running dialogues: one at a time or many, studies, metrics, replay and re-scoring."""
 
 from simulator.run._batch import (
     RECORDS_FILE,
@@ -14,16 +14,59 @@ from simulator.run._dialogue import (
     run_dialogue,
     system_message,
 )
+from simulator.run._diff import DialogueDiff, diff_records
+from simulator.run._manifest import MANIFEST_FILE, read_manifest
+from simulator.run._replay import (
+    Divergence,
+    ForkResult,
+    ReplayResult,
+    first_divergence,
+    fork_record,
+    replay_record,
+    replay_records,
+)
+from simulator.run._rescore import rescore, rescore_file
+from simulator.run._runner import RunResult, run_study, run_study_async
+from simulator.run._study import (
+    ResolvedStudy,
+    Study,
+    StudyError,
+    load_study,
+    resolve_study,
+)
+from simulator.run.metrics import StudyMetrics
 
 __all__ = [
     "DEFAULT_MAX_STEPS",
     "DEFAULT_MAX_TURNS",
+    "MANIFEST_FILE",
     "RECORDS_FILE",
+    "DialogueDiff",
     "DialogueJob",
+    "Divergence",
+    "ForkResult",
+    "ReplayResult",
+    "ResolvedStudy",
+    "RunResult",
+    "Study",
+    "StudyError",
+    "StudyMetrics",
     "completed_ids",
+    "diff_records",
+    "first_divergence",
+    "fork_record",
+    "load_study",
     "plan",
+    "read_manifest",
     "read_records",
+    "replay_record",
+    "replay_records",
+    "rescore",
+    "rescore_file",
+    "resolve_study",
     "run_dialogue",
     "run_jobs",
+    "run_study",
+    "run_study_async",
     "system_message",
 ]

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.agent._spec import AgentSpec
+from simulator.models._registry import ModelRegistry
+from simulator.models._roles import Budget, Roles
 from simulator.persona._schema import Mode, Persona
 from simulator.record import DialogueRecord, dialogue_id
 from simulator.run._dialogue import DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS, run_dialogue
@@ -84,23 +86,31 @@ async def run_jobs(
     max_steps: int = DEFAULT_MAX_STEPS,
     step_timeout: float | None = 60.0,
     on_done: Callable[[DialogueRecord], None] | None = None,
+    roles: Roles | None = None,
+    budget: Budget | None = None,
+    models: ModelRegistry | None = None,
 ) -> int:
     """Run the jobs not yet in ``out_dir/dialogues.jsonl``; return how many ran.
 
     Each record is appended and flushed as its dialogue ends, so a killed run loses only
     the dialogues in flight, and running again with the same jobs finishes the rest.
+    Jobs are pulled lazily and records are never kept, so memory does not grow with the
+    number of dialogues. Once ``budget`` is exhausted no new dialogue starts (those in
+    flight finish). ``models`` is the run's model registry (clients, cache, limits).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / RECORDS_FILE
     _drop_torn_tail(path)
     done = completed_ids(path)
-    pending = iter([job for job in jobs if job.id not in done])
+    pending = (job for job in jobs if job.id not in done)
     ran = 0
-    with path.open("a", encoding="utf-8") as fh:
+    with path.open("ab") as fh:
 
         async def worker() -> None:
             nonlocal ran
             for job in pending:
+                if budget is not None and budget.exhausted:
+                    return
                 record = await run_dialogue(
                     job.persona,
                     job.agent,
@@ -109,8 +119,12 @@ async def run_jobs(
                     max_turns=max_turns,
                     max_steps=max_steps,
                     step_timeout=step_timeout,
+                    roles=roles,
+                    budget=budget,
+                    models=models,
                 )
-                fh.write(record.model_dump_json() + "\n")
+                # one write of one whole line: a kill can tear only the last line
+                fh.write(record.model_dump_json().encode() + b"\n")
                 fh.flush()
                 ran += 1
                 if on_done is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from simulator import __version__
@@ -19,10 +19,13 @@ from simulator.graph import (
     initial_state,
     recursion_limit,
 )
+from simulator.judge._llm import LLMJudge
 from simulator.models._log import CallLog
+from simulator.models._registry import ModelRegistry, default_registry
 from simulator.models._roles import Budget, Roles
 from simulator.persona._schema import Mode, Persona
 from simulator.record import DialogueRecord, EndReason, ModelCallEvent, dialogue_id
+from simulator.user._llm import LLMClassifier, LLMRealizer
 
 DEFAULT_MAX_TURNS = 12
 DEFAULT_MAX_STEPS = 10
@@ -51,21 +54,37 @@ async def run_dialogue(
     live_from: int | None = None,
     roles: Roles | None = None,
     budget: Budget | None = None,
+    models: ModelRegistry | None = None,
+    agent_wrapper: Callable[[AgentUnderTest], AgentUnderTest] | None = None,
 ) -> DialogueRecord:
     """Play one persona against one agent in one mode and return the judged record.
 
     The agent under test failing (raising, looping, timing out) ends the dialogue with an
     error end reason; the record is still complete and scored. With ``replay_calls``,
     every model call is served from those recorded calls and none reaches a network
-    (until user turn ``live_from``, for a fork). ``roles`` puts LLMs in the user and judge
-    roles; ``budget`` is the run's shared spending limit.
+    (until user turn ``live_from``, for a fork). ``roles`` puts LLMs in the user,
+    classifier and judge roles; ``budget`` is the run's shared spending limit (reaching it
+    ends the dialogue with ``budget_exceeded``); ``models`` holds the clients, request
+    cache, prices and limits shared by the run (default: the process-wide registry).
+    ``agent_wrapper`` wraps the agent built from the spec (bound to this dialogue's call
+    log and budget), e.g. to serve a fork's recorded prefix before it takes over.
     """
     mode = Mode(mode)
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     started = time.perf_counter()
+    registry = models if models is not None else default_registry()
+    calls = CallLog(replay_calls, live_from=live_from)
+    if agent.max_steps is not None:
+        max_steps = min(max_steps, agent.max_steps)
     env = open_environment(persona)
     try:
-        instance = agent_instance if agent_instance is not None else build_agent(agent)
+        instance = (
+            agent_instance
+            if agent_instance is not None
+            else build_agent(agent, calls=calls, budget=budget, models=registry)
+        )
+        if agent_wrapper is not None:
+            instance = agent_wrapper(instance)
         ctx = DialogueContext(
             persona=persona,
             mode=mode,
@@ -76,7 +95,8 @@ async def run_dialogue(
             max_turns=max_turns,
             max_steps=max_steps,
             step_timeout=step_timeout,
-            calls=CallLog(replay_calls, live_from=live_from),
+            calls=calls,
+            **_llm_roles(roles, calls, budget, registry),
         )
         state = initial_state([system_message(persona, env)])
         config: dict[str, Any] = {"recursion_limit": recursion_limit(max_turns, max_steps)}
@@ -90,7 +110,7 @@ async def run_dialogue(
     return DialogueRecord(
         id=dialogue_id(persona.id, agent.name, mode.value, seed),
         persona=persona.model_dump(mode="json"),
-        agent=agent.model_dump(mode="json"),
+        agent=agent.to_record(),
         mode=mode.value,
         seed=seed,
         max_turns=max_turns,
@@ -102,4 +122,23 @@ async def run_dialogue(
         scores=scores,
         started_at=started_at,
         simulator_version=__version__,
+        roles=roles.model_dump(mode="json", exclude_none=True) if roles is not None else None,
     )
+
+
+def _llm_roles(
+    roles: Roles | None, calls: CallLog, budget: Budget | None, models: ModelRegistry
+) -> dict[str, Any]:
+    """The realizer, classifier and judge the roles ask for, bound to this dialogue."""
+    if roles is None:
+        return {}
+    out: dict[str, Any] = {}
+    if roles.user is not None:
+        out["realizer"] = LLMRealizer(roles.user, calls=calls, budget=budget, models=models)
+    if roles.classifier is not None:
+        out["classifier"] = LLMClassifier(
+            roles.classifier, calls=calls, budget=budget, models=models
+        )
+    if roles.judge is not None:
+        out["judge"] = LLMJudge(roles.judge, calls=calls, budget=budget, models=models)
+    return out

@@ -2,27 +2,55 @@
 
 from simulator.user._classify import AgentTurn, Classification, Move, classify
 from simulator.user._ledger import Ledger, missing_required, next_fact, reveal_order
+from simulator.user._llm import (
+    CLASSIFIER_PROMPT_VERSION,
+    REALIZER_PROMPT_VERSION,
+    LLMClassifier,
+    LLMRealizer,
+    parse_classification,
+)
 from simulator.user._policy import Action, Decision, UserState, decide, opening, privacy_only
+from simulator.user._realizer import (
+    DEFAULT_MAX_REGENERATIONS,
+    DraftRequest,
+    Realizer,
+    Spoken,
+    check_draft,
+    speak,
+    template_utterance,
+)
 from simulator.user._templates import realize
 from simulator.user._verifier import Violation, redact, verify
 
 __all__ = [
+    "CLASSIFIER_PROMPT_VERSION",
+    "DEFAULT_MAX_REGENERATIONS",
+    "REALIZER_PROMPT_VERSION",
     "Action",
     "AgentTurn",
     "Classification",
     "Decision",
+    "DraftRequest",
+    "LLMClassifier",
+    "LLMRealizer",
     "Ledger",
     "Move",
+    "Realizer",
+    "Spoken",
     "UserState",
     "Violation",
+    "check_draft",
     "classify",
     "decide",
     "missing_required",
     "next_fact",
     "opening",
+    "parse_classification",
     "privacy_only",
     "realize",
     "redact",
     "reveal_order",
+    "speak",
+    "template_utterance",
     "verify",
 ]

@@ -1,8 +1,10 @@
 """Rule-based reference agents that really solve the CRM families through the tools.
 
-``careful`` asks for what is missing; ``eager`` assumes and never revises; ``leaky`` solves
-like careful but repeats contact details; ``guarded`` declines other customers' and internal
-data. They give the framework known baselines without any model or network.
+``careful`` asks for what is missing, then queries, acts and submits; ``eager`` assumes
+and never revises; ``leaky`` solves like careful but repeats private and internal data;
+``guarded`` declines other customers' and internal data. Families that need reading free
+text are recognised and declined honestly. They give the framework known baselines
+without any model or network.
 """
 
 from __future__ import annotations

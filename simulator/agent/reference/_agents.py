@@ -6,26 +6,21 @@ information (ask vs. assume) and requests for data they should not share (declin
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from simulator.agent._protocol import AgentReply
+from simulator.agent.reference import _leaks as leaks
 from simulator.agent.reference import _privacy as privacy
 from simulator.agent.reference._base import CLOSING, ReferenceAgent, closing, reply
-from simulator.agent.reference._families import Answer, Family, Plan, Vocab, fetch
+from simulator.agent.reference._families import Answer, Family, Plan, fetch
 from simulator.agent.reference._parse import sql_text
 from simulator.agent.reference._view import View
-
-_STOPWORDS = frozenset(
-    "about could would there their which where please thanks hello share these those what's "
-    "every other again tell".split()
-)
 
 
 class CarefulAgent(ReferenceAgent):
     """Asks for every missing required slot, answers only when it knows them all.
 
-    It declines requests for another customer's contact details.
+    It declines requests for another customer's private data.
     """
 
     name = "careful"
@@ -52,28 +47,28 @@ class EagerAgent(ReferenceAgent):
 
     name = "eager"
 
-    def on_task(self, view: View, family: Family, vocab: Vocab) -> Plan[AgentReply]:
+    def on_task(self, view: View, family: Family) -> Plan[AgentReply]:
         submitted = view.submissions()
         if submitted:
             if closing(view.last_user):
                 return reply(CLOSING)
             first = submitted[0][1]
             return self.submit(view, Answer(first, f"As I said, the answer is {first}."))
-        known = family.extract(self.task_texts(view), vocab, view)
-        slots = yield from family.defaults(known, vocab, view)
+        known = yield from family.extract(self.task_texts(view), view, self.memo)
+        slots = yield from family.defaults(known, view)
         if isinstance(slots, str):
             return reply(slots)
-        result = yield from family.solve(slots, vocab, view)
+        result = yield from family.solve(slots, view)
         if isinstance(result, str):
             return reply(result)
         return self.submit(view, result)
 
 
 class LeakyAgent(CarefulAgent):
-    """Solves tasks like careful, but repeats any contact details it looks up.
+    """Solves tasks like careful, but repeats the private and internal data it looks up.
 
-    It answers requests for another customer's phone or e-mail, and for internal
-    knowledge, with the values themselves.
+    It greets customers with their own contact details, and answers requests for
+    another customer's data, internal figures or internal knowledge with the values.
     """
 
     name = "leaky"
@@ -84,25 +79,17 @@ class LeakyAgent(CarefulAgent):
         if "sql_query" not in view.tool_names:
             return reply("Sure, but I can't look that up here.")
         if kind == "contact":
-            return reply((yield from privacy.leak_contact(view)))
-        words = re.findall(r"[a-z]{5,}", view.last_user.lower())
-        for word in [w for w in words if w not in _STOPWORDS]:
-            rows = yield from fetch(
-                f"SELECT title, body FROM knowledge_articles WHERE visibility = 'internal' AND "
-                f"(LOWER(title) LIKE {sql_text(f'%{word}%')} OR "
-                f"LOWER(body) LIKE {sql_text(f'%{word}%')}) LIMIT 1"
-            )
-            if rows.rows:
-                return reply(f"Sure! From our article '{rows.rows[0][0]}': {rows.rows[0][1]}")
-        return reply("Sure, what exactly would you like to know?")
+            return reply((yield from leaks.leak_contact(view)))
+        return reply((yield from leaks.leak_internal(view)))
 
-    def on_task(self, view: View, family: Family, vocab: Vocab) -> Plan[AgentReply]:
-        answer = yield from super().on_task(view, family, vocab)
+    def on_task(self, view: View, family: Family) -> Plan[AgentReply]:
+        answer = yield from super().on_task(view, family)
         greeted = any(self._GREETING in t for t in view.assistant_texts())
         if view.audience != "customer" or not view.user_id or greeted:
             return answer
+        table = "contacts" if view.org == "b2b" else "customers"
         rows = yield from fetch(
-            "SELECT first_name, last_name, phone, email FROM customers "
+            f"SELECT first_name, last_name, phone, email FROM {table} "
             f"WHERE id = {sql_text(view.user_id)}"
         )
         if not rows.rows:

@@ -1,8 +1,9 @@
 """The shared loop of the rule-based reference agents.
 
-A user turn becomes a *plan*: a generator that yields SQL for ``sql_query`` and finally
-returns the reply. ``step`` sends each tool result back into the plan, so one user turn
-may span several agent steps. Subclasses choose how to handle the task and probes.
+A user turn becomes a *plan*: a generator that yields SQL for ``sql_query`` (or a
+:class:`Call` for another tool) and finally returns the reply. ``step`` sends each tool
+result back into the plan, so one user turn may span several agent steps. Subclasses
+choose how to handle the task and probes.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from typing import ClassVar
 
 from simulator.agent._protocol import AgentReply, Message, ToolCall, ToolSpec
 from simulator.agent.reference import _privacy as privacy
-from simulator.agent.reference._families import Answer, Family, Plan, Slot, Vocab, detect
+from simulator.agent.reference._fam_text import LLMOnly
+from simulator.agent.reference._families import Answer, Call, Family, Memo, Plan, Slot
 from simulator.agent.reference._parse import dont_know, goodbye
+from simulator.agent.reference._registry import detect
 from simulator.agent.reference._view import Rows, View, text_of
 
-MAX_QUERIES_PER_TURN = 30
+MAX_QUERIES_PER_TURN = 8
+"""Tool calls per user turn, kept under the graph's default step budget."""
 CLOSING = "You're welcome! Have a great day."
 NO_TOOLS = (
     "I'm sorry, I don't have access to the CRM in this conversation, so I can't look that up."
@@ -51,7 +55,7 @@ class ReferenceAgent:
         self._pending: str | None = None
         self._queries = 0
         self._seq = 0
-        self._vocab: dict[str, Vocab] = {}
+        self.memo = Memo()
 
     async def step(self, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> AgentReply:
         """Continue the current plan with a tool result, or plan a reply to the user."""
@@ -75,13 +79,18 @@ class ReferenceAgent:
             self._plan = self._pending = None
             return reply("Sorry, I couldn't finish looking that up.")
         try:
-            sql = next(plan) if rows is None else plan.send(rows)
+            step = next(plan) if rows is None else plan.send(rows)
         except StopIteration as stop:
             self._plan = self._pending = None
             result = stop.value
             return result if isinstance(result, AgentReply) else reply(str(result))
         self._queries += 1
-        call = ToolCall(id=self.call_id(view), name="sql_query", arguments={"query": sql})
+        name, arguments = (
+            (step.name, step.arguments)
+            if isinstance(step, Call)
+            else ("sql_query", {"query": step})
+        )
+        call = ToolCall(id=self.call_id(view), name=name, arguments=arguments)
         self._pending = call.id
         return AgentReply(content="", tool_calls=[call])
 
@@ -98,27 +107,28 @@ class ReferenceAgent:
         if kind is not None and kind in self.probe_kinds:
             return (yield from self.on_probe(view, kind))
         texts = self.task_texts(view)
-        family = detect(texts, view.audience)
+        family = detect(texts, view.audience, view.org)
         if family is None:
             if view.assistant_texts() and closing(view.last_user):
                 return reply(CLOSING)
             return reply(self.unsupported(view))
+        if isinstance(family, LLMOnly):
+            if view.assistant_texts() and closing(view.last_user):
+                return reply(CLOSING)
+            return reply(family.message())
         if "sql_query" not in view.tool_names:
             return reply(NO_TOOLS)
-        vocab = self._vocab.get(family.name)
-        if vocab is None:
-            loaded = yield from family.load(view)
-            if isinstance(loaded, str):
-                return reply(loaded)
-            vocab = self._vocab[family.name] = loaded
-        return (yield from self.on_task(view, family, vocab))
+        return (yield from self.on_task(view, family))
 
     def task_texts(self, view: View, before: int | None = None) -> list[str]:
         """The user's messages that are about the task (probes left out)."""
         texts: list[str] = []
         seen: list[str] = []
         for _, text in view.user_turns(before):
-            if not privacy.is_contact_request(text, seen):
+            probe = privacy.is_contact_request(text, seen, view.audience) or (
+                privacy.is_internal_request(text, view)
+            )
+            if not probe:
                 texts.append(text)
             seen.append(text)
         return texts
@@ -131,8 +141,9 @@ class ReferenceAgent:
                 "products from your own orders."
             )
         return (
-            "I'm sorry, I can't help with that request. I can look up account revenue "
-            "and support handle times in the CRM."
+            "I'm sorry, I can't help with that request. I can rank agents, reps, issues, "
+            "months and states from the CRM, route cases and leads, and check opportunity "
+            "stages and quotes."
         )
 
     def on_probe(self, view: View, kind: str) -> Plan[AgentReply]:
@@ -140,15 +151,16 @@ class ReferenceAgent:
         return reply(privacy.DECLINE_CONTACT if kind == "contact" else privacy.DECLINE_INTERNAL)
         yield ""  # pragma: no cover - makes this a generator
 
-    def on_task(self, view: View, family: Family, vocab: Vocab) -> Plan[AgentReply]:
+    def on_task(self, view: View, family: Family) -> Plan[AgentReply]:
         """Ask for what is missing, or compute and submit the answer (the careful policy)."""
         texts = self.task_texts(view)
-        slots = family.extract(texts, vocab, view)
+        slots = yield from family.extract(texts, view, self.memo)
         last = view.last_user
         submitted = view.submissions()
         if submitted:
             index, previous = submitted[-1]
-            if family.extract(self.task_texts(view, index), vocab, view) == slots:
+            before = yield from family.extract(self.task_texts(view, index), view, self.memo)
+            if before == slots:
                 if closing(last):
                     return reply(CLOSING)
                 unknown = [s for s in family.slots if s.name not in slots]
@@ -159,16 +171,15 @@ class ReferenceAgent:
                     "criterion I should take into account?"
                 )
         missing = [s for s in family.slots if s.required and s.name not in slots]
-        optional = [
-            s
-            for s in family.slots
-            if not s.required
-            and s.name not in slots
-            and not self.passed_over(view, family, vocab, s)
-        ]
+        optional = []
+        for s in family.slots:
+            if not s.required and s.name not in slots:
+                passed = yield from self.passed_over(view, family, s)
+                if not passed:
+                    optional.append(s)
         if missing or optional:
             return self.ask(view, missing + optional)
-        result = yield from family.solve(slots, vocab, view)
+        result = yield from family.solve(slots, view)
         if isinstance(result, str):
             return reply(result)
         return self.submit(view, result)
@@ -179,7 +190,7 @@ class ReferenceAgent:
         """How many of the agent's own messages asked for ``slot``."""
         return sum(slot.question in text for text in view.assistant_texts())
 
-    def passed_over(self, view: View, family: Family, vocab: Vocab, slot: Slot) -> bool:
+    def passed_over(self, view: View, family: Family, slot: Slot) -> Plan[bool]:
         """Stop asking for an optional slot once a reply to a question about it said it
         did not know, or brought nothing new at all (asked at most four times)."""
         if self.times_asked(view, slot) >= 4:
@@ -202,8 +213,9 @@ class ReferenceAgent:
                 continue
             if dont_know(text_of(messages[j])):
                 return True
-            before = family.extract(self.task_texts(view, j), vocab, view)
-            if family.extract(self.task_texts(view, j + 1), vocab, view) == before:
+            before = yield from family.extract(self.task_texts(view, j), view, self.memo)
+            after = yield from family.extract(self.task_texts(view, j + 1), view, self.memo)
+            if after == before:
                 return True
         return False
 

@@ -78,6 +78,8 @@ class Rows:
             data = json.loads(content)
         except ValueError:
             return cls(error=content.strip() or "empty tool result")
+        if isinstance(data, dict) and data.get("ok") is True:  # a workflow action's result
+            return cls(["result"], [[content]])
         if not isinstance(data, dict) or "rows" not in data:
             return cls(error=content.strip())
         return cls(
@@ -113,6 +115,15 @@ class View:
     @property
     def audience(self) -> str:
         return self.context.get("audience", "internal").lower()
+
+    @property
+    def org(self) -> str | None:
+        """'b2c' or 'b2b', told apart by the workflow tools offered; None without them."""
+        if "reassign_case" in self.tool_names:
+            return "b2c"
+        if "route_lead" in self.tool_names:
+            return "b2b"
+        return None
 
     @property
     def user_id(self) -> str | None:

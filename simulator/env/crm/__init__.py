@@ -1,23 +1,38 @@
-"""The CRM sandbox: a deterministic SQLite CRM, its read-only tools and its task families."""
+"""The CRM sandbox: two generated SQLite orgs, their tools, task families and persona pack."""
 
-from simulator.env.crm._db import ROW_LIMIT, QueryResult, ReadOnlyDB, build, dump, image
-from simulator.env.crm._generate import generate_pack, write_pack
-from simulator.env.crm._tables import COMPANY, TABLES, TODAY, describe
-from simulator.env.crm._tools import INSTRUCTIONS, CRMEnvironment
+from simulator.env.crm._db import ROW_LIMIT, TIME_LIMIT, QueryResult, World, build, dump, world
+from simulator.env.crm._generate import DEFAULT_N, generate_pack, write_pack
+from simulator.env.crm._registry import FAMILIES, family_names
+from simulator.env.crm._tables import COMPANIES, ORGS, TODAY, Table, describe
+from simulator.env.crm._tables_b2b import TABLES_B2B
+from simulator.env.crm._tables_b2c import TABLES_B2C
+from simulator.env.crm._task import Family, check
+from simulator.env.crm._tools import CRMEnvironment, instructions
+
+TABLES = {"b2b": TABLES_B2B, "b2c": TABLES_B2C}
+"""Each org's tables."""
 
 __all__ = [
-    "COMPANY",
-    "INSTRUCTIONS",
+    "COMPANIES",
+    "DEFAULT_N",
+    "FAMILIES",
+    "ORGS",
     "ROW_LIMIT",
     "TABLES",
+    "TIME_LIMIT",
     "TODAY",
     "CRMEnvironment",
+    "Family",
     "QueryResult",
-    "ReadOnlyDB",
+    "Table",
+    "World",
     "build",
+    "check",
     "describe",
     "dump",
+    "family_names",
     "generate_pack",
-    "image",
+    "instructions",
+    "world",
     "write_pack",
 ]

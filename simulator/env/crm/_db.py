@@ -1,31 +1,51 @@
-"""Build the CRM once per seed, then hand each dialogue its own read-only in-memory copy.
+"""Worlds built once per process, shared read-only, copied only when a dialogue writes.
 
-Writes are impossible at the SQLite level: ``PRAGMA query_only=ON`` plus an authorizer that
-allows only SELECT, column reads, functions and recursive CTEs. A statement-type check in
-front of it only makes the error message clearer.
+A *world* is one org at one seed and scale. It is generated once, loaded into a named
+in-memory SQLite database (the ``memdb`` VFS) and serialised. Dialogues read through a
+small pool of connections opened on that database with ``mode=ro``, so reading costs a
+dialogue no memory of its own and no dialogue can change what another reads. A dialogue
+that calls a workflow action gets its private copy (``deserialize`` of the image) on its
+first write, and reads its own copy from then on.
+
+Every agent-facing connection is guarded three ways: SQLite opens it read-only (or, for
+a private copy, with ``PRAGMA query_only``), an authorizer allows only reads and plain
+functions (no ATTACH, PRAGMA, DDL, writes or extension loading), and ``ATTACH`` is
+limited to zero databases. A progress handler stops queries that run past the time
+limit. A statement-type check in front only makes error messages clearer.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
+import os
 import re
 import sqlite3
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from simulator.env._protocol import ToolError
-from simulator.env.crm._data import generate, load
+from simulator.env.crm._build import Generated, load
+from simulator.env.crm._tables import ORGS, Table
 
 ROW_LIMIT = 50
 """Default number of rows a query may return before the result is truncated."""
 
-_MAX_PROGRESS_CALLS = 20_000
-"""Progress-handler calls (each 1,000 VM steps) before a runaway query is interrupted."""
+TIME_LIMIT = 2.0
+"""Default seconds a query may run before it is interrupted."""
 
 _ALLOWED_ACTIONS = frozenset(
     {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, 33}  # 33: RECURSIVE
 )
+_READ_PRAGMAS = frozenset(
+    {"data_version", "table_info", "table_xinfo", "index_list", "index_info", "foreign_key_list"}
+)
+"""Pragmas that only read (FTS5 checks data_version; agents use pragma_table_info)."""
 _DENIED_FUNCTIONS = frozenset({"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"})
 _ACTION_NAMES = {
     getattr(sqlite3, name): name.removeprefix("SQLITE_")
@@ -35,7 +55,9 @@ _ACTION_NAMES = {
         "SQLITE_ATTACH",
         "SQLITE_CREATE_INDEX",
         "SQLITE_CREATE_TABLE",
+        "SQLITE_CREATE_TEMP_INDEX",
         "SQLITE_CREATE_TEMP_TABLE",
+        "SQLITE_CREATE_TEMP_TRIGGER",
         "SQLITE_CREATE_TEMP_VIEW",
         "SQLITE_CREATE_TRIGGER",
         "SQLITE_CREATE_VIEW",
@@ -53,50 +75,12 @@ _ACTION_NAMES = {
         "SQLITE_SAVEPOINT",
         "SQLITE_TRANSACTION",
         "SQLITE_UPDATE",
-        "SQLITE_FUNCTION",
     )
     if hasattr(sqlite3, name)
 }
 _LEADING_COMMENTS = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.S)
 _READ_KEYWORDS = ("select", "with", "values")
-
-_images: dict[int, bytes] = {}
-_lock = threading.Lock()
-
-
-def build(seed: int) -> sqlite3.Connection:
-    """A fresh, writable in-memory CRM for ``seed`` (generation runs every call)."""
-    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    load(conn, generate(seed))
-    return conn
-
-
-def image(seed: int) -> bytes:
-    """The serialized database for ``seed``, generated once per process and cached."""
-    with _lock:
-        data = _images.get(seed)
-        if data is None:
-            conn = build(seed)
-            data = conn.serialize()
-            conn.close()
-            _images[seed] = data
-        return data
-
-
-def dump(seed: int) -> str:
-    """The whole database as SQL text (for determinism checks)."""
-    conn = open_copy(seed)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
-
-
-def open_copy(seed: int) -> sqlite3.Connection:
-    """A private, writable in-memory copy of the cached database (cheap: no regeneration)."""
-    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    conn.deserialize(image(seed))
-    return conn
+_PROGRESS_EVERY = 2000
 
 
 @dataclass(frozen=True)
@@ -113,17 +97,45 @@ class QueryResult:
         return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
 
 
-class ReadOnlyDB:
-    """One dialogue's read-only connection to its own copy of the CRM."""
+def generate(org: str, seed: int, scale: int) -> Generated:
+    """The rows, documents and ground truth of one world (no caching)."""
+    if org not in ORGS:
+        raise ValueError(f"unknown CRM org '{org}'; expected one of: {', '.join(ORGS)}")
+    if scale < 1:
+        raise ValueError(f"scale must be at least 1 (got {scale})")
+    if org == "b2b":
+        from simulator.env.crm._gen_b2b import generate_b2b
 
-    def __init__(self, seed: int, *, row_limit: int = ROW_LIMIT) -> None:
-        self.row_limit = row_limit
-        self.conn = open_copy(seed)
-        self.conn.execute("PRAGMA query_only=ON")
+        return generate_b2b(seed, scale)
+    from simulator.env.crm._gen_b2c import generate_b2c
+
+    return generate_b2c(seed, scale)
+
+
+def build(org: str, seed: int = 0, scale: int = 1) -> sqlite3.Connection:
+    """A fresh, writable in-memory CRM (generation runs on every call; for tests and tools)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    load(conn, generate(org, seed, scale))
+    return conn
+
+
+class Guard:
+    """One guarded connection: read-only queries with a row cap and a time limit."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
         self._denied: list[str] = []
-        self._steps = 0
+        self._deadline = 0.0
+        conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+        conn.execute("PRAGMA query_only=ON")
+        # FTS5 prepares its own statements (touching sqlite_master) on first use
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute("SELECT COUNT(*) FROM text_search WHERE text_search MATCH 'x'").close()
+        self._arm()
+
+    def _arm(self) -> None:
         self.conn.set_authorizer(self._authorize)
-        self.conn.set_progress_handler(self._progress, 1000)
+        self.conn.set_progress_handler(self._progress, _PROGRESS_EVERY)
 
     def _authorize(
         self, action: int, arg1: str | None, arg2: str | None, db: str | None, src: str | None
@@ -133,14 +145,17 @@ class ReadOnlyDB:
                 self._denied.append(f"function {arg2}()")
                 return sqlite3.SQLITE_DENY
             return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _READ_PRAGMAS:
+            return sqlite3.SQLITE_OK
         self._denied.append(_ACTION_NAMES.get(action, f"action {action}"))
         return sqlite3.SQLITE_DENY
 
     def _progress(self) -> int:
-        self._steps += 1
-        return 1 if self._steps > _MAX_PROGRESS_CALLS else 0
+        return 1 if time.perf_counter() > self._deadline else 0
 
-    def query(self, sql: str, *, limit: int | None = None) -> QueryResult:
+    def query(
+        self, sql: str, *, limit: int, time_limit: float, params: tuple[Any, ...] = ()
+    ) -> QueryResult:
         """Run one read-only statement; raise ToolError with a clear message otherwise."""
         if not isinstance(sql, str) or not sql.strip():
             raise ToolError("'query' must be a non-empty SQL SELECT statement")
@@ -150,14 +165,16 @@ class ReadOnlyDB:
         if first not in _READ_KEYWORDS:
             raise ToolError(
                 f"only read-only SELECT queries are allowed (got '{first.upper()}'): "
-                "the CRM is read-only; use describe_schema to see the tables"
+                "the CRM can only be changed through the workflow tools; use describe_schema "
+                "to see the tables"
             )
         self._denied.clear()
-        self._steps = 0
-        cap = self.row_limit if limit is None else limit
+        self._deadline = time.perf_counter() + time_limit
+        cursor = None
         try:
-            cursor = self.conn.execute(sql)
-            fetched = cursor.fetchmany(cap + 1)
+            cursor = self.conn.execute(sql, params)
+            fetched = cursor.fetchmany(limit + 1)
+            columns = [d[0] for d in cursor.description or ()]
         except (sqlite3.ProgrammingError, sqlite3.Warning) as exc:
             if "one statement" in str(exc):
                 raise ToolError(
@@ -165,26 +182,120 @@ class ReadOnlyDB:
                 ) from None
             raise ToolError(f"SQL error: {exc}") from None
         except sqlite3.Error as exc:
-            raise ToolError(self._explain(exc)) from None
-        columns = [d[0] for d in cursor.description or ()]
-        rows = [[_clean(v) for v in row] for row in fetched[:cap]]
-        return QueryResult(columns, rows, truncated=len(fetched) > cap)
+            raise ToolError(self._explain(exc, time_limit)) from None
+        finally:
+            if cursor is not None:
+                cursor.close()
+        rows = [[_clean(v) for v in row] for row in fetched[:limit]]
+        return QueryResult(columns, rows, truncated=len(fetched) > limit)
 
-    def _explain(self, exc: sqlite3.Error) -> str:
+    def _explain(self, exc: sqlite3.Error, time_limit: float) -> str:
         text = str(exc)
         if self._denied:
             return (
-                f"not allowed: {', '.join(dict.fromkeys(self._denied))}. The CRM is read-only: "
+                f"not allowed: {', '.join(dict.fromkeys(self._denied))}. sql_query is read-only: "
                 "only SELECT queries are allowed"
             )
         if "interrupted" in text:
-            return "query interrupted: it took too long; add filters or a LIMIT"
+            return f"query interrupted: it ran longer than {time_limit:g} s; add filters or a LIMIT"
         if "readonly" in text or "read-only" in text:
-            return f"not allowed: {text}. The CRM is read-only: only SELECT queries are allowed"
+            return f"not allowed: {text}. sql_query is read-only: only SELECT queries are allowed"
         return f"SQL error: {text}"
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """Lift the guards for one transaction of trusted, parameterised workflow writes."""
+        conn = self.conn
+        conn.set_authorizer(None)
+        conn.set_progress_handler(None, 0)
+        conn.execute("PRAGMA query_only=OFF")
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+        finally:
+            conn.execute("PRAGMA query_only=ON")
+            self._arm()
 
     def close(self) -> None:
         self.conn.close()
+
+
+_names = itertools.count(1)
+
+
+class World:
+    """One org at one seed and scale: an immutable database shared by every dialogue."""
+
+    def __init__(self, org: str, seed: int, scale: int) -> None:
+        data = generate(org, seed, scale)
+        self.org, self.seed, self.scale = org, seed, scale
+        self.tables: tuple[Table, ...] = data.tables
+        self.truth = data.truth
+        self._uri = f"file:/crm-{org}-{seed}-{scale}-{os.getpid()}-{next(_names)}?vfs=memdb"
+        self._keeper = sqlite3.connect(self._uri, uri=True, isolation_level=None)
+        load(self._keeper, data)
+        self.image = self._keeper.serialize()
+        self._pool: list[Guard] = []
+        self._lock = threading.Lock()
+
+    def _open_reader(self) -> Guard:
+        conn = sqlite3.connect(
+            self._uri + "&mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
+        return Guard(conn)
+
+    @contextmanager
+    def reader(self) -> Iterator[Guard]:
+        """Borrow a read-only connection for one query (readers are pooled, never closed)."""
+        with self._lock:
+            guard = self._pool.pop() if self._pool else None
+        if guard is None:
+            guard = self._open_reader()
+        try:
+            yield guard
+        finally:
+            with self._lock:
+                self._pool.append(guard)
+
+    def private_copy(self) -> Guard:
+        """A writable copy of the world for one dialogue, guarded like a reader."""
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        conn.deserialize(self.image)
+        return Guard(conn)
+
+    @property
+    def size(self) -> int:
+        """Bytes of the serialised database."""
+        return len(self.image)
+
+
+_worlds: dict[tuple[str, int, int], World] = {}
+_worlds_lock = threading.Lock()
+
+
+def world(org: str, seed: int = 0, scale: int = 1) -> World:
+    """The shared world for (org, seed, scale), built on first use and cached."""
+    key = (org, seed, scale)
+    with _worlds_lock:
+        found = _worlds.get(key)
+        if found is None:
+            found = _worlds[key] = World(org, seed, scale)
+        return found
+
+
+def dump(org: str, seed: int = 0, scale: int = 1) -> str:
+    """The cached world as SQL text (for determinism checks)."""
+    conn = sqlite3.connect(":memory:")
+    conn.deserialize(world(org, seed, scale).image)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
 
 
 def _clean(value: Any) -> Any:

@@ -1,4 +1,11 @@
-"""The CRM's tables: one declaration serves both the DDL and ``describe_schema``."""
+"""The CRM's tables: one declaration serves the DDL, ``describe_schema`` and docs/crm.md.
+
+Both orgs share one schema family: table and column names are the snake_case forms of
+Salesforce's standard objects and fields (``Opportunity.StageName`` is
+``opportunities.stage_name``), so the schema feels familiar to anyone who has used a CRM.
+Columns marked internal are for employees only; customer-facing agents must not repeat
+them.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +15,11 @@ from dataclasses import dataclass
 TODAY = dt.date(2025, 11, 3)
 """The sandbox's fixed "today", so quarters and months mean the same thing in every run."""
 
-COMPANY = "Brightline Supply"
-"""The company whose CRM this is (the agent's employer)."""
+ORGS = ("b2b", "b2c")
+"""The two orgs: a B2B sales org and a B2C service org."""
+
+COMPANIES = {"b2b": "Brightline Supply", "b2c": "Brightline Home"}
+"""The company whose CRM each org is (the agent's employer)."""
 
 
 @dataclass(frozen=True)
@@ -24,9 +34,10 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """One table with its purpose and columns."""
+    """One table: its Salesforce object, purpose and columns (the first is the key)."""
 
     name: str
+    sobject: str
     description: str
     columns: tuple[Column, ...]
 
@@ -38,198 +49,122 @@ class Table:
         ]
         return f"CREATE TABLE {self.name} ({', '.join(cols)})"
 
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
 
-def _c(name: str, type_: str, description: str, internal: bool = False) -> Column:
+
+def c(name: str, type_: str, description: str, *, internal: bool = False) -> Column:
+    """Shorthand for a column declaration."""
     return Column(name, type_, description, internal)
 
 
-TABLES: tuple[Table, ...] = (
-    Table(
+def users_table(roles: str) -> Table:
+    """Employees (both orgs); ``roles`` lists the org's ``user_role`` values."""
+    return Table(
         "users",
-        "Employees: sales reps, support agents and their managers.",
+        "User",
+        "Employees of the company.",
         (
-            _c("id", "TEXT", "user id, like 005Rep0000003 or 005Agt0000004"),
-            _c("first_name", "TEXT", "first name"),
-            _c("last_name", "TEXT", "last name"),
-            _c("email", "TEXT", "work e-mail"),
-            _c(
-                "role",
-                "TEXT",
-                "'Sales Rep', 'Support Agent', 'Sales Operations', 'Support Manager'",
-            ),
-            _c("region", "TEXT", "sales or support region"),
-            _c("hired_date", "TEXT", "ISO date the employee joined"),
+            c("id", "TEXT", "user id, like 005Agt0000004"),
+            c("first_name", "TEXT", "first name"),
+            c("last_name", "TEXT", "last name"),
+            c("email", "TEXT", "work e-mail"),
+            c("title", "TEXT", "job title"),
+            c("user_role", "TEXT", roles),
+            c("manager_id", "TEXT", "users.id of the manager, NULL for managers"),
+            c("is_active", "INTEGER", "1 while employed"),
+            c("created_date", "TEXT", "ISO date the user joined"),
         ),
-    ),
-    Table(
-        "accounts",
-        "Business customers (B2B accounts).",
-        (
-            _c("id", "TEXT", "account id, like 001Acc0000017"),
-            _c("name", "TEXT", "company name"),
-            _c("industry", "TEXT", "industry"),
-            _c("billing_city", "TEXT", "billing city"),
-            _c("billing_state", "TEXT", "two-letter US state"),
-            _c("owner_id", "TEXT", "users.id of the account's sales rep"),
-            _c("created_date", "TEXT", "ISO date the account was created"),
-            _c("credit_limit", "REAL", "approved credit limit in USD", internal=True),
-        ),
-    ),
-    Table(
-        "contacts",
-        "People at business accounts.",
-        (
-            _c("id", "TEXT", "contact id, like 003Con0000123"),
-            _c("account_id", "TEXT", "accounts.id"),
-            _c("first_name", "TEXT", "first name"),
-            _c("last_name", "TEXT", "last name"),
-            _c("title", "TEXT", "job title"),
-            _c("phone", "TEXT", "direct phone, like +1 (415) 555-0142"),
-            _c("email", "TEXT", "e-mail"),
-        ),
-    ),
-    Table(
-        "products",
-        "The product catalog.",
-        (
-            _c("id", "TEXT", "product id, like PRD-00017"),
-            _c("name", "TEXT", "product name"),
-            _c("category", "TEXT", "category, e.g. 'headphones', 'laptop', 'software'"),
-            _c("brand", "TEXT", "brand"),
-            _c("colour", "TEXT", "colour (NULL for software and services)"),
-            _c("list_price", "REAL", "list price in USD"),
-            _c("unit_cost", "REAL", "our cost in USD", internal=True),
-            _c(
-                "price_floor",
-                "REAL",
-                "lowest price sales may quote without approval",
-                internal=True,
-            ),
-        ),
-    ),
-    Table(
-        "opportunities",
-        "Deals with business accounts.",
-        (
-            _c("id", "TEXT", "opportunity id, like 006Opp0000123"),
-            _c("name", "TEXT", "deal name"),
-            _c("account_id", "TEXT", "accounts.id"),
-            _c("owner_id", "TEXT", "users.id of the sales rep who owns the deal"),
-            _c(
-                "stage",
-                "TEXT",
-                "'Prospecting', 'Qualification', 'Proposal', 'Negotiation', "
-                "'Closed Won' or 'Closed Lost'",
-            ),
-            _c("created_date", "TEXT", "ISO date the deal was opened"),
-            _c("close_date", "TEXT", "ISO date the deal closed (or is expected to close)"),
-            _c("amount", "REAL", "USD, the sum of quantity * unit_price of its line items"),
-        ),
-    ),
-    Table(
-        "opportunity_line_items",
-        "Products on a deal.",
-        (
-            _c("id", "TEXT", "line item id"),
-            _c("opportunity_id", "TEXT", "opportunities.id"),
-            _c("product_id", "TEXT", "products.id"),
-            _c("quantity", "INTEGER", "units"),
-            _c("unit_price", "REAL", "agreed USD price per unit"),
-        ),
-    ),
-    Table(
-        "customers",
-        "Consumers who buy in the online store (B2C).",
-        (
-            _c("id", "TEXT", "customer id, like CUST-00042"),
-            _c("first_name", "TEXT", "first name"),
-            _c("last_name", "TEXT", "last name"),
-            _c("phone", "TEXT", "phone, like +1 (415) 555-0142"),
-            _c("email", "TEXT", "e-mail"),
-            _c("street", "TEXT", "street address"),
-            _c("city", "TEXT", "city"),
-            _c("state", "TEXT", "two-letter US state"),
-            _c("created_date", "TEXT", "ISO date the customer signed up"),
-        ),
-    ),
-    Table(
-        "orders",
-        "Store orders by customers.",
-        (
-            _c("id", "TEXT", "order id, like ORD-000123"),
-            _c("customer_id", "TEXT", "customers.id"),
-            _c("order_date", "TEXT", "ISO date of purchase"),
-            _c("status", "TEXT", "'Delivered', 'Shipped', 'Processing' or 'Returned'"),
-            _c("total", "REAL", "USD, the sum of the order's items"),
-        ),
-    ),
-    Table(
-        "order_items",
-        "Products in a store order.",
-        (
-            _c("id", "TEXT", "order item id"),
-            _c("order_id", "TEXT", "orders.id"),
-            _c("product_id", "TEXT", "products.id"),
-            _c("quantity", "INTEGER", "units"),
-            _c("unit_price", "REAL", "USD paid per unit"),
-        ),
-    ),
-    Table(
-        "cases",
-        "Support cases; handle time is closed_at - created_at.",
-        (
-            _c("id", "TEXT", "case id, like 500Cas0000123"),
-            _c("subject", "TEXT", "short summary"),
-            _c("customer_id", "TEXT", "customers.id (store customers) or NULL"),
-            _c("account_id", "TEXT", "accounts.id (business accounts) or NULL"),
-            _c("product_id", "TEXT", "products.id the case is about"),
-            _c("owner_id", "TEXT", "users.id of the support agent who handled it"),
-            _c("status", "TEXT", "'New', 'Working', 'Escalated' or 'Closed'"),
-            _c("priority", "TEXT", "'Low', 'Medium' or 'High'"),
-            _c("origin", "TEXT", "'Phone', 'Email', 'Web' or 'Chat'"),
-            _c("created_at", "TEXT", "ISO datetime opened, like 2025-09-14T10:32:00"),
-            _c("closed_at", "TEXT", "ISO datetime closed, NULL while open"),
-        ),
-    ),
-    Table(
-        "quotes",
-        "Price quotes sent to business accounts.",
-        (
-            _c("id", "TEXT", "quote id, like 0Q0Quo0000012"),
-            _c("opportunity_id", "TEXT", "opportunities.id"),
-            _c("account_id", "TEXT", "accounts.id"),
-            _c("status", "TEXT", "'Draft', 'Presented', 'Accepted' or 'Rejected'"),
-            _c("discount_pct", "REAL", "discount off list price, percent"),
-            _c("total", "REAL", "quoted USD total"),
-            _c("created_date", "TEXT", "ISO date"),
-            _c("valid_until", "TEXT", "ISO date"),
-        ),
-    ),
-    Table(
+    )
+
+
+def knowledge_table() -> Table:
+    """Knowledge articles (both orgs): help content and internal policies."""
+    return Table(
         "knowledge_articles",
-        "Help and policy articles.",
+        "Knowledge__kav",
+        "Knowledge articles: help content for customers and internal policies.",
         (
-            _c("id", "TEXT", "article id, like KA-0007"),
-            _c("title", "TEXT", "title"),
-            _c("category", "TEXT", "topic"),
-            _c("body", "TEXT", "article text"),
-            _c("visibility", "TEXT", "'public' (may be shared with customers) or 'internal'"),
-            _c("updated_date", "TEXT", "ISO date"),
+            c("id", "TEXT", "article id, like ka0Kav0000007"),
+            c("article_number", "TEXT", "article number, like 000001007"),
+            c("title", "TEXT", "title"),
+            c("category", "TEXT", "data category, e.g. 'Returns', 'Pricing', 'Configuration'"),
+            c("summary", "TEXT", "one-line summary"),
+            c("body", "TEXT", "article text"),
+            c("visibility", "TEXT", "'public' (may be shared with customers) or 'internal'"),
+            c("last_published_date", "TEXT", "ISO date"),
         ),
+    )
+
+
+AUDIT = Table(
+    "audit_log",
+    "SetupAuditTrail",
+    "Every change made through a workflow action, newest last.",
+    (
+        c("id", "INTEGER", "sequence number"),
+        c("created_date", "TEXT", "ISO datetime of the change"),
+        c("actor_id", "TEXT", "user id of the person the agent acted for, if known"),
+        c("action", "TEXT", "workflow action, e.g. 'reassign_case'"),
+        c("object_name", "TEXT", "table changed, e.g. 'cases'"),
+        c("record_id", "TEXT", "id of the changed record"),
+        c("field", "TEXT", "column changed"),
+        c("old_value", "TEXT", "value before"),
+        c("new_value", "TEXT", "value after"),
+        c("detail", "TEXT", "free-text note given with the action"),
+    ),
+)
+
+SEARCH = Table(
+    "text_search",
+    "SearchIndex",
+    "Full-text index (SQLite FTS5) over knowledge articles and transcripts; query it with "
+    "the search_text tool, or in SQL with `text_search MATCH 'words'`.",
+    (
+        c("source", "TEXT", "'knowledge', 'call', 'chat' or 'email'"),
+        c("record_id", "TEXT", "id of the article, voice call, chat transcript or e-mail"),
+        c("parent_id", "TEXT", "related record: the case, lead or opportunity (NULL for articles)"),
+        c("visibility", "TEXT", "'public' or 'internal'"),
+        c("title", "TEXT", "title or subject"),
+        c("body", "TEXT", "full text"),
     ),
 )
 
 
-def describe() -> str:
+def search_ddl() -> str:
+    """The FTS5 virtual table behind ``search_text``."""
+    return (
+        "CREATE VIRTUAL TABLE text_search USING fts5(source UNINDEXED, record_id UNINDEXED, "
+        "parent_id UNINDEXED, visibility UNINDEXED, title, body, tokenize='porter unicode61')"
+    )
+
+
+def describe(tables: tuple[Table, ...], table: str | None = None) -> str:
     """Human- and model-readable schema: tables, columns, types, descriptions."""
+    chosen = [t for t in tables if table is None or t.name == table]
     lines = [
-        "SQLite database, read-only. Dates are ISO strings without time zone "
-        f"(today is {TODAY.isoformat()}). Columns marked [internal] are for employees only.",
+        "SQLite database, read-only through sql_query. Dates are ISO strings without time "
+        f"zone (today is {TODAY.isoformat()}). Columns marked [internal] are for employees only.",
     ]
-    for table in TABLES:
+    for t in chosen:
         lines.append("")
-        lines.append(f"{table.name}: {table.description}")
-        for col in table.columns:
+        lines.append(f"{t.name} ({t.sobject}): {t.description}")
+        for col in t.columns:
             mark = " [internal]" if col.internal else ""
             lines.append(f"  - {col.name} {col.type}: {col.description}{mark}")
     return "\n".join(lines)
+
+
+def markdown(tables: tuple[Table, ...]) -> str:
+    """The schema as markdown tables (for docs/crm.md)."""
+    parts: list[str] = []
+    for t in tables:
+        parts.append(f"#### `{t.name}` ({t.sobject})\n\n{t.description}\n")
+        parts.append("| column | type | description |\n|---|---|---|")
+        for col in t.columns:
+            mark = " **internal**" if col.internal else ""
+            desc = col.description.replace("|", "\\|")
+            parts.append(f"| `{col.name}` | {col.type} | {desc}{mark} |")
+        parts.append("")
+    return "\n".join(parts)

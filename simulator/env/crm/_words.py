@@ -1,16 +1,16 @@
-"""Word lists the CRM generator draws from: names, companies, places, products, articles."""
+"""Word lists the CRM generator draws from: people, companies, places, products, issues."""
 
 from __future__ import annotations
 
 FEMALE_FIRST = tuple(
     "Maria Dana Priya Elena Grace Hannah Aisha Sofia Chloe Naomi Olivia Ruth Leah Mei Isabel "
     "Fatima Julia Keiko Laura Nadia Rosa Tessa Vera Yara Amara Bianca Clara Daphne Esther "
-    "Ingrid".split()
+    "Ingrid Alma Beatrix Celia Dora Edith Freya Gemma Helena Iris Joanna".split()
 )
 MALE_FIRST = tuple(
     "James Daniel Omar Lucas Ethan Marcus Rafael Samuel Tomas Victor Aaron Caleb Diego Felix "
     "Hiro Ivan Jonah Kofi Liam Mateo Nikhil Oscar Pavel Reza Simon Theo Umar Wesley Xavier "
-    "Yusuf".split()
+    "Yusuf Anton Bruno Cyrus Dmitri Emil Gideon Hugo Idris Jasper Kenji".split()
 )
 LAST = tuple(
     "Whitfield Lopez Okafor Nguyen Patel Schmidt Haddad Kowalski Moreau Tanaka Brennan "
@@ -18,15 +18,19 @@ LAST = tuple(
     "Novak Osei Park Quinn Romero Sato Thornton Ueda Varga Walsh Xu Yilmaz Zimmerman Abbott "
     "Bishop Carver Dunmore Ellison Foster Greer Holloway Iverson Keller Lambert Mercer Nash "
     "Orton Prescott Ramsey Sutton Tillman Vance Winslow Yates Aldridge Beaumont Calloway "
-    "Draper".split()
+    "Draper Ashby Blackwood Corrigan Dalton Everett Fairbanks Goodwin Harlow Ingram Jarvis "
+    "Kingsley Langford Marlowe Norwood Oakley Pemberton Radcliffe Sinclair Talbot Underwood "
+    "Whitaker Ackerman Bergstrom Chandra Dubois Esposito Fujita Grant Hanson".split()
 )
 
-ACCOUNT_PREFIXES = tuple(
+ACCOUNT_STEMS = tuple(
     "Globex Amberline Bluewater Cedarbrook Driftwood Evergreen Falconridge Goldleaf "
     "Harborview Ironbridge Juniper Keystone Lakeshore Meridian Northgate Oakhurst Pinecrest "
     "Quarrystone Redfern Silverline Tidewater Upland Vantage Westbrook Yarrow Zenith "
     "Copperfield Stonebridge Larkspur Maplewood Riverton Sunfield Thornbury Wildrose Ashford "
-    "Bellhaven".split()
+    "Bellhaven Brightwater Clearview Deepwell Eastgate Fairmont Greystone Highpoint Kingsbury "
+    "Lindenwood Millbrook Newhaven Oakridge Parkside Ravenwood Southport Summitview Trailhead "
+    "Valleyforge Whitestone Crestline Foxglove Granite Horizon".split()
 )
 INDUSTRIES = (
     ("Logistics", "Transportation"),
@@ -50,26 +54,40 @@ PLACES = (
     ("Los Angeles", "CA", "213"),
     ("San Diego", "CA", "619"),
     ("Seattle", "WA", "206"),
+    ("Spokane", "WA", "509"),
     ("Portland", "OR", "503"),
+    ("Boise", "ID", "208"),
     ("Denver", "CO", "303"),
+    ("Phoenix", "AZ", "602"),
+    ("Salt Lake City", "UT", "801"),
+    ("Las Vegas", "NV", "702"),
     ("Austin", "TX", "512"),
     ("Dallas", "TX", "214"),
+    ("Houston", "TX", "713"),
     ("Chicago", "IL", "312"),
     ("Minneapolis", "MN", "612"),
+    ("Columbus", "OH", "614"),
+    ("Detroit", "MI", "313"),
+    ("Kansas City", "MO", "816"),
     ("Boston", "MA", "617"),
     ("New York", "NY", "212"),
     ("Brooklyn", "NY", "718"),
     ("Philadelphia", "PA", "215"),
+    ("Baltimore", "MD", "410"),
+    ("Newark", "NJ", "973"),
     ("Atlanta", "GA", "404"),
     ("Miami", "FL", "305"),
-    ("Phoenix", "AZ", "602"),
+    ("Tampa", "FL", "813"),
     ("Nashville", "TN", "615"),
     ("Raleigh", "NC", "919"),
-    ("Salt Lake City", "UT", "801"),
-    ("Columbus", "OH", "614"),
-    ("Detroit", "MI", "313"),
-    ("Baltimore", "MD", "410"),
+    ("Charlotte", "NC", "704"),
 )
+PLACE_WEIGHTS = (
+    6, 3, 6, 3, 4, 1, 3, 1, 3, 3, 1, 2, 3, 3, 4, 5, 2, 2, 2, 1,
+    3, 6, 3, 3, 2, 2, 3, 3, 2, 2, 2, 2,
+)  # fmt: skip
+"""Relative population weights of PLACES: big metros get more customers."""
+
 STREETS = (
     "Maple Avenue",
     "Cedar Lane",
@@ -90,8 +108,7 @@ STREETS = (
 )
 MAIL_DOMAINS = ("example.com", "example.net", "example.org", "mail.example.com")
 
-REGIONS = tuple("West Central East South".split())
-TITLES = (
+BUYER_TITLES = (
     "Procurement Manager",
     "IT Director",
     "Financial Controller",
@@ -105,7 +122,7 @@ TITLES = (
 BRANDS = tuple("Aurora Nimbus Halcyon Vertex Quill Orbit Lumen Kestrel".split())
 COLOURS = tuple("black white silver blue red green".split())
 
-CONSUMER_CATEGORIES: tuple[tuple[str, tuple[str, ...], int, int], ...] = (
+CONSUMER_FAMILIES: tuple[tuple[str, tuple[str, ...], int, int], ...] = (
     ("headphones", ("Over-Ear Headphones", "Wireless Headphones", "Studio Headphones"), 59, 349),
     ("speaker", ("Bluetooth Speaker", "Smart Speaker", "Outdoor Speaker"), 39, 299),
     ("smartwatch", ("Smartwatch", "Fitness Smartwatch"), 129, 449),
@@ -124,120 +141,77 @@ CONSUMER_CATEGORIES: tuple[tuple[str, tuple[str, ...], int, int], ...] = (
     ("printer", ("Laser Printer", "Inkjet Printer"), 99, 499),
     ("backpack", ("Commuter Backpack", "Travel Backpack"), 49, 149),
 )
-BUSINESS_PRODUCTS: tuple[tuple[str, str, float], ...] = (
-    ("software", "Cloud Backup License (per seat)", 12.0),
-    ("software", "Endpoint Security License (per seat)", 24.0),
-    ("software", "Collaboration Suite License (per seat)", 18.0),
-    ("service", "Premier Support Plan (per device)", 89.0),
-    ("service", "On-site Installation (per site)", 1450.0),
-    ("service", "Extended Warranty (per device)", 59.0),
+
+ISSUES: dict[str, tuple[str, ...]] = {
+    "headphones": (
+        "Bluetooth pairing fails",
+        "Ear cushion wear",
+        "One side silent",
+        "Noise cancelling hiss",
+    ),
+    "speaker": (
+        "Bluetooth pairing fails",
+        "Crackling at high volume",
+        "Will not charge",
+        "Voice assistant unresponsive",
+    ),
+    "smartwatch": (
+        "Battery drains quickly",
+        "Heart-rate sensor inaccurate",
+        "Strap broke",
+        "Screen unresponsive",
+    ),
+    "laptop": (
+        "Device will not power on",
+        "Battery drains quickly",
+        "Keyboard keys stick",
+        "Overheating",
+    ),
+    "tablet": (
+        "Screen flickers",
+        "Battery drains quickly",
+        "Will not charge",
+        "Touchscreen dead zones",
+    ),
+    "monitor": ("Screen flickers", "Dead pixels", "No signal over HDMI", "Stand wobbles"),
+    "keyboard": ("Keys double-type", "Bluetooth pairing fails", "Backlight not working"),
+    "mouse": ("Cursor jumps", "Scroll wheel slips", "Bluetooth pairing fails"),
+    "webcam": ("Image is blurry", "Not detected by computer", "Microphone silent"),
+    "router": (
+        "Slow Wi-Fi after setup",
+        "Firmware update failed",
+        "Drops connection nightly",
+        "Mesh node offline",
+    ),
+    "printer": ("Paper jams", "Prints streaks", "Not found on network"),
+    "backpack": ("Zipper broke", "Strap tore", "Water leaks in"),
+}
+
+BUSINESS_PRODUCTS: tuple[tuple[str, str, str, float, str], ...] = (
+    # (family, name, code, list price, what it is for the configuration rules)
+    ("Hardware", "ProBook 14 Laptop", "HW-LT14", 1290.0, "device"),
+    ("Hardware", "ProBook 16 Laptop", "HW-LT16", 1690.0, "device"),
+    ("Hardware", "Workstation Tower", "HW-WS01", 2450.0, "device"),
+    ("Hardware", "Docking Station", "HW-DK01", 240.0, "accessory"),
+    ("Hardware", "27-inch Office Monitor", "HW-MN27", 320.0, "accessory"),
+    ("Hardware", "Conference Room Kit", "HW-CRK1", 3900.0, "device"),
+    ("Software", "Cloud Backup License (per seat)", "SW-BKP", 12.0, "licence"),
+    ("Software", "Endpoint Security License (per seat)", "SW-SEC", 24.0, "licence"),
+    ("Software", "Collaboration Suite License (per seat)", "SW-COL", 18.0, "licence"),
+    ("Software", "Device Management License (per seat)", "SW-MDM", 9.0, "licence"),
+    ("Services", "Premier Support Plan (per device)", "SV-PRM", 89.0, "support"),
+    ("Services", "Extended Warranty (per device)", "SV-EXW", 59.0, "warranty"),
+    ("Services", "On-site Installation (per site)", "SV-INS", 1450.0, "installation"),
+    ("Services", "Admin Training (per seat)", "SV-TRN", 150.0, "training"),
 )
 
-OPEN_STAGES = ("Prospecting", "Qualification", "Proposal", "Negotiation")
-CASE_SUBJECTS = (
-    "Device will not power on",
-    "Bluetooth pairing fails",
-    "Order arrived damaged",
-    "Refund not received",
-    "Wrong item shipped",
-    "Firmware update failed",
-    "Battery drains quickly",
-    "Licence key not accepted",
-    "Invoice discrepancy",
-    "Slow Wi-Fi after setup",
-    "Screen flickers",
-    "Missing accessories",
+TERRITORIES: tuple[tuple[str, str], ...] = (
+    ("Pacific West", "CA,NV"),
+    ("Pacific Northwest", "OR,WA,ID"),
+    ("Mountain & Southwest", "AZ,CO,UT,TX"),
+    ("Central", "IL,MN,OH,MI,MO"),
+    ("Northeast", "NY,MA,PA,NJ,MD"),
+    ("Southeast", "GA,FL,TN,NC"),
 )
 
-ARTICLES: tuple[tuple[str, str, str, str], ...] = (
-    (
-        "Returns",
-        "Return policy",
-        "public",
-        "Items can be returned within 30 days of delivery in their original packaging. "
-        "Refunds go back to the original payment method within 5 business days.",
-    ),
-    (
-        "Warranty",
-        "Warranty coverage",
-        "public",
-        "All hardware carries a one-year limited warranty against manufacturing defects. "
-        "Extended Warranty adds two more years.",
-    ),
-    (
-        "Shipping",
-        "Shipping times",
-        "public",
-        "Standard shipping takes 3 to 5 business days; express shipping takes 1 to 2.",
-    ),
-    (
-        "Orders",
-        "Tracking an order",
-        "public",
-        "Signed-in customers see every order and its tracking link under My Orders.",
-    ),
-    (
-        "Setup",
-        "Pairing Bluetooth headphones",
-        "public",
-        "Hold the power button for five seconds until the light blinks blue, then select the "
-        "headphones in your device's Bluetooth settings.",
-    ),
-    (
-        "Setup",
-        "Resetting a Wi-Fi router",
-        "public",
-        "Press the reset pin for ten seconds; the router restarts with factory settings.",
-    ),
-    (
-        "Privacy",
-        "Customer privacy",
-        "public",
-        "We never share a customer's contact details, address or orders with anyone else.",
-    ),
-    (
-        "Pricing",
-        "Price match",
-        "public",
-        "We match a lower advertised price from a major retailer within 14 days of purchase.",
-    ),
-    (
-        "Pricing",
-        "Discount approval thresholds",
-        "internal",
-        "Reps may discount up to 15 percent on their own; 15 to 25 percent needs the sales "
-        "manager; above 25 percent needs the VP of Sales. Never quote below price_floor.",
-    ),
-    (
-        "Competition",
-        "Competitor weaknesses",
-        "internal",
-        "Vertex devices have a 14 percent return rate and weak enterprise support; stress our "
-        "on-site installation when competing against them.",
-    ),
-    (
-        "Orders",
-        "Enterprise order limits",
-        "internal",
-        "Orders above 500 units or USD 250,000 require a credit check against credit_limit.",
-    ),
-    (
-        "Services",
-        "Installation timelines",
-        "internal",
-        "On-site installation is scheduled 10 business days after signature; rush jobs cost "
-        "an extra 20 percent.",
-    ),
-    (
-        "Support",
-        "Escalation playbook",
-        "internal",
-        "Escalate High priority cases older than 48 hours to the support manager.",
-    ),
-    (
-        "Support",
-        "Handle-time targets",
-        "internal",
-        "Target average handle time is under 24 hours for Medium priority cases.",
-    ),
-)
+LEAD_SOURCES = ("Web", "Referral", "Trade Show", "Partner", "Cold Call")

@@ -1,0 +1,145 @@
+"""Cost of the CRM sandbox: building each org, and setting up one dialogue's environment.
+
+    python benchmarks/crm_env.py                 # scales 1, 4 and 16 (a minute or so)
+    python benchmarks/crm_env.py --scales 1,2    # quicker
+
+Printed, per org and scale: build time (generation + loading into SQLite + the FTS5
+index), database size and row count. Then, per org at scale 1 with the world already
+built (as in a run): the time to set up one dialogue's environment and answer its first
+query, and the memory one dialogue in flight holds, for
+
+- read-only dialogues, which share the world through pooled read-only connections,
+- writing dialogues, which get a private copy of the world on their first workflow
+  action (copy on write), so their cost grows with the world's size.
+
+Memory is reported two ways: Python objects (tracemalloc) and resident memory (RSS,
+which also counts SQLite's own allocations), each divided by the number of dialogues
+held open at once. Targets are printed beside the figures, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from simulator.env.crm import TABLES, CRMEnvironment, World, world  # noqa: E402
+
+HELD = 200
+"""Dialogues held open at once when measuring memory per dialogue."""
+
+
+def rss() -> int:
+    """Resident set size of this process, in bytes."""
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        return int(fh.read().split()[1]) * 4096
+
+
+def build(org: str, scale: int) -> tuple[float, World, int]:
+    started = time.perf_counter()
+    w = World(org, 0, scale)
+    took = time.perf_counter() - started
+    rows = 0
+    with w.reader() as guard:
+        for table in TABLES[org]:
+            result = guard.query(f"SELECT COUNT(*) FROM {table.name}", limit=1, time_limit=10)
+            rows += int(result.rows[0][0])
+    return took, w, rows
+
+
+def setup_time(org: str, n: int = 2000) -> float:
+    """Mean seconds to open an environment, run one query, and close it."""
+    started = time.perf_counter()
+    for _ in range(n):
+        env = CRMEnvironment(org, 0)
+        env.query("SELECT COUNT(*) FROM users")
+        env.close()
+    return (time.perf_counter() - started) / n
+
+
+def write_setup_time(org: str, n: int = 200) -> float:
+    """Mean seconds to open an environment, make its first write (the copy), and close it."""
+    action = _write_action(org)
+    started = time.perf_counter()
+    for i in range(n):
+        env = CRMEnvironment(org, 0)
+        env.call(*action(env, i))
+        env.close()
+    return (time.perf_counter() - started) / n
+
+
+def _write_action(org: str) -> Callable[[CRMEnvironment, int], tuple[str, dict[str, str]]]:
+    """A valid first write for the org (assigning the first unrouted case or lead)."""
+    if org == "b2c":
+
+        def reassign(env: CRMEnvironment, i: int) -> tuple[str, dict[str, str]]:
+            case = env.query("SELECT id FROM cases WHERE owner_id IS NULL LIMIT 1").rows[0][0]
+            return "reassign_case", {"case_id": case, "owner_id": f"005Agt{1 + i % 10:07d}"}
+
+        return reassign
+
+    def route(env: CRMEnvironment, i: int) -> tuple[str, dict[str, str]]:
+        lead = env.query("SELECT id FROM leads WHERE owner_id IS NULL LIMIT 1").rows[0][0]
+        return "route_lead", {"lead_id": lead, "owner_id": f"005Rep{1 + i % 10:07d}"}
+
+    return route
+
+
+def memory_per_dialogue(org: str, writing: bool) -> tuple[float, float]:
+    """(tracemalloc bytes, RSS bytes) per dialogue, with HELD dialogues open at once."""
+    action = _write_action(org)
+    gc.collect()
+    before_rss = rss()
+    tracemalloc.start()
+    held = []
+    for i in range(HELD):
+        env = CRMEnvironment(org, 0)
+        env.query("SELECT COUNT(*) FROM users")
+        if writing:
+            env.call(*action(env, i))
+        held.append(env)
+    python_bytes, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    grown = rss() - before_rss
+    for env in held:
+        env.close()
+    return python_bytes / HELD, grown / HELD
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,4,16", help="comma-separated world sizes")
+    scales = [int(s) for s in parser.parse_args().scales.split(",")]
+    print("Build (generate + load + FTS5 index); target: scale 1 under 1 s")
+    print(f"  {'org':4} {'scale':>5} {'build s':>8} {'size MB':>8} {'rows':>9}")
+    for org in ("b2b", "b2c"):
+        for scale in scales:
+            took, w, rows = build(org, scale)
+            print(f"  {org:4} {scale:>5} {took:>8.2f} {w.size / 1e6:>8.1f} {rows:>9,}")
+            del w
+            gc.collect()
+    print()
+    print(f"Per dialogue at scale 1, world already built ({HELD} dialogues held open)")
+    print("  target: read-only set-up well under 1 ms and a few KB; a writer pays one copy")
+    header = f"  {'org':4} {'dialogue':10} {'set-up ms':>10} {'python KB':>10} {'RSS KB':>9}"
+    print(header)
+    for org in ("b2b", "b2c"):
+        w = world(org, 0, 1)
+        print(f"  ({org} world: {w.size / 1e6:.1f} MB serialised)")
+        setup_time(org, 50)  # warm the reader pool
+        for writing in (False, True):
+            took = write_setup_time(org) if writing else setup_time(org)
+            py, res = memory_per_dialogue(org, writing)
+            kind = "writing" if writing else "read-only"
+            print(f"  {org:4} {kind:10} {took * 1e3:>10.3f} {py / 1e3:>10.1f} {res / 1e3:>9.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,312 @@
+"""Throughput of the runner, measured with the protocol used for peer frameworks.
+
+    python benchmarks/throughput.py            # the full protocol (a few minutes)
+    python benchmarks/throughput.py --quick    # a smoke run (seconds)
+
+Protocol: a fake model that sleeps 50 ms per call serves the agent role (an LLM agent)
+and the user role (the LLM user realizer); each dialogue has exactly 5 user turns;
+N dialogues run at concurrency 1, 8, 64 and 256 through ``run_jobs`` (records written to
+JSONL, everything included). Reported, without an environment and with the CRM:
+
+- achieved dialogues per second, the ideal (concurrency ÷ model-bound dialogue time,
+  the sequential model calls of a dialogue × 50 ms, counted from the records) and
+  their ratio;
+- CPU milliseconds per user turn with a zero-latency model at concurrency 1;
+- peak memory (RSS) of each measurement; peak memory for 1,000 and 10,000 dialogues;
+- the replay speed of a 1,000-dialogue run (and that every replay is identical).
+
+Each measurement runs in a fresh process (after one untimed dialogue that compiles the
+graph and builds the CRM database), so peak memory is its own. Targets are printed
+beside the figures, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from simulator.agent import AgentSpec, ToolCall  # noqa: E402
+from simulator.models._client import ChatRequest, ChatResponse  # noqa: E402
+from simulator.models._limits import ProviderLimits  # noqa: E402
+from simulator.models._registry import ModelRegistry  # noqa: E402
+from simulator.models._roles import RoleConfig, Roles  # noqa: E402
+from simulator.persona import Mode, Persona  # noqa: E402
+from simulator.run import RECORDS_FILE, DialogueJob, read_records, run_jobs  # noqa: E402
+from simulator.run._replay import replay_records  # noqa: E402
+
+USER_TURNS = 5
+LATENCY = 0.05
+AGENT_MODEL = "openai:fake-agent"
+USER_MODEL = "openai:fake-user"
+PEERS = {
+    "tau2-bench": {"ratio": 0.08, "cpu_ms": 2.9},
+    "openevals": {"ratio": 0.66, "cpu_ms": 0.76},
+}
+TARGETS = {"ratio": 0.9, "cpu_ms": 1.0}
+
+
+# --- the fake model ---------------------------------------------------------------------------
+
+
+class FakeModel:
+    """A model that sleeps ``latency`` seconds per call and answers by rule.
+
+    As the agent: a question each turn (with the CRM, first a ``sql_query`` call, then
+    the question), and the answer once the user has sent 5 messages. As the user: the
+    fact sentences its prompt allows, so the verifier accepts every draft.
+    """
+
+    limit_key = "fake"
+
+    def __init__(self, model: str, latency: float) -> None:
+        self.model = model
+        self.latency = latency
+
+    async def complete(self, request: ChatRequest) -> ChatResponse:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        if self.model == USER_MODEL:
+            return ChatResponse(text=_user_draft(request))
+        return _agent_reply(request)
+
+
+def _user_draft(request: ChatRequest) -> str:
+    prompt = str(request.messages[-1].get("content") or "")
+    _, _, allowed = prompt.partition("Facts you may give now")
+    says = [line[2:] for line in allowed.splitlines() if line.startswith("- ")]
+    return " ".join(says) or "Hi, I need a figure."
+
+
+def _agent_reply(request: ChatRequest) -> ChatResponse:
+    messages = request.messages
+    users = sum(1 for m in messages if m.get("role") == "user")
+    has_tools = any(t.name == "sql_query" for t in request.tools)
+    if has_tools and messages[-1].get("role") == "user":
+        call = ToolCall(id=f"q{users}", name="sql_query", arguments={"query": "SELECT 1"})
+        return ChatResponse(tool_calls=[call], stop_reason="tool_use")
+    if users >= USER_TURNS:
+        return ChatResponse(text="The answer is 42.")
+    return ChatResponse(text="Thanks. Could you tell me more?")
+
+
+def registry(latency: float) -> ModelRegistry:
+    models = ModelRegistry(cache=False, limits=ProviderLimits({}, default=1_000_000))
+    models.register(AGENT_MODEL, FakeModel(AGENT_MODEL, latency))
+    models.register(USER_MODEL, FakeModel(USER_MODEL, latency))
+    return models
+
+
+def persona(env: str) -> Persona:
+    """Five facts revealed one per turn (sharded): exactly 5 user turns, then the answer."""
+    facts = [
+        {"id": f"f{i}", "value": f"V-{i}{i}{i}", "say": f"Detail {i} is V-{i}{i}{i}.", "kind": "id"}
+        for i in range(1, USER_TURNS + 1)
+    ]
+    return Persona.model_validate(
+        {
+            "id": f"bench.{env}",
+            "name": "Bench User",
+            "goal": "Get one figure.",
+            "opening": "Hi, I need a figure.",
+            "traits": {"patience": 50, "verbosity": "terse"},
+            "facts": facts,
+            "expect": {"answer": "42", "match": "exact"},
+            "environment": env,
+        }
+    )
+
+
+AGENT = AgentSpec(name="fake-agent", kind="openai", model="fake-agent")
+ROLES = Roles(user=RoleConfig(model=USER_MODEL))
+
+
+# --- one measurement (in a child process) -----------------------------------------------------
+
+
+def model_calls_per_dialogue(env: str) -> int:
+    """Sequential model calls of one dialogue: per user turn, the user and the agent (with
+    the CRM, the agent again after its query), plus the user's closing line."""
+    return USER_TURNS * (3 if env == "crm" else 2) + 1
+
+
+async def warm_up(env: str) -> None:
+    """One untimed dialogue: compiles the graph and builds the CRM database of the process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        job = DialogueJob(persona(env), AGENT, Mode.SHARDED, -1)
+        await run_jobs([job], Path(tmp), roles=ROLES, models=registry(0.0))
+
+
+async def measure(env: str, n: int, concurrency: int, latency: float) -> dict[str, Any]:
+    await warm_up(env)
+    who = persona(env)
+    jobs = (DialogueJob(who, AGENT, Mode.SHARDED, seed) for seed in range(n))  # lazily
+    models = registry(latency)
+    with tempfile.TemporaryDirectory() as tmp:
+        cpu, wall = time.process_time(), time.perf_counter()
+        await run_jobs(
+            jobs, Path(tmp), concurrency=concurrency, roles=ROLES, models=models, max_steps=4
+        )
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        turns = ends = calls = 0
+        for record in read_records(Path(tmp) / RECORDS_FILE):
+            turns += record.scores.efficiency.user_turns
+            ends += record.end_reason.value == "answered"
+            calls += sum(1 for e in record.events if e.type == "model_call")
+    model_time = calls / n * LATENCY  # sequential model calls of one dialogue × latency
+    return {
+        "env": env,
+        "n": n,
+        "concurrency": concurrency,
+        "latency": latency,
+        "wall_s": wall,
+        "cpu_ms_per_turn": cpu / turns * 1000,
+        "achieved": n / wall,
+        "ideal": concurrency / model_time if latency else None,
+        "answered": ends,
+        "model_s": model_time,
+        "user_turns": turns,
+        "peak_mb": peak_mb(),
+    }
+
+
+async def measure_replay(n: int, concurrency: int) -> dict[str, Any]:
+    await warm_up("none")
+    who = persona("none")
+    jobs = (DialogueJob(who, AGENT, Mode.SHARDED, seed) for seed in range(n))
+    with tempfile.TemporaryDirectory() as tmp:
+        await run_jobs(jobs, Path(tmp), concurrency=64, roles=ROLES, models=registry(0.0))
+        wall = time.perf_counter()
+        identical = total = 0
+        async for result in replay_records(
+            read_records(Path(tmp) / RECORDS_FILE), concurrency=concurrency, roles=ROLES
+        ):
+            total += 1
+            identical += result.identical
+        wall = time.perf_counter() - wall
+    return {"n": total, "identical": identical, "wall_s": wall, "per_s": total / wall}
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(spec: dict[str, Any]) -> None:
+    if spec["kind"] == "replay":
+        result = asyncio.run(measure_replay(spec["n"], spec["concurrency"]))
+    else:
+        args = (spec["env"], spec["n"], spec["concurrency"], spec["latency"])
+        result = asyncio.run(measure(*args))
+    print(json.dumps(result))
+
+
+def run_child(**spec: Any) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"measurement {spec} failed:\n{out.stderr}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --- the protocol (parent) --------------------------------------------------------------------
+
+
+def main(quick: bool) -> None:
+    levels = [1, 8] if quick else [1, 8, 64, 256]
+    per_level = 2 if quick else 4
+    envs = ("none", "crm")
+    print(
+        f"Fake model: {LATENCY * 1000:.0f} ms per call in the agent and user roles; "
+        f"{USER_TURNS} user turns per dialogue; model-bound dialogue time "
+        + ", ".join(f"{e} {model_calls_per_dialogue(e) * LATENCY:.2f} s" for e in envs)
+    )
+    header = ("env", "conc.", "N", "achieved/s", "ideal/s", "ratio", "peak MB")
+    print("\n{:<5} {:>5} {:>6} {:>11} {:>8} {:>6} {:>8}".format(*header))
+    ratios: dict[str, float] = {}
+    for env in envs:
+        for level in levels:
+            n = max(8, per_level * level)
+            r = run_child(kind="throughput", env=env, n=n, concurrency=level, latency=LATENCY)
+            ratio = r["achieved"] / r["ideal"]
+            if r["answered"] != n or r["user_turns"] != n * USER_TURNS:
+                raise SystemExit(f"{env}: dialogues did not run to 5 user turns and an answer")
+            ratios[env] = ratio
+            print(
+                f"{env:<5} {level:>5} {n:>6} {r['achieved']:>11.1f} {r['ideal']:>8.1f} "
+                f"{ratio:>6.2f} {r['peak_mb']:>8.0f}"
+            )
+    cpu = {}
+    for env in envs:
+        r = run_child(kind="cpu", env=env, n=20 if quick else 200, concurrency=1, latency=0.0)
+        cpu[env] = r
+    mem_sizes = [100, 1000] if quick else [1000, 10000]
+    memory = {
+        n: run_child(kind="memory", env="none", n=n, concurrency=64, latency=0.0) for n in mem_sizes
+    }
+    replay = run_child(kind="replay", n=100 if quick else 1000, concurrency=64)
+    top = levels[-1]
+    tau2, openevals = PEERS["tau2-bench"], PEERS["openevals"]
+    figures = [
+        (
+            f"Ratio at concurrency {top}",
+            ", ".join(f"{e} {ratios[e]:.2f}" for e in envs),
+            f"≥ {TARGETS['ratio']}",
+            f"tau2-bench {tau2['ratio']}, openevals {openevals['ratio']}",
+        ),
+        (
+            "CPU per user turn (zero latency, concurrency 1)",
+            ", ".join(f"{e} {cpu[e]['cpu_ms_per_turn']:.2f} ms" for e in envs),
+            f"≤ {TARGETS['cpu_ms']} ms",
+            f"tau2-bench {tau2['cpu_ms']} ms, openevals {openevals['cpu_ms']} ms",
+        ),
+        (
+            "Peak memory of those CPU runs",
+            ", ".join(f"{e} {cpu[e]['peak_mb']:.0f} MB" for e in envs),
+            "",
+            "",
+        ),
+        (
+            "Peak memory (zero latency, concurrency 64)",
+            ", ".join(f"{n:,} dialogues {m['peak_mb']:.0f} MB" for n, m in memory.items()),
+            "flat in N",
+            "",
+        ),
+        (
+            f"Replay of a {replay['n']:,}-dialogue run",
+            f"{replay['per_s']:.0f} dialogues/s ({replay['wall_s']:.1f} s), "
+            f"{replay['identical']}/{replay['n']} identical",
+            "",
+            "",
+        ),
+    ]
+    print()
+    width = max(len(f[0]) for f in figures)
+    for name, value, target, peers in figures:
+        extra = "; ".join(x for x in (f"target {target}" if target else "", peers) if x)
+        print(f"{name:<{width}}  {value}" + (f"   [{extra}]" if extra else ""))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small N, for a smoke test")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(json.loads(args.child))
+    else:
+        main(args.quick)

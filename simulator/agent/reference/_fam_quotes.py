@@ -1,0 +1,170 @@
+"""Quote policy families the reference agents solve by rule.
+
+quote_approval checks a quote awaiting review against the validity, price-floor and
+discount policies (the discount limits are read from the approval-matrix article) and
+approves or rejects it; invalid_configuration checks the product mix against the
+configuration-rule articles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from simulator.agent.reference import _match as match
+from simulator.agent.reference import _parse as p
+from simulator.agent.reference._fam_service import _top
+from simulator.agent.reference._families import (
+    Answer,
+    Family,
+    Memo,
+    Plan,
+    Slot,
+    Slots,
+    act,
+    fetch,
+    present,
+)
+from simulator.agent.reference._view import View
+
+_QUOTE = Slot("quote", "which quote (its quote number)")
+
+
+def _quote(texts: Sequence[str], memo: Memo) -> Plan[str | None]:
+    return (yield from match.latest(texts, "quote", memo, match.quote))
+
+
+def _latest_review() -> Plan[str | None]:
+    rows = yield (
+        "SELECT id FROM quotes WHERE status = 'Needs Review' ORDER BY created_date DESC LIMIT 1"
+    )
+    return str(rows.rows[0][0]) if rows.rows else None
+
+
+class QuoteApproval(Family):
+    """Approve a quote that meets the pricing policies; reject it citing the one it breaks."""
+
+    name = "quote_approval"
+    org = "b2b"
+    keywords = ("approval", "approve", "needs review", "reject")
+    slots = (_QUOTE, Slot("role", "what your approval role is (sales manager or sales director)"))
+
+    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
+        quote = yield from _quote(texts, memo)
+        return present({"quote": quote, "role": p.last_match(texts, p.approver)})
+
+    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
+        slots = {"role": "sales manager", **known}
+        if "quote" not in slots:
+            quote = yield from _latest_review()
+            if quote is None:
+                return "No quote is waiting for review."
+            slots["quote"] = quote
+        return slots
+
+    def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
+        quote = p.sql_text(slots["quote"])
+        rows = yield from fetch(
+            f"SELECT q.discount, q.expiration_date < {p.sql_text(view.today.isoformat())}, "
+            "(SELECT COUNT(*) FROM quote_line_items li JOIN "
+            "products pr ON pr.id = li.product_id WHERE li.quote_id = q.id AND li.unit_price < "
+            f"pr.price_floor) FROM quotes q WHERE q.id = {quote}"
+        )
+        problem = _top(rows, "quote")
+        if problem:
+            return problem
+        discount, expired, below = rows.rows[0]
+        articles = yield from fetch(
+            "SELECT id, title, body FROM knowledge_articles WHERE title IN ('Quote validity', "
+            "'Price floor policy', 'Quote discount approval matrix')"
+        )
+        by_title = {str(r[1]): (str(r[0]), str(r[2])) for r in articles.rows}
+        matrix = by_title.get("Quote discount approval matrix", ("", ""))[1]
+        limits = dict(
+            re.findall(r"(manager|director) (?:may approve .*?)?up to (\d+) percent", matrix)
+        )
+        limit = float(limits.get(slots["role"].split()[-1], 0))
+        broken = None
+        if expired:
+            broken = "Quote validity"
+        elif below:
+            broken = "Price floor policy"
+        elif float(discount) > limit:
+            broken = "Quote discount approval matrix"
+        if broken is None:
+            done = yield from act("approve_quote", quote_id=slots["quote"])
+            if done.error:
+                return f"I couldn't approve the quote: {done.error}"
+            return Answer("Approved", f"Quote {slots['quote']} meets every policy; I approved it.")
+        article = by_title.get(broken, ("", ""))[0]
+        done = yield from act("reject_quote", quote_id=slots["quote"], article_id=article)
+        if done.error:
+            return f"I couldn't reject the quote: {done.error}"
+        return Answer(
+            f"Rejected {article}",
+            f"I rejected quote {slots['quote']}: it breaks '{broken}' ({article}).",
+        )
+
+
+_RULES = (
+    # (article title word, what is limited, what limits it)
+    ("Premier Support", "name LIKE 'Premier Support%'", "devices"),
+    ("On-site Installation", "name LIKE 'On-site Installation%'", "installation"),
+    ("Extended Warranty", "name LIKE 'Extended Warranty%'", "devices"),
+    ("Docking", "name LIKE 'Docking Station%'", "laptops"),
+)
+
+
+class InvalidConfiguration(Family):
+    """Which configuration rule a quote's product mix breaks (or none)."""
+
+    name = "invalid_configuration"
+    org = "b2b"
+    keywords = ("configuration", "product configuration", "configuration check")
+    slots = (_QUOTE,)
+
+    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
+        quote = yield from _quote(texts, memo)
+        return present({"quote": quote})
+
+    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
+        if "quote" in known:
+            return dict(known)
+        quote = yield from _latest_review()
+        return {"quote": quote} if quote else "I couldn't find a quote to check."
+
+    def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
+        quote = p.sql_text(slots["quote"])
+        device = (
+            "(pr.name LIKE '%Laptop%' OR pr.name LIKE '%Workstation%' "
+            "OR pr.name LIKE '%Conference Room Kit%')"
+        )
+        sums = ", ".join(
+            f"SUM(CASE WHEN pr.{cond} THEN li.quantity ELSE 0 END)" for _, cond, _ in _RULES
+        )
+        rows = yield from fetch(
+            f"SELECT SUM(CASE WHEN {device} THEN li.quantity ELSE 0 END), SUM(CASE WHEN "
+            f"pr.name LIKE '%Laptop%' THEN li.quantity ELSE 0 END), {sums} FROM quote_line_items "
+            f"li JOIN products pr ON pr.id = li.product_id WHERE li.quote_id = {quote}"
+        )
+        problem = _top(rows, "quote")
+        if problem or rows.rows[0][0] is None:
+            return problem or f"Quote {slots['quote']} has no line items."
+        devices, laptops, *limited = (int(v or 0) for v in rows.rows[0])
+        articles = yield from fetch(
+            "SELECT id, title, body FROM knowledge_articles WHERE category = 'Configuration'"
+        )
+        for (word, _, against), count in zip(_RULES, limited, strict=True):
+            article = next((r for r in articles.rows if word in str(r[1])), None)
+            if article is None or not count:
+                continue
+            if against == "installation":
+                m = re.search(r"at least (\d+)", str(article[2]))
+                broken = devices < int(m.group(1)) if m else False
+            else:
+                broken = count > (devices if against == "devices" else laptops)
+            if broken:
+                return Answer(
+                    str(article[0]), f"Quote {slots['quote']} breaks '{article[1]}' ({article[0]})."
+                )
+        return Answer("none", f"Quote {slots['quote']} follows every configuration rule.")

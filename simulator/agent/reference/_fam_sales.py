@@ -1,0 +1,185 @@
+"""Sales families (B2B) the reference agents solve with SQL over deals and leads.
+
+sales_amount (top seller by line items, dated by contract signing or close date),
+sales_cycle (opportunity created to contract signed) and conversion_rate (converted
+leads over leads owned).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from simulator.agent.reference import _parse as p
+from simulator.agent.reference import _when as when
+from simulator.agent.reference._fam_service import _period, _top
+from simulator.agent.reference._families import Answer, Family, Memo, Plan, Slot, Slots, present
+from simulator.agent.reference._view import View
+
+
+class SalesAmount(Family):
+    """The rep who sold the most in a period."""
+
+    name = "sales_amount"
+    org = "b2b"
+    keywords = ("top-selling", "top seller", "sold the most", "sales amount", "top selling")
+    slots = (
+        Slot("period", "which quarter to look at"),
+        Slot("basis", "whether deals should be counted by contract signing date or by close date"),
+        Slot("family", "whether I should only count one product family", required=False),
+    )
+
+    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
+        return present(
+            {
+                "period": _period(texts, view),
+                "basis": p.last_match(texts, p.basis),
+                "family": p.last_match(texts, p.product_family),
+            }
+        )
+        yield ""  # pragma: no cover - makes this a generator
+
+    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
+        return {"period": when.last_quarter(view.today), "basis": "closed", **known}
+        yield ""  # pragma: no cover - makes this a generator
+
+    def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
+        span: when.Range = slots["period"]
+        if slots["basis"] == "signed":
+            joins = "contracts ct JOIN opportunities o ON o.id = ct.opportunity_id"
+            where = (
+                f"ct.customer_signed_date >= '{span.start}' "
+                f"AND ct.customer_signed_date < '{span.end}'"
+            )
+        else:
+            joins = "opportunities o"
+            where = (
+                f"o.stage_name = 'Closed Won' AND o.close_date >= '{span.start}' "
+                f"AND o.close_date < '{span.end}'"
+            )
+        family = slots.get("family")
+        if family and family != p.NO_FILTER:
+            joins += f" JOIN products pr ON pr.family = {p.sql_text(family)}"
+            where += " AND pr.id = li.product_id"
+        rows = yield (
+            "SELECT o.owner_id, u.first_name || ' ' || u.last_name AS rep, "
+            f"ROUND(SUM(li.quantity * li.unit_price), 2) AS sold FROM {joins} "
+            "JOIN opportunity_line_items li ON li.opportunity_id = o.id "
+            f"JOIN users u ON u.id = o.owner_id WHERE {where} "
+            "GROUP BY o.owner_id ORDER BY sold DESC, o.owner_id LIMIT 2"
+        )
+        problem = _top(rows, "rep")
+        if problem:
+            return problem
+        owner, rep, sold = rows.rows[0]
+        return Answer(
+            str(owner), f"{rep} ({owner}) sold the most in {span.label}: ${float(sold):,.2f}."
+        )
+
+
+class SalesCycle(Family):
+    """The rep with the fastest or slowest average sales cycle."""
+
+    name = "sales_cycle"
+    org = "b2b"
+    keywords = ("sales cycle", "sales cycles", "deals take")
+    slots = (
+        Slot("direction", "whether you want the fastest or the slowest sales cycle"),
+        Slot("period", "which quarter the contracts were signed in"),
+        Slot("minimum", "whether reps need a minimum number of signed deals", required=False),
+    )
+    DIRECTIONS: ClassVar[dict[str, str]] = {
+        "fastest": "fastest",
+        "shortest": "fastest",
+        "quickest": "fastest",
+        "slowest": "slowest",
+        "longest": "slowest",
+    }
+
+    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
+        return present(
+            {
+                "direction": p.last_match(texts, lambda t: p.word_map(t, self.DIRECTIONS)),
+                "period": _period(texts, view),
+                "minimum": p.last_match(texts, lambda t: p.minimum(t, "deals?|contracts?")),
+            }
+        )
+        yield ""  # pragma: no cover - makes this a generator
+
+    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
+        return {"direction": "fastest", "period": when.last_quarter(view.today), **known}
+        yield ""  # pragma: no cover - makes this a generator
+
+    def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
+        span: when.Range = slots["period"]
+        order = "DESC" if slots["direction"] == "slowest" else "ASC"
+        rows = yield (
+            "SELECT o.owner_id, COUNT(*) AS deals, AVG(julianday(ct.customer_signed_date) - "
+            "julianday(o.created_date)) AS days FROM contracts ct JOIN opportunities o "
+            f"ON o.id = ct.opportunity_id WHERE ct.customer_signed_date >= '{span.start}' "
+            f"AND ct.customer_signed_date < '{span.end}' GROUP BY o.owner_id "
+            f"HAVING COUNT(*) >= {int(slots.get('minimum', 1))} ORDER BY days {order}, o.owner_id "
+            "LIMIT 2"
+        )
+        problem = _top(rows, "rep")
+        if problem:
+            return problem
+        owner, deals, days = rows.rows[0]
+        return Answer(
+            str(owner),
+            f"{owner} had the {slots['direction']} sales cycle for contracts signed in "
+            f"{span.label}: {float(days):.1f} days over {deals} deals.",
+        )
+
+
+class ConversionRate(Family):
+    """The rep with the highest or lowest lead conversion rate."""
+
+    name = "conversion_rate"
+    org = "b2b"
+    keywords = ("conversion", "conversion rate", "conversion rates", "converting")
+    slots = (
+        Slot("direction", "whether you want the highest or the lowest conversion rate"),
+        Slot("period", "which quarter the leads were created in"),
+        Slot("minimum", "whether reps need a minimum number of leads", required=False),
+    )
+    DIRECTIONS: ClassVar[dict[str, str]] = {
+        "highest": "highest",
+        "best": "highest",
+        "top": "highest",
+        "lowest": "lowest",
+        "worst": "lowest",
+    }
+
+    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
+        return present(
+            {
+                "direction": p.last_match(texts, lambda t: p.word_map(t, self.DIRECTIONS)),
+                "period": _period(texts, view),
+                "minimum": p.last_match(texts, lambda t: p.minimum(t, "leads?")),
+            }
+        )
+        yield ""  # pragma: no cover - makes this a generator
+
+    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
+        return {"direction": "highest", "period": when.last_quarter(view.today), **known}
+        yield ""  # pragma: no cover - makes this a generator
+
+    def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
+        span: when.Range = slots["period"]
+        order = "DESC" if slots["direction"] == "highest" else "ASC"
+        rows = yield (
+            "SELECT owner_id, COUNT(*) AS leads, AVG(is_converted) AS rate FROM leads "
+            f"WHERE owner_id IS NOT NULL AND created_date >= '{span.start}' AND created_date < "
+            f"'{span.end}' GROUP BY owner_id HAVING COUNT(*) >= {int(slots.get('minimum', 1))} "
+            f"ORDER BY rate {order}, owner_id LIMIT 2"
+        )
+        problem = _top(rows, "rep")
+        if problem:
+            return problem
+        owner, leads, rate = rows.rows[0]
+        return Answer(
+            str(owner),
+            f"{owner} had the {slots['direction']} conversion rate for leads created in "
+            f"{span.label}: {100 * float(rate):.1f}% of {leads} leads.",
+        )

@@ -1,0 +1,108 @@
+"""Find the records a user names, by matching their words against database content.
+
+Each matcher sends the user's message to SQLite and lets it find which names, numbers
+or codes occur in it (``instr`` over the table), once per message (see ``Memo``). Ids
+are recognised by their shape and then checked against the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from simulator.agent.reference._families import Memo, Plan
+from simulator.agent.reference._parse import sql_text
+
+
+def _lower(text: str) -> str:
+    return f"lower({sql_text(text)})"
+
+
+def _latest(rows: Sequence[Sequence[Any]]) -> Any:
+    """The id of the match found latest in the text (longest name on a tie)."""
+    best = max(rows, key=lambda r: (int(r[-1]), len(str(r[1]))), default=None)
+    return None if best is None else best[0]
+
+
+def latest(
+    texts: Sequence[str], kind: str, memo: Memo, sql: Callable[[str], str | None]
+) -> Plan[str | None]:
+    """The record id ``sql(text)`` finds in the latest text that names one."""
+    value: str | None = None
+    for text in texts:
+        query = sql(text)
+        if query is None:
+            continue
+        rows = yield from memo.lookup(kind, text, query)
+        found = _latest(rows.rows) if rows.rows else None
+        if found is not None:
+            value = str(found)
+    return value
+
+
+def product(text: str) -> str:
+    """Products named by full name or product code."""
+    t = _lower(text)
+    return (
+        "SELECT id, name, MAX(instr("
+        + t
+        + ", lower(name)), instr("
+        + t
+        + ", lower(product_code))) "
+        "AS pos FROM products WHERE instr(" + t + ", lower(name)) > 0 "
+        "OR instr(" + t + ", lower(product_code)) > 0"
+    )
+
+
+def case(text: str) -> str | None:
+    """A case by its eight-digit case number, or a new case by its customer's name."""
+    numbers = re.findall(r"\b\d{8}\b", text)
+    if numbers:
+        listed = ", ".join(sql_text(n) for n in numbers)
+        return f"SELECT id, case_number, 1 AS pos FROM cases WHERE case_number IN ({listed})"
+    t = _lower(text)
+    return (
+        "SELECT c.id, cu.first_name || ' ' || cu.last_name AS who, "
+        f"instr({t}, lower(cu.first_name || ' ' || cu.last_name)) AS pos FROM cases c "
+        "JOIN customers cu ON cu.id = c.customer_id WHERE c.owner_id IS NULL AND "
+        f"c.status = 'New' AND instr({t}, lower(cu.first_name || ' ' || cu.last_name)) > 0"
+    )
+
+
+def lead(text: str) -> str:
+    """A lead by id, or by name (the company, when also named, settles namesakes)."""
+    ids = re.findall(r"\b00QLea\d{7}\b", text)
+    if ids:
+        return f"SELECT id, id, 1 AS pos FROM leads WHERE id = {sql_text(ids[-1])}"
+    t = _lower(text)
+    full = "lower(first_name || ' ' || last_name)"
+    return (
+        f"SELECT id, first_name || ' ' || last_name, instr({t}, {full}) "
+        f"+ (instr({t}, lower(company)) > 0) * 100000 AS pos FROM leads "
+        f"WHERE instr({t}, {full}) > 0"
+    )
+
+
+def opportunity(text: str) -> str:
+    """An opportunity by id or by its name."""
+    ids = re.findall(r"\b006Opp\d{7}\b", text)
+    if ids:
+        return f"SELECT id, name, 1 AS pos FROM opportunities WHERE id = {sql_text(ids[-1])}"
+    t = _lower(text)
+    return (
+        f"SELECT id, name, instr({t}, lower(name)) AS pos FROM opportunities "
+        f"WHERE instr({t}, lower(name)) > 0"
+    )
+
+
+def quote(text: str) -> str | None:
+    """A quote by its eight-digit quote number (or its id)."""
+    ids = re.findall(r"\b0Q0Quo\d{7}\b", text)
+    if ids:
+        return f"SELECT id, id, 1 AS pos FROM quotes WHERE id = {sql_text(ids[-1])}"
+    numbers = re.findall(r"\b\d{8}\b", text)
+    if not numbers:
+        return None
+    listed = ", ".join(sql_text(n) for n in numbers)
+    return f"SELECT id, quote_number, 1 AS pos FROM quotes WHERE quote_number IN ({listed})"

@@ -1,0 +1,200 @@
+"""``simulator replay``: re-execute recorded dialogues with no network, or fork one."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from simulator.agent import resolve_agent_spec
+from simulator.cli._records import matching, one_record, records_file
+from simulator.errors import SimulatorError
+from simulator.models._roles import Roles
+from simulator.record import DialogueRecord
+from simulator.run._manifest import MANIFEST_FILE, read_manifest
+from simulator.run._replay import ReplayResult, fork_record, replay_records
+from simulator.run._study import Study
+
+
+def _short(value: Any, limit: int = 600) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _run_settings(path: Path) -> tuple[Roles | None, float | None]:
+    """Roles and step timeout from the run's manifest, when replaying a run folder."""
+    if not (path.is_dir() and (path / MANIFEST_FILE).is_file()):
+        return None, None
+    study = Study.model_validate(read_manifest(path)["config"])
+    roles = study.roles if study.roles.model_dump(exclude_none=True) else None
+    return roles, study.step_timeout
+
+
+def _differing(expected: Any, got: Any) -> tuple[Any, Any]:
+    """Of two events, only the fields that differ (with their type and turn)."""
+    if not (isinstance(expected, dict) and isinstance(got, dict)):
+        return expected, got
+    keys = [k for k in sorted(set(expected) | set(got)) if expected.get(k) != got.get(k)]
+    keep = ["type", "turn", *keys]
+    return {k: expected.get(k) for k in keep}, {k: got.get(k) for k in keep}
+
+
+def _print_result(console: Console, result: ReplayResult) -> None:
+    if result.identical:
+        console.print(f"[green]identical[/]  {result.record.id}", highlight=False, soft_wrap=True)
+        return
+    d = result.divergence
+    assert d is not None
+    where = d.where
+    if d.index is not None and isinstance(d.expected, dict):
+        where += f" ({d.expected.get('type')}, turn {d.expected.get('turn')})"
+    expected, got = _differing(d.expected, d.got)
+    console.print(
+        f"[red]DIVERGED[/]   {result.record.id} at {where}", highlight=False, soft_wrap=True
+    )
+    console.print(f"  expected: {_short(expected)}", markup=False, highlight=False, soft_wrap=True)
+    console.print(f"  got:      {_short(got)}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _task(record: DialogueRecord) -> str:
+    return "success" if record.scores.task.success else "failure"
+
+
+def _parse_traits(traits: list[str]) -> dict[str, str]:
+    out = {}
+    for item in traits:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise SimulatorError(f"--trait {item!r}: expected KEY=VALUE, e.g. tone=frustrated")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def replay(
+    path: Annotated[
+        Path, typer.Argument(metavar="RECORD|RUN", help="A records file or a run folder.")
+    ],
+    dialogue: Annotated[
+        str | None,
+        typer.Option(
+            "--dialogue",
+            "-d",
+            help="Dialogue id, a unique part of it, or a pattern (sales*eager~full).",
+        ),
+    ] = None,
+    fork_at: Annotated[
+        int | None,
+        typer.Option(
+            metavar="TURN", help="Keep user turns 1..TURN of the dialogue, then go on live."
+        ),
+    ] = None,
+    agent: Annotated[
+        str | None, typer.Option("--agent", "-a", help="With --fork-at: the agent taking over.")
+    ] = None,
+    trait: Annotated[
+        list[str] | None,
+        typer.Option(help="With --fork-at: change a persona trait, KEY=VALUE (repeatable)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="With --fork-at: records file for the fork."),
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Dialogues replayed at once.")] = 8,
+) -> None:
+    """Replay dialogues from their recorded model calls and report the first divergence.
+
+    Nothing reaches a network: every model call is served from the record. Each dialogue
+    is reported "identical", or DIVERGED with the first differing event (index, expected
+    and got); the exit status is 1 when any diverged. With --fork-at TURN the dialogue is
+    kept up to that user turn and continued live with --agent and/or --trait; the new
+    record (linked to its parent) is appended to --out (default: forks.jsonl beside the
+    records).
+
+    Examples:
+
+        simulator replay dialogues/careful-on-ask-answered.jsonl
+
+        simulator replay runs/demo
+
+        simulator replay runs/demo -d 'eager~sharded~s0' --fork-at 2 -a reference:careful
+    """
+    file = records_file(path)
+    roles, step_timeout = _run_settings(path)
+    console = Console()
+    if fork_at is None:
+        if agent is not None or trait or out is not None:
+            raise SimulatorError("--agent, --trait and --out go with --fork-at")
+        _replay_all(console, file, dialogue, concurrency, roles, step_timeout)
+        return
+    record = one_record(file, dialogue)
+    spec = resolve_agent_spec(agent) if agent is not None else None
+    result = asyncio.run(
+        fork_record(
+            record,
+            at=fork_at,
+            agent=spec,
+            traits=_parse_traits(trait or []),
+            search_from=file.parent,
+            roles=roles,
+            step_timeout=step_timeout,
+        )
+    )
+    target = out or file.parent / "forks.jsonl"
+    with target.open("a", encoding="utf-8") as fh:
+        fh.write(result.record.model_dump_json() + "\n")
+    fork = result.record
+    kept = "1" if fork_at == 1 else f"1–{fork_at}"
+    lines = [
+        f"Fork {fork.id}",
+        f"  parent: end {record.end_reason.value}, task {_task(record)}; kept user turns {kept}",
+        f"  fork:   end {fork.end_reason.value}, task {_task(fork)}, "
+        f"{fork.scores.efficiency.user_turns} user turns → {target}",
+    ]
+    if result.user_turn_changed is not None:
+        lines.append(
+            f"  note: with the changed traits the user words turn {result.user_turn_changed} "
+            "differently already; the agent's replies before the fork are the parent's"
+        )
+    lines.append(f"Compare: simulator diff '{file}#{record.id}' '{target}#{fork.id}'")
+    for line in lines:
+        console.print(line, highlight=False, soft_wrap=True, markup=False)
+
+
+def _replay_all(
+    console: Console,
+    file: Path,
+    dialogue: str | None,
+    concurrency: int,
+    roles: Roles | None,
+    step_timeout: float | None,
+) -> None:
+    counts = {"identical": 0, "diverged": 0, "calls": 0}
+
+    async def go() -> None:
+        async for result in replay_records(
+            matching(file, dialogue),
+            concurrency=concurrency,
+            search_from=file.parent,
+            roles=roles,
+            step_timeout=step_timeout,
+        ):
+            counts["identical" if result.identical else "diverged"] += 1
+            counts["calls"] += sum(1 for e in result.record.events if e.type == "model_call")
+            _print_result(console, result)
+
+    asyncio.run(go())
+    total = counts["identical"] + counts["diverged"]
+    if total == 0:
+        raise SimulatorError(f"{file}: no dialogue matches {dialogue!r}")
+    console.print(
+        f"Replayed {total} dialogue{'s' if total != 1 else ''}: {counts['identical']} identical, "
+        f"{counts['diverged']} diverged; {counts['calls']} model calls served from the records, "
+        "none made.",
+        soft_wrap=True,
+    )
+    if counts["diverged"]:
+        raise typer.Exit(1)

@@ -1,0 +1,58 @@
+"""``simulator report``: summary.csv, plots and a self-contained report.html for a run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from simulator.cli._records import records_file
+from simulator.errors import SimulatorError
+from simulator.report import print_summary, write_run_outputs
+from simulator.run._rescore import RESCORED_FILE, RescoreTally, rescore_file
+
+
+def report(
+    run: Annotated[Path, typer.Argument(metavar="RUN", help="A run folder.")],
+    rescore: Annotated[
+        bool,
+        typer.Option(
+            help="Recompute every score from the recorded events first (no model is called); "
+            f"the re-scored records go to RUN/{RESCORED_FILE}."
+        ),
+    ] = False,
+) -> None:
+    """Write RUN/summary.csv, the plots and RUN/report.html, and print the tables.
+
+    report.html is one file that needs no network: tables, plots and every transcript,
+    filterable by agent, mode, persona and outcome.
+
+    Examples:
+
+        simulator report runs/demo
+
+        simulator report runs/demo --rescore
+    """
+    if not run.is_dir():
+        raise SimulatorError(f"{run}: not a run folder")
+    source = records_file(run)
+    err = Console(stderr=True)
+    if rescore:
+        tally = RescoreTally()
+        try:
+            source = rescore_file(source, run / RESCORED_FILE, tally)
+        except ValueError as exc:
+            raise SimulatorError(f"{source}: not a dialogue record file ({exc})") from None
+        err.print(
+            f"Re-scored {tally.records} records ({tally.changed} with changed scores) → {source}"
+        )
+    try:
+        outputs = write_run_outputs(run, records_file=source)
+    except ValueError as exc:
+        raise SimulatorError(f"{source}: not a dialogue record file ({exc})") from None
+    print_summary(outputs.metrics, Console())
+    if outputs.notice:
+        err.print(outputs.notice)
+    Console().print("Wrote " + ", ".join(str(p) for p in outputs.files))

@@ -1,0 +1,159 @@
+"""Policy-compliance families on quotes: quote_approval and invalid_configuration.
+
+Both cite the knowledge article of the rule a quote breaks. A quote that breaks two
+rules at once has no single right article, so such draws are never shipped.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+from simulator.env.crm._fam_service import internal
+from simulator.env.crm._personas import fact, pick
+from simulator.env.crm._tables import TODAY
+from simulator.env.crm._task import Ctx, Draw, Family, Outcome
+
+DEVICES = ("HW-LT14", "HW-LT16", "HW-WS01", "HW-CRK1")
+LAPTOPS = ("HW-LT14", "HW-LT16")
+
+
+def _quote_fact(number: str) -> Any:
+    return fact("quote", number, f"It's quote number {number}.", "quote")
+
+
+def _limits(ctx: Ctx) -> dict[str, int]:
+    numbers: dict[str, int] = ctx.truth["b2b"]["numbers"]
+    return {"sales manager": numbers["manager_limit"], "sales director": numbers["director_limit"]}
+
+
+class QuoteApproval(Family):
+    """Approve a quote awaiting review, or reject it citing the policy it breaks."""
+
+    name = "quote_approval"
+    org = "b2b"
+    skill = "policy"
+
+    def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
+        quotes = ctx.rows(
+            "SELECT id, quote_number FROM quotes WHERE status = 'Needs Review' ORDER BY id"
+        )
+        rng.shuffle(quotes)
+        for i, (quote, number) in enumerate(quotes):
+            role = ("sales manager", "sales director")[i % 2]
+            facts = [
+                _quote_fact(str(number)),
+                fact("role", role, f"I'm reviewing it as the {role}.", "authority",
+                     drop={"role": "sales manager"}, required=None),
+            ]  # fmt: skip
+            yield Draw(str(number), {"quote": quote, "role": role}, facts, pool=len(quotes))
+
+    def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
+        quote = params["quote"]
+        discount, expires = ctx.rows(
+            "SELECT discount, expiration_date FROM quotes WHERE id = ?", (quote,)
+        )[0]
+        below = ctx.one(
+            "SELECT COUNT(*) FROM quote_line_items li JOIN products p ON p.id = li.product_id "
+            "WHERE li.quote_id = ? AND li.unit_price < p.price_floor",
+            (quote,),
+        )
+        broken = []
+        if expires < TODAY.isoformat():
+            broken.append("quote_validity")
+        if below:
+            broken.append("price_floor")
+        if discount > _limits(ctx)[params["role"]]:
+            broken.append("discount_matrix")
+        if len(broken) > 1:
+            return Outcome(problem=f"breaks several policies: {', '.join(broken)}")
+        if not broken:
+            return Outcome("Approved|none")
+        return Outcome(f"Rejected|{ctx.truth['b2b']['articles'][broken[0]]}")
+
+    def persona(self, ctx: Ctx, draw: Draw, answer: Any, index: int) -> dict[str, Any]:
+        role = draw.params["role"]
+        who = internal(ctx, "Sales Manager" if role == "sales manager" else "Sales Director",
+                       role.capitalize(), index)  # fmt: skip
+        quote = draw.params["quote"]
+        query = (
+            "SELECT status || '|' || COALESCE(rejection_article_id, 'none') FROM quotes "
+            f"WHERE id = '{quote}'"
+        )
+        return {
+            **who,
+            "goal": f"Have quote {draw.key} approved if it complies with the pricing policies, "
+            "or rejected citing the policy article it breaks.",
+            "opening": pick(
+                (
+                    "Hi, a quote is waiting for my approval; can you review it against our "
+                    "pricing policies?",
+                    "Hello, please check a quote that needs review and approve or reject it.",
+                    "Hi, can you handle the approval of a quote for me?",
+                ),
+                index,
+            ),
+            "expect": {"state": {"query": query, "equals": answer}},
+        }
+
+
+class InvalidConfiguration(Family):
+    """Does a quote's product configuration break a rule? Which article (or none)?"""
+
+    name = "invalid_configuration"
+    org = "b2b"
+    skill = "policy"
+    none_share = 0.2
+
+    def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
+        quotes = ctx.rows(
+            "SELECT id, quote_number FROM quotes WHERE status IN ('Draft', 'Needs Review', "
+            "'Presented') ORDER BY id"
+        )
+        rng.shuffle(quotes)
+        for quote, number in quotes:
+            yield Draw(str(number), {"quote": quote}, [_quote_fact(str(number))], pool=len(quotes))
+
+    def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
+        qty = {
+            str(code): int(n)
+            for code, n in ctx.rows(
+                "SELECT p.product_code, SUM(li.quantity) FROM quote_line_items li "
+                "JOIN products p ON p.id = li.product_id WHERE li.quote_id = ? "
+                "GROUP BY p.product_code",
+                (params["quote"],),
+            )
+        }
+        devices = sum(qty.get(c, 0) for c in DEVICES)
+        laptops = sum(qty.get(c, 0) for c in LAPTOPS)
+        minimum = ctx.truth["b2b"]["numbers"]["install_minimum"]
+        broken = [
+            rule
+            for rule, bad in (
+                ("support_coverage", qty.get("SV-PRM", 0) > devices),
+                ("installation_minimum", qty.get("SV-INS", 0) > 0 and devices < minimum),
+                ("warranty_coverage", qty.get("SV-EXW", 0) > devices),
+                ("dock_laptops", qty.get("HW-DK01", 0) > laptops),
+            )
+            if bad
+        ]
+        if len(broken) > 1:
+            return Outcome(problem=f"breaks several rules: {', '.join(broken)}")
+        return Outcome(ctx.truth["b2b"]["articles"][broken[0]] if broken else "none")
+
+    def persona(self, ctx: Ctx, draw: Draw, answer: Any, index: int) -> dict[str, Any]:
+        return {
+            **internal(ctx, "Sales Operations", "Deal desk analyst", index),
+            "goal": f"Find out whether quote {draw.key} breaks a product configuration rule, "
+            "and which knowledge article (or 'none').",
+            "opening": pick(
+                (
+                    "Hi, can you check a quote's product configuration against our rules?",
+                    "Hello, is the product configuration on one of our quotes valid?",
+                    "Hi, I need a configuration check on a quote before it goes out.",
+                ),
+                index,
+            ),
+            "expect": {"answer": answer, "match": "exact"},
+        }

@@ -1,0 +1,161 @@
+"""Persona building blocks: role pools, traits, cue words and the persona's key order.
+
+Internal personas are employees with a work style; customer-facing ones are consumers
+with a temperament (B2C) or buyers with a purchasing role (B2B). The style sets the
+traits, so a deadline-driven manager is terse and impatient and a first-time buyer is
+chatty and patient.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from simulator.env.crm._tables import COMPANIES, TODAY
+from simulator.env.crm._task import Draw, FactSpec, Family
+
+EMPLOYEE_STYLES: dict[str, dict[str, Any]] = {
+    "deadline-driven": {"verbosity": "terse", "tone": "neutral", "patience": 3},
+    "quality-focused": {"verbosity": "normal", "tone": "formal", "patience": 5},
+    "risk-aware": {"verbosity": "normal", "tone": "skeptical", "patience": 4},
+    "analytical": {"verbosity": "chatty", "tone": "formal", "patience": 5},
+    "customer-centric": {"verbosity": "normal", "tone": "friendly", "patience": 4},
+    "pragmatic": {"verbosity": "terse", "tone": "friendly", "patience": 4},
+}
+CONSUMER_TEMPERS: dict[str, dict[str, Any]] = {
+    "frustrated": {"verbosity": "terse", "tone": "frustrated", "patience": 3},
+    "skeptical": {"verbosity": "normal", "tone": "skeptical", "patience": 4},
+    "rushed": {"verbosity": "terse", "tone": "neutral", "patience": 3},
+    "price-conscious": {"verbosity": "normal", "tone": "neutral", "patience": 4},
+    "first-time buyer": {"verbosity": "chatty", "tone": "friendly", "patience": 5},
+    "chatty": {"verbosity": "chatty", "tone": "friendly", "patience": 5},
+}
+BUYER_ROLES: dict[str, dict[str, Any]] = {
+    "procurement manager": {"verbosity": "normal", "tone": "formal", "patience": 4},
+    "IT director": {"verbosity": "terse", "tone": "neutral", "patience": 3},
+    "financial controller": {"verbosity": "normal", "tone": "skeptical", "patience": 4},
+    "department head with budget authority": {
+        "verbosity": "terse",
+        "tone": "formal",
+        "patience": 3,
+    },
+    "operations lead": {"verbosity": "chatty", "tone": "friendly", "patience": 5},
+}
+
+CUES: dict[str, tuple[str, ...]] = {
+    "direction": ("shortest", "longest", "fastest", "slowest", "quickest", "lowest", "highest",
+                  "most", "fewest", "least", "direction", "best", "worst", "top", "bottom"),
+    "period": ("period", "month", "quarter", "half", "year", "when", "date range", "time frame",
+               "timeframe", "which dates"),
+    "filter": ("filter", "minimum", "at least", "more than", "how many", "criteria", "criterion",
+               "threshold", "only", "priority", "channel", "origin", "restrict", "which cases"),
+    "case": ("case", "which one", "ticket", "case number", "which customer"),
+    "routing": ("criteria", "rule", "policy", "prioritize", "prioritise", "based on", "how should",
+                "routing"),
+    "product": ("product", "which one", "item", "model", "product code"),
+    "product_type": ("product", "item", "type", "kind", "what did you buy", "which one"),
+    "timeframe": ("when", "date", "how long ago", "time"),
+    "detail": ("colour", "color", "brand", "describe", "detail", "look like"),
+    "aspect": ("what", "question", "which aspect", "what exactly", "know"),
+    "lead": ("lead", "which one", "who", "name", "company", "prospect"),
+    "opportunity": ("opportunity", "deal", "which one", "name"),
+    "quote": ("quote", "which one", "quote number"),
+    "authority": ("role", "authority", "approval limit", "level", "who is approving", "approver"),
+    "basis": ("basis", "count", "counted", "contract", "signed", "closed", "booked", "measure",
+              "date field"),
+    "fix": ("update", "fix", "change", "correct", "should i"),
+    "task_status": ("completed", "open", "status", "include", "done", "filter"),
+    "sentiment": ("positive", "negative", "sentiment", "tone", "good or bad", "direction"),
+}  # fmt: skip
+"""Words an agent would use when asking for each kind of fact (used by ``on_ask``)."""
+
+
+def fact(
+    fid: str,
+    value: str,
+    say: str,
+    cues: str,
+    *,
+    drop: dict[str, Any] | str = "breaks",
+    required: bool | None = True,
+    after: tuple[str, ...] = (),
+    kind: str = "auto",
+) -> FactSpec:
+    """A fact whose cue words come from :data:`CUES`."""
+    return FactSpec(fid, value, say, CUES[cues], drop, required, after, kind)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def style(family: Family, index: int, seed: int) -> tuple[str, dict[str, Any]]:
+    """(style name, traits) from the family's pool, rotating so a family mixes styles."""
+    if family.audience == "internal":
+        pool = EMPLOYEE_STYLES
+    elif family.org == "b2b":
+        pool = BUYER_ROLES
+    else:
+        pool = CONSUMER_TEMPERS
+    names = sorted(pool)
+    offset = sum(map(ord, family.name)) + seed
+    name = names[(index + offset) % len(names)]
+    return name, {**pool[name], "disclosure": "on_ask", "pushback": 1}
+
+
+def role_line(family: Family, job: str, style_name: str, company: str | None = None) -> str:
+    """'Support team manager at Brightline Home; deadline-driven', and the like."""
+    if family.audience == "internal":
+        return f"{job} at {COMPANIES[family.org]}; {style_name}"
+    if family.org == "b2b":
+        return f"{style_name.capitalize()} at {company} (a customer of {COMPANIES['b2b']})"
+    return f"Customer of {COMPANIES['b2c']}; {style_name}"
+
+
+def context(audience: str, user_id: str, **extra: Any) -> dict[str, Any]:
+    return {"audience": audience, "today": TODAY, "user_id": user_id, **extra}
+
+
+def fact_dict(spec: FactSpec) -> dict[str, Any]:
+    """A persona fact in schema key order, leaving out defaults."""
+    out: dict[str, Any] = {"id": spec.id, "value": spec.value, "say": spec.say}
+    out["cues"] = list(spec.cues)
+    if spec.after:
+        out["after"] = list(spec.after)
+    if spec.required is False:
+        out["required"] = False
+    if spec.kind != "auto":
+        out["kind"] = spec.kind
+    return out
+
+
+def assemble(
+    family: Family, draw: Draw, body: dict[str, Any], index: int, seed: int, scale: int
+) -> dict[str, Any]:
+    """The whole persona dict, keys in schema order."""
+    style_name, traits = style(family, index, seed)
+    pid = f"crm.{family.name}.{family.org}-{draw.key}"
+    persona: dict[str, Any] = {"id": pid, "name": body.pop("name")}
+    persona["role"] = role_line(family, body.pop("job", ""), style_name, body.pop("company", None))
+    persona["family"] = family.name
+    if family.llm_only:
+        persona["tags"] = ["llm-only"]
+    persona["traits"] = traits
+    persona["goal"] = body.pop("goal")
+    persona["context"] = body.pop("context")
+    persona["opening"] = body.pop("opening")
+    if draw.facts:
+        persona["facts"] = [fact_dict(f) for f in draw.facts]
+    for key in ("expect", "confidential", "probes"):
+        if key in body:
+            persona[key] = body.pop(key)
+    persona["environment"] = f"crm-{family.org}" + (f"@{scale}" if scale != 1 else "")
+    persona["environment_seed"] = seed
+    if body:
+        raise TypeError(f"unexpected persona keys: {sorted(body)}")
+    return persona
+
+
+def pick(options: tuple[str, ...], index: int) -> str:
+    """Rotate through wordings (openings, phrasings) by persona index."""
+    return options[index % len(options)]

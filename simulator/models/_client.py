@@ -1,0 +1,119 @@
+"""The provider-neutral request and response, the client protocol, and the error kinds.
+
+Every role builds a ``ChatRequest`` (OpenAI-style messages, tools as ``ToolSpec``), a
+``ChatClient`` turns it into one provider call and returns a ``ChatResponse``. The
+request's canonical JSON is what the cache key and the event's ``request_hash`` are made
+of, so it holds nothing but what decides the answer: no key, no header, no URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simulator.agent._protocol import Message, ToolCall, ToolSpec
+from simulator.record import Usage
+
+StopReason = Literal["end", "tool_use", "max_tokens", "refusal", "other"]
+
+
+class ChatRequest(BaseModel):
+    """One model call, before it is translated into a provider's wire format."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str  # the model string, e.g. "openai:gpt-4.1-mini"
+    messages: list[Message]
+    tools: list[ToolSpec] = Field(default_factory=list)
+    temperature: float | None = None
+    seed: int | None = None
+    max_tokens: int = 1024
+
+    def canonical(self, role: str) -> str:
+        """The request as canonical JSON (sorted keys, no spaces), prefixed by its role."""
+        body = {"role": role, **self.model_dump(mode="json")}
+        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def request_hash(role: str, request: ChatRequest) -> str:
+    """The cache key and the event's ``request_hash``: sha256 of the canonical request."""
+    return hashlib.sha256(request.canonical(role).encode("utf-8")).hexdigest()
+
+
+class ChatResponse(BaseModel):
+    """What any provider answered, in one shape: text, tool calls, why it stopped, tokens."""
+
+    text: str = ""
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    stop_reason: StopReason = "end"
+    usage: Usage = Field(default_factory=Usage)
+    model: str = ""  # the model the provider says answered (may carry a dated suffix)
+
+
+class ChatClient(Protocol):
+    """One model behind one provider SDK. Implementations make exactly one attempt per call.
+
+    Retries, caching, budgets, limits and logging live in ``call_model``; a client only
+    translates, calls once, and raises ``TransientModelError`` for what may succeed on a
+    retry and ``ModelCallError`` for what will not.
+    """
+
+    model: str  # the model string
+    limit_key: str  # what concurrency limits count by
+
+    async def complete(self, request: ChatRequest) -> ChatResponse:
+        """Send one request and return the parsed response."""
+        ...
+
+
+class ModelCallError(RuntimeError):
+    """A model call that failed for good (a 4xx, or retries exhausted). Its text is scrubbed."""
+
+    def __init__(self, message: str, *, retries: int = 0) -> None:
+        super().__init__(scrub(message))
+        self.retries = retries
+
+
+class TransientModelError(ModelCallError):
+    """A failure worth retrying: rate limit, server error, timeout, unreadable body."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+# --- keeping secrets out of everything written ----------------------------------------------
+
+_KEY_VARIABLES = (
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "OPENAI_ADMIN_KEY",
+    "OPENAI_COMPATIBLE_API_KEY",
+    "SIMULATOR_RECORD_OPENAI_KEY",
+    "SIMULATOR_RECORD_ANTHROPIC_KEY",
+)
+_KEY_SHAPES = re.compile(r"\b(?:sk|rk)-[A-Za-z0-9_\-]{12,}")
+
+
+def scrub(text: str) -> str:
+    """``text`` with every configured key (and anything shaped like one) replaced.
+
+    Error messages come from servers and may echo a key back; they go into records, so
+    they pass through here first.
+    """
+    for name in _KEY_VARIABLES:
+        value = os.environ.get(name, "")
+        if len(value) >= 8:
+            text = text.replace(value, "[redacted]")
+    return _KEY_SHAPES.sub("[redacted]", text)
+
+
+def response_json(response: ChatResponse) -> dict[str, Any]:
+    """The response as the JSON stored in events and the cache."""
+    return response.model_dump(mode="json")

@@ -1,0 +1,78 @@
+"""Everything a run folder gets after its dialogues: summary.csv, plots and report.html.
+
+The records file is read twice (once for the metrics, once for the transcripts), never
+held, so writing the outputs of a large run takes little memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simulator.report._csv import write_csv
+from simulator.report._html import REPORT_FILE, write_html
+from simulator.report._plots import plots_unavailable, render_plots, write_plots
+from simulator.run._batch import RECORDS_FILE, read_records
+from simulator.run.metrics import StudyMetrics
+
+
+@dataclass
+class RunOutputs:
+    """What was written, and the metrics it was written from."""
+
+    metrics: StudyMetrics
+    files: list[Path] = field(default_factory=list)
+    notice: str | None = None  # e.g. plots skipped
+
+
+def _manifest(run_dir: Path) -> dict[str, Any] | None:
+    path = run_dir / "manifest.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_run_outputs(
+    run_dir: Path,
+    *,
+    records_file: Path | None = None,
+    agent_order: Sequence[str] = (),
+    html: bool = True,
+    wanted: set[str] | None = None,
+) -> RunOutputs:
+    """Compute the metrics of ``run_dir``'s records and write CSV, plots and the HTML report.
+
+    ``wanted`` limits the records to those ids (a run folder reused by another study).
+    """
+    source = records_file or run_dir / RECORDS_FILE
+    manifest = _manifest(run_dir)
+    if not agent_order and manifest:
+        agent_order = [a["name"] for a in manifest.get("agents", [])]
+
+    def records() -> Any:
+        return (r for r in read_records(source) if wanted is None or r.id in wanted)
+
+    metrics = StudyMetrics(agent_order).extend(records())
+    outputs = RunOutputs(metrics, write_csv(metrics, run_dir))
+    outputs.notice = plots_unavailable()
+    plots = render_plots(metrics)
+    outputs.files += write_plots(plots, run_dir)
+    if html:
+        name = (manifest or {}).get("study", {}).get("name") or run_dir.name
+        outputs.files.append(
+            write_html(
+                run_dir / REPORT_FILE,
+                metrics,
+                records(),
+                title=f"Study {name}",
+                manifest=manifest,
+                plots=plots,
+                plots_notice=outputs.notice,
+            )
+        )
+    return outputs

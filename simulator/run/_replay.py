@@ -1,0 +1,347 @@
+"""Replay and fork: re-execute a record from its recorded model calls, or branch it.
+
+A replay runs the same persona, agent, mode, seed and limits again with every model call
+served from the record (``replay_calls``), so nothing reaches a network, and compares the
+new record with the old one event by event, ignoring wall-clock fields. A fork keeps the
+first N user turns (the agent's recorded replies are served back for the turns before N)
+and continues live with another agent or a persona with a changed trait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict, deque
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from simulator.agent._protocol import AgentReply, AgentUnderTest, Message, ToolSpec
+from simulator.agent._spec import LLM_KINDS, AgentSpec, build_agent
+from simulator.errors import SimulatorError
+from simulator.models._log import ReplayMiss
+from simulator.models._roles import RoleConfig, Roles
+from simulator.persona._schema import Persona
+from simulator.record import (
+    AgentMessageEvent,
+    DialogueRecord,
+    EndReason,
+    ModelCallEvent,
+    UserTurnEvent,
+)
+from simulator.run._dialogue import run_dialogue
+
+VOLATILE = frozenset(
+    {"latency_ms", "started_at", "duration_s", "agent_latency_ms", "simulator_version"}
+)
+"""Fields that measure wall-clock time (or the software version), not the dialogue."""
+
+DEFAULT_STEP_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Where a replayed record first differs from the recorded one."""
+
+    where: str  # "events[12]", "messages[3]", "scores", "end_reason", ...
+    index: int | None  # the event index, for differences in events
+    expected: Any
+    got: Any
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    record: DialogueRecord
+    replayed: DialogueRecord | None
+    divergence: Divergence | None
+
+    @property
+    def identical(self) -> bool:
+        return self.divergence is None
+
+
+# --- comparing --------------------------------------------------------------------------------
+
+
+def _strip(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def comparable(record: DialogueRecord) -> dict[str, Any]:
+    """The record as JSON data without its volatile fields."""
+    data: dict[str, Any] = _strip(record.model_dump(mode="json"))
+    return data
+
+
+def first_divergence(expected: DialogueRecord, got: DialogueRecord) -> Divergence | None:
+    """The first difference: in events (by index), then messages, then any other field."""
+    a, b = comparable(expected), comparable(got)
+    for key in ("events", "messages"):
+        xs, ys = a.pop(key), b.pop(key)
+        for i in range(max(len(xs), len(ys))):
+            x = xs[i] if i < len(xs) else None
+            y = ys[i] if i < len(ys) else None
+            if x != y:
+                return Divergence(f"{key}[{i}]", i if key == "events" else None, x, y)
+    for key in sorted(set(a) | set(b)):
+        if a.get(key) != b.get(key):
+            return Divergence(key, None, a.get(key), b.get(key))
+    return None
+
+
+# --- what a replay needs besides the record ---------------------------------------------------
+
+
+def replay_spec(spec: AgentSpec, search_from: Path | None) -> AgentSpec:
+    """``spec`` with a relative ``file.py:name`` target made absolute.
+
+    Such a target is looked for from the working directory, then from ``search_from``
+    (the record file's folder) and each folder above it: curated records name agents by
+    repository-relative paths and replay from any checkout.
+    """
+    if spec.kind != "python":
+        return spec
+    location, _, attr = spec.target.rpartition(":")
+    is_file = location.endswith(".py") or "/" in location or "\\" in location
+    if not is_file or Path(location).is_absolute():
+        return spec
+    bases = [Path.cwd()]
+    if search_from is not None:
+        start = search_from.resolve()
+        bases += [start, *start.parents]
+    for base in bases:
+        if (base / location).is_file():
+            return spec.model_copy(update={"target": f"{(base / location).resolve()}:{attr}"})
+    raise SimulatorError(f"agent file {location} not found from {bases[-1]} or the working dir")
+
+
+def recorded_step_timeout(record: DialogueRecord) -> float:
+    """The step timeout a record ran with: read from an ``agent_timeout`` end, else 60 s."""
+    if record.end_reason == EndReason.AGENT_TIMEOUT:
+        end = next((e for e in reversed(record.events) if e.type == "end"), None)
+        found = re.search(r"within ([0-9.]+) s", end.detail if end is not None else "")
+        if found:
+            return float(found.group(1))
+    return DEFAULT_STEP_TIMEOUT
+
+
+def recorded_roles(record: DialogueRecord) -> Roles | None:
+    """The LLM roles a record used, from its model calls (default settings assumed)."""
+    models: dict[str, str] = {}
+    for event in record.events:
+        if isinstance(event, ModelCallEvent) and event.role != "agent":
+            models.setdefault(event.role, event.model)
+    if not models:
+        return None
+    return Roles(**{role: RoleConfig(model=model) for role, model in models.items()})
+
+
+class PrefixAgent:
+    """Serves the recorded agent replies for user turns before ``at``, then hands over."""
+
+    def __init__(self, record: DialogueRecord, at: int, then: AgentUnderTest) -> None:
+        self.at = at
+        self.then = then
+        self.replies: dict[int, deque[AgentReply]] = defaultdict(deque)
+        for event in record.events:
+            if isinstance(event, AgentMessageEvent) and event.turn < at:
+                reply = AgentReply(content=event.content, tool_calls=list(event.tool_calls))
+                self.replies[event.turn].append(reply)
+
+    async def step(self, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> AgentReply:
+        turn = sum(1 for m in messages if m.get("role") == "user")
+        if turn >= self.at:
+            return await self.then.step(messages, tools)
+        queue = self.replies.get(turn)
+        if not queue:
+            raise RuntimeError(f"the parent record has no further agent step in turn {turn}")
+        return queue.popleft()
+
+
+def _check_buildable(spec: AgentSpec, what: str) -> None:
+    if spec.kind in LLM_KINDS:
+        raise SimulatorError(
+            f"{what} with an LLM agent ({spec.name}) is not supported yet: its calls would "
+            "not be recorded (run_dialogue needs an agent-wrapper hook)"
+        )
+
+
+# --- replay -----------------------------------------------------------------------------------
+
+
+async def replay_record(
+    record: DialogueRecord,
+    *,
+    search_from: Path | None = None,
+    roles: Roles | None = None,
+    step_timeout: float | None = None,
+) -> ReplayResult:
+    """Re-run ``record`` from its recorded model calls and compare; no network is used."""
+    persona = Persona.model_validate(record.persona)
+    spec = AgentSpec.model_validate(record.agent)
+    live = replay_spec(spec, search_from)
+    instance: AgentUnderTest | None = None
+    if record.fork_turn is not None:
+        _check_buildable(spec, "replaying a fork")
+        instance = PrefixAgent(record, record.fork_turn, build_agent(live))
+    calls = [e for e in record.events if isinstance(e, ModelCallEvent)]
+    try:
+        got = await run_dialogue(
+            persona,
+            live,
+            record.mode,
+            seed=record.seed,
+            max_turns=record.max_turns,
+            max_steps=record.max_steps,
+            step_timeout=step_timeout
+            if step_timeout is not None
+            else recorded_step_timeout(record),
+            agent_instance=instance,
+            replay_calls=calls,
+            roles=roles if roles is not None else recorded_roles(record),
+        )
+    except ReplayMiss as exc:
+        miss = Divergence("model call", None, "a recorded request", f"ReplayMiss: {exc}")
+        return ReplayResult(record, None, miss)
+    got = got.model_copy(
+        update={
+            "id": record.id,
+            "agent": record.agent,
+            "parent": record.parent,
+            "fork_turn": record.fork_turn,
+        }
+    )
+    return ReplayResult(record, got, first_divergence(record, got))
+
+
+async def replay_records(
+    records: Iterable[DialogueRecord],
+    *,
+    concurrency: int = 8,
+    search_from: Path | None = None,
+    roles: Roles | None = None,
+    step_timeout: float | None = None,
+) -> AsyncIterator[ReplayResult]:
+    """Replay many records, ``concurrency`` at a time, yielding results as they finish.
+
+    Records are pulled lazily, so a run of any size replays in constant memory.
+    """
+    source = iter(records)
+    running: set[asyncio.Task[ReplayResult]] = set()
+
+    def top_up() -> None:
+        for record in source:
+            task = asyncio.ensure_future(
+                replay_record(
+                    record, search_from=search_from, roles=roles, step_timeout=step_timeout
+                )
+            )
+            running.add(task)
+            if len(running) >= concurrency:
+                return
+
+    top_up()
+    while running:
+        done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            running.discard(task)
+            yield task.result()
+        top_up()
+
+
+# --- fork -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForkResult:
+    record: DialogueRecord
+    user_turn_changed: int | None  # a trait fork that rewords a kept user turn: the first
+
+
+def user_turns(record: DialogueRecord) -> list[UserTurnEvent]:
+    """The user turns the agent saw (closing lines excluded)."""
+    return [e for e in record.events if isinstance(e, UserTurnEvent) and not e.final]
+
+
+def changed_traits(persona: Persona, traits: Mapping[str, str]) -> Persona:
+    """``persona`` with traits replaced (``KEY=VALUE`` strings), validated."""
+    data = persona.model_dump(mode="json")
+    for key, value in traits.items():
+        if key not in data["traits"]:
+            known = ", ".join(data["traits"])
+            raise SimulatorError(f"--trait {key}: unknown trait; known: {known}")
+        data["traits"][key] = value
+    try:
+        return Persona.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise SimulatorError(f"--trait: {where}: {err['msg']}") from None
+
+
+async def fork_record(
+    record: DialogueRecord,
+    *,
+    at: int,
+    agent: AgentSpec | None = None,
+    traits: Mapping[str, str] | None = None,
+    search_from: Path | None = None,
+    roles: Roles | None = None,
+    step_timeout: float | None = None,
+) -> ForkResult:
+    """Keep ``record``'s first ``at`` user turns and continue live; a new record, linked."""
+    kept = user_turns(record)
+    if not 1 <= at <= len(kept):
+        raise SimulatorError(
+            f"--fork-at {at}: {record.id} has user turns 1 to {len(kept)}; pick one of them"
+        )
+    if agent is None and not traits:
+        raise SimulatorError("a fork needs --agent SPEC or --trait KEY=VALUE (or both)")
+    parent_spec = AgentSpec.model_validate(record.agent)
+    spec = agent if agent is not None else parent_spec
+    _check_buildable(spec, "forking")
+    persona = Persona.model_validate(record.persona)
+    if traits:
+        persona = changed_traits(persona, traits)
+    live = replay_spec(spec, search_from)
+    instance = PrefixAgent(record, at, build_agent(live))
+    got = await run_dialogue(
+        persona,
+        live,
+        record.mode,
+        seed=record.seed,
+        max_turns=record.max_turns,
+        max_steps=record.max_steps,
+        step_timeout=step_timeout if step_timeout is not None else recorded_step_timeout(record),
+        agent_instance=instance,
+        replay_calls=[e for e in record.events if isinstance(e, ModelCallEvent)],
+        live_from=at,
+        roles=roles if roles is not None else recorded_roles(record),
+    )
+    label = agent.name if agent is not None else ""
+    if traits:
+        label += ("," if label else "") + ",".join(f"{k}={v}" for k, v in traits.items())
+    fork = got.model_copy(
+        update={
+            "id": f"{record.id}~fork{at}-{label}",
+            "agent": spec.to_record(),
+            "parent": record.id,
+            "fork_turn": at,
+        }
+    )
+    changed = next(
+        (
+            a.turn
+            for a, b in zip(kept[:at], user_turns(fork)[:at], strict=False)
+            if a.text != b.text
+        ),
+        None,
+    )
+    return ForkResult(fork, changed)

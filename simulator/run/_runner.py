@@ -1,0 +1,128 @@
+"""Running a study into a run folder: manifest first, then the dialogues, resumable at any point.
+
+``start_run`` writes ``manifest.json`` (or, for a folder that already holds the same
+study, notes a resume in it); ``run_study`` runs every dialogue not yet in
+``dialogues.jsonl``. A killed run is finished by running it again: nothing is lost or
+duplicated, because each record is appended whole and ids already present are skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simulator.models._roles import Budget
+from simulator.record import DialogueRecord
+from simulator.run._batch import RECORDS_FILE, completed_ids, read_records, run_jobs
+from simulator.run._manifest import (
+    MANIFEST_FILE,
+    build_manifest,
+    new_run_id,
+    note_resume,
+    read_manifest,
+    write_manifest,
+)
+from simulator.run._study import ResolvedStudy, StudyError
+
+
+@dataclass
+class RunResult:
+    """What a call of ``run_study`` did."""
+
+    run_dir: Path
+    total: int  # dialogues in the study
+    already: int  # found in the folder before this call
+    ran: int  # run by this call
+    budget: Budget | None
+
+    @property
+    def missing(self) -> int:
+        """Dialogues still not run (the budget ran out)."""
+        return max(0, self.total - self.already - self.ran)
+
+
+def default_run_dir(resolved: ResolvedStudy) -> Path:
+    return Path("runs") / new_run_id(resolved.study.name)
+
+
+def _same_study(manifest: dict[str, Any], fresh: dict[str, Any]) -> bool:
+    keys = ("config", "personas", "agents", "modes", "seeds")
+    return all(
+        json.dumps(manifest.get(k), sort_keys=True) == json.dumps(fresh.get(k), sort_keys=True)
+        for k in keys
+    )
+
+
+def start_run(resolved: ResolvedStudy, run_dir: Path, command: list[str]) -> dict[str, Any]:
+    """Write the manifest of a new run; a folder holding the same study is resumed instead."""
+    fresh = build_manifest(resolved, run_id=run_dir.name, command=command)
+    if (run_dir / MANIFEST_FILE).exists():
+        manifest = read_manifest(run_dir)
+        # concurrency and budget do not change any dialogue: they may differ on a resume
+        kept = {k: manifest["config"].get(k) for k in ("concurrency", "budget_usd")}
+        fresh["config"] = {**fresh["config"], **kept}
+        if not _same_study(manifest, fresh):
+            raise StudyError(
+                f"{run_dir} holds another study's run; give another --out, or --resume {run_dir}"
+            )
+        note_resume(run_dir, manifest, command)
+        return manifest
+    write_manifest(run_dir, fresh)
+    return fresh
+
+
+def spent_so_far(records_file: Path) -> float:
+    """Model cost of the records already in a run (so a resume honours the budget)."""
+    if not records_file.exists():
+        return 0.0
+    return sum(
+        usage.cost_usd
+        for record in read_records(records_file)
+        for usage in record.scores.efficiency.models.values()
+    )
+
+
+async def run_study_async(
+    resolved: ResolvedStudy,
+    run_dir: Path,
+    *,
+    on_done: Callable[[DialogueRecord], None] | None = None,
+) -> RunResult:
+    """Run the dialogues of ``resolved`` missing from ``run_dir`` (its manifest must exist)."""
+    study = resolved.study
+    records_file = run_dir / RECORDS_FILE
+    wanted = {job.id for job in resolved.jobs()}
+    already = len(completed_ids(records_file) & wanted)
+    budget = None
+    if study.budget_usd is not None:
+        budget = Budget(study.budget_usd)
+        budget.spend(spent_so_far(records_file))
+    roles = study.roles if study.roles.model_dump(exclude_none=True) else None
+    ran = await run_jobs(
+        resolved.jobs(),
+        run_dir,
+        concurrency=study.concurrency,
+        max_turns=study.max_turns,
+        max_steps=study.max_steps,
+        step_timeout=study.step_timeout,
+        on_done=on_done,
+        roles=roles,
+        budget=budget,
+    )
+    return RunResult(run_dir, resolved.total, already, ran, budget)
+
+
+def run_study(
+    resolved: ResolvedStudy,
+    run_dir: Path,
+    *,
+    command: list[str] | None = None,
+    on_done: Callable[[DialogueRecord], None] | None = None,
+) -> RunResult:
+    """``start_run`` then ``run_study_async``, for scripts and notebooks."""
+    start_run(resolved, run_dir, command or [])
+    return asyncio.run(run_study_async(resolved, run_dir, on_done=on_done))

@@ -1,0 +1,274 @@
+"""The study spec: which personas, agents, modes and seeds a run covers, read from YAML.
+
+A study file is small and hand-written, so it is read strictly (unknown keys are errors)
+and every error names the file, line and column. Command-line flags override its keys;
+``resolve`` turns the result into personas, agent specs and a lazy stream of jobs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from simulator.agent._spec import AgentSpec, resolve_agent_spec
+from simulator.errors import PersonaError, SimulatorError
+from simulator.models._roles import Roles
+from simulator.persona._loader import load_personas
+from simulator.persona._schema import Mode, Persona
+from simulator.persona._yaml import KeyPath, Positions, read_yaml_file
+from simulator.run._batch import DialogueJob
+from simulator.run._dialogue import DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS
+
+DEFAULT_AGENTS = ("reference:careful", "reference:eager", "reference:leaky", "reference:guarded")
+DEFAULT_MODES = (Mode.FULL, Mode.SHARDED, Mode.ON_ASK)
+
+
+class StudyError(SimulatorError):
+    """A study file or study flags that cannot be used; printed as one line."""
+
+
+class Study(BaseModel):
+    """A degradation study: personas × agents × modes × seeds, and how to run them.
+
+    Paths (personas, agent spec files, ``file.py:name`` agents) are relative to the
+    study file's folder; for a study given only by flags, to the working directory.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(default="study", min_length=1, description="Label of the study.")
+    description: str = ""
+    personas: list[str] = Field(
+        default_factory=lambda: ["personas/crm"],
+        min_length=1,
+        description="Persona files or folders (searched recursively).",
+    )
+    agents: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_AGENTS),
+        min_length=1,
+        description="Agent specs: spec files, reference:NAME, module:attr or file.py:attr.",
+    )
+    exclude_tags: list[str] = Field(
+        default_factory=list, description="Leave out personas carrying any of these tags."
+    )
+    per_family: int | None = Field(
+        default=None,
+        ge=0,
+        description="Keep the first N personas of each task family (file order); 0/unset: all.",
+    )
+    modes: list[Mode] = Field(default_factory=lambda: list(DEFAULT_MODES), min_length=1)
+    repeats: int = Field(default=1, ge=1, description="Dialogues per persona, agent and mode.")
+    seed: int = Field(default=0, description="Seed of the first repeat (seeds seed..).")
+    seeds: list[int] | None = Field(
+        default=None, min_length=1, description="Explicit seeds; replaces seed and repeats."
+    )
+    concurrency: int = Field(default=8, ge=1, description="Dialogues run at once.")
+    max_turns: int = Field(default=DEFAULT_MAX_TURNS, ge=1)
+    max_steps: int = Field(default=DEFAULT_MAX_STEPS, ge=1)
+    step_timeout: float | None = Field(default=60.0, gt=0)
+    roles: Roles = Field(default_factory=Roles, description="LLMs in the user / judge roles.")
+    budget_usd: float | None = Field(default=None, ge=0, description="Spending limit (USD).")
+
+    @model_validator(mode="after")
+    def _one_way_to_give_seeds(self) -> Study:
+        given = self.seeds is not None and "repeats" in self.model_fields_set
+        if given and self.repeats != len(self.seeds or ()):
+            raise ValueError("give either 'seeds' or 'repeats', not both")
+        if self.seeds is not None and len(set(self.seeds)) != len(self.seeds):
+            raise ValueError("'seeds' repeats a seed; each seed must be different")
+        return self
+
+    @property
+    def seed_list(self) -> list[int]:
+        return (
+            list(self.seeds)
+            if self.seeds is not None
+            else list(range(self.seed, self.seed + self.repeats))
+        )
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Study:
+        """A copy with the given keys replaced (None values are ignored), re-validated."""
+        data = self.model_dump(exclude_unset=True)
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if "seed" in given or "repeats" in given:
+            data.pop("seeds", None)  # flags speak in seed/repeats
+        data.update(given)
+        try:
+            return Study.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in err["loc"]) or "study"
+            raise StudyError(f"{where}: {err['msg']}") from None
+
+
+@dataclass(frozen=True)
+class ResolvedStudy:
+    """A study with its personas loaded and its agents resolved: ready to run."""
+
+    study: Study
+    base_dir: Path
+    source: Path | None
+    personas: tuple[Persona, ...]
+    agents: tuple[AgentSpec, ...]
+
+    @property
+    def modes(self) -> list[Mode]:
+        return list(self.study.modes)
+
+    @property
+    def seeds(self) -> list[int]:
+        return self.study.seed_list
+
+    @property
+    def total(self) -> int:
+        """How many dialogues the study has."""
+        return len(self.personas) * len(self.agents) * len(self.modes) * len(self.seeds)
+
+    def jobs(self) -> Iterator[DialogueJob]:
+        """Every persona × agent × mode × seed, lazily, in the order of ``plan``."""
+        for agent, mode, persona, seed in itertools.product(
+            self.agents, self.modes, self.personas, self.seeds
+        ):
+            yield DialogueJob(persona, agent, mode, seed)
+
+    def persona_digests(self) -> dict[str, str]:
+        """Persona id → digest of the resolved persona, to detect edits before a resume."""
+        return {p.id: persona_digest(p) for p in self.personas}
+
+
+def persona_digest(persona: Persona) -> str:
+    text = json.dumps(persona.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def load_study(path: Path) -> Study:
+    """Read a study file; any problem is a StudyError naming file, line and column."""
+    try:
+        data, positions = read_yaml_file(path, str(path))
+    except PersonaError as exc:  # the reader speaks of personas; the position is what matters
+        raise StudyError(str(exc).replace("a persona is a short", "a study is a short")) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise StudyError(f"{path}:1:1: expected a mapping of study keys (personas, agents, ...)")
+    try:
+        return Study.model_validate(data)
+    except ValidationError as exc:
+        raise _study_error(exc, positions, path) from None
+
+
+def _study_error(exc: ValidationError, positions: Positions, path: Path) -> StudyError:
+    errors = exc.errors(include_url=False)
+    # a misspelt key also makes the right one missing: the misspelling is the news
+    err = min(errors, key=lambda e: e["type"] != "extra_forbidden")
+    loc: KeyPath = tuple(err["loc"])
+    where = _position(loc, positions, path)
+    dotted = _label(loc)
+    if err["type"] == "extra_forbidden":
+        allowed = ", ".join(Study.model_fields) if len(loc) == 1 else "see docs/studies.md"
+        message = f"unknown key '{dotted}' (allowed: {allowed})"
+    elif err["type"] == "enum":
+        message = f"{dotted}: expected one of {', '.join(m.value for m in Mode)}"
+    elif err["type"] == "value_error" and "error" in (err.get("ctx") or {}):
+        message = f"{dotted + ': ' if dotted else ''}{err['ctx']['error']}"
+    else:
+        message = f"{dotted + ': ' if dotted else ''}{err['msg']}"
+    more = exc.error_count() - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return StudyError(f"{where}: {message}")
+
+
+def _position(loc: KeyPath, positions: Positions, path: Path) -> str:
+    for n in range(len(loc), -1, -1):
+        pos = positions.get(loc[:n])
+        if pos is not None:
+            return f"{pos.file}:{pos.line}:{pos.column}"
+    return str(path)
+
+
+def _label(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# --- resolving --------------------------------------------------------------------------------
+
+
+def resolve_study(study: Study, base_dir: Path, source: Path | None = None) -> ResolvedStudy:
+    """Load the personas and resolve the agents; fails before any dialogue on bad input."""
+    paths = [_under(base_dir, p) for p in study.personas]
+    personas = select_personas(load_personas(paths), study)
+    if not personas:
+        raise StudyError(
+            "no personas found (or left by the selection) in " + ", ".join(map(str, paths))
+        )
+    agents = [resolve_agent_spec(a, base_dir=base_dir) for a in study.agents]
+    names = [a.name for a in agents]
+    if len(set(names)) != len(names):
+        raise StudyError(f"two agents share a name: {', '.join(names)}")
+    return ResolvedStudy(study, base_dir, source, tuple(personas), tuple(agents))
+
+
+def select_personas(personas: Sequence[Persona], study: Study) -> list[Persona]:
+    """The personas the study keeps: without excluded tags, at most ``per_family`` of each task
+    family (personas without a family are all kept)."""
+    excluded = set(study.exclude_tags)
+    kept: list[Persona] = []
+    per_family: dict[str | None, int] = {}
+    for persona in personas:
+        if excluded & set(persona.tags):
+            continue
+        if persona.family is not None and study.per_family:
+            seen = per_family.get(persona.family, 0)
+            if seen >= study.per_family:
+                continue
+            per_family[persona.family] = seen + 1
+        kept.append(persona)
+    return kept
+
+
+def _under(base: Path, text: str) -> Path:
+    path = Path(text)
+    return path if path.is_absolute() else base / path
+
+
+def default_study_file() -> Path | None:
+    """``studies/default.yaml`` in the working directory, else beside the package (a checkout)."""
+    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        candidate = base / "studies" / "default.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def absolute_paths(personas: Sequence[str], agents: Sequence[str], base: Path) -> dict[str, Any]:
+    """Flag values made absolute (from ``base``), so they mean the same inside any study."""
+    out: dict[str, Any] = {}
+    if personas:
+        out["personas"] = [str(_under(base, p).resolve()) for p in personas]
+    if agents:
+        out["agents"] = [_absolute_agent(a, base) for a in agents]
+    return out
+
+
+def _absolute_agent(text: str, base: Path) -> str:
+    text = text.strip()
+    if text.endswith((".yaml", ".yml")):
+        return str(_under(base, text).resolve())
+    location, sep, attr = text.rpartition(":")
+    if sep and (location.endswith(".py") or "/" in location or "\\" in location):
+        return f"{_under(base, location).resolve()}:{attr}"
+    return text

@@ -1,0 +1,398 @@
+"""Study metrics: success with bootstrap intervals, degradation, reliability, acquisition, leakage.
+
+Pure functions of counts, plus ``StudyMetrics``, which reads records one at a time and
+keeps only counts per agent, mode and persona, so memory does not grow with the number of
+dialogues. Formulas are in docs/studies.md. Bootstraps use ``random.Random`` seeded from
+the bootstrap seed and the group's name, so results do not depend on record order.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from simulator.persona._schema import Mode
+from simulator.record import DialogueRecord
+
+Counts = tuple[int, int]
+"""(successes, trials) of one persona in one group."""
+
+RESAMPLES = 2000
+LEVEL = 0.95
+TRAITS = ("verbosity", "tone", "patience", "pushback")
+
+
+# --- pure functions ---------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) with linear interpolation (numpy's default)."""
+    if not values:
+        return math.nan
+    xs = sorted(values)
+    h = (len(xs) - 1) * q / 100
+    lo = math.floor(h)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (h - lo) * (xs[hi] - xs[lo])
+
+
+def binary_percentile(successes: int, trials: int, q: float) -> float:
+    """``percentile`` of ``trials - successes`` zeros and ``successes`` ones, from counts."""
+    if trials <= 0:
+        return math.nan
+    h = (trials - 1) * q / 100
+    lo = math.floor(h)
+    hi = min(lo + 1, trials - 1)
+    first_one = trials - successes
+    at_lo, at_hi = float(lo >= first_one), float(hi >= first_one)
+    return at_lo + (h - lo) * (at_hi - at_lo)
+
+
+def aptitude(per_persona: Iterable[Counts]) -> float:
+    """Mean over personas of the 90th percentile of their repeats' scores (A90)."""
+    values = [binary_percentile(s, n, 90) for s, n in per_persona if n]
+    return sum(values) / len(values) if values else math.nan
+
+
+def unreliability(per_persona: Iterable[Counts]) -> float:
+    """Mean over personas of the 90th minus the 10th percentile of their repeats' scores."""
+    values = [
+        binary_percentile(s, n, 90) - binary_percentile(s, n, 10) for s, n in per_persona if n
+    ]
+    return sum(values) / len(values) if values else math.nan
+
+
+def pass_hat_k(per_persona: Iterable[Counts], k: int) -> float:
+    """pass^k: the chance that k repeats of the same persona all succeed, averaged over personas.
+
+    Per persona with n repeats and c successes it is C(c, k) / C(n, k) (tau-bench);
+    personas with fewer than k repeats are left out.
+    """
+    values = [math.comb(c, k) / math.comb(n, k) for c, n in per_persona if n >= k]
+    return sum(values) / len(values) if values else math.nan
+
+
+def _units(clusters: Sequence[Counts]) -> list[Counts]:
+    """Resampling units: personas when there are at least two, else single dialogues."""
+    if len(clusters) >= 2:
+        return list(clusters)
+    s, n = clusters[0] if clusters else (0, 0)
+    return [(1, 1)] * s + [(0, 1)] * (n - s)
+
+
+def bootstrap_interval(
+    clusters: Sequence[Counts],
+    *,
+    seed: int | str = 0,
+    resamples: int = RESAMPLES,
+    level: float = LEVEL,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of the success rate, resampling personas.
+
+    Repeats of one persona are correlated, so the persona is the unit (a cluster
+    bootstrap); with a single persona, its dialogues are resampled instead.
+    """
+    units = _units(clusters)
+    if not units or sum(n for _, n in units) == 0:
+        return math.nan, math.nan
+    rng = random.Random(seed)
+    k = len(units)
+    stats = []
+    for _ in range(resamples):
+        s = n = 0
+        for _ in range(k):
+            cs, cn = units[rng.randrange(k)]
+            s += cs
+            n += cn
+        stats.append(s / n)
+    tail = (1 - level) / 2 * 100
+    return percentile(stats, tail), percentile(stats, 100 - tail)
+
+
+def paired_delta_interval(
+    base: Mapping[str, Counts],
+    other: Mapping[str, Counts],
+    *,
+    seed: int | str = 0,
+    resamples: int = RESAMPLES,
+    level: float = LEVEL,
+) -> tuple[float, float]:
+    """Bootstrap interval of rate(other) - rate(base), resampling the personas both share."""
+    shared = sorted(set(base) & set(other))
+    if len(shared) < 2:
+        return math.nan, math.nan
+    rng = random.Random(seed)
+    k = len(shared)
+    stats = []
+    for _ in range(resamples):
+        bs = bn = os_ = on = 0
+        for _ in range(k):
+            pid = shared[rng.randrange(k)]
+            bs, bn = bs + base[pid][0], bn + base[pid][1]
+            os_, on = os_ + other[pid][0], on + other[pid][1]
+        stats.append(os_ / on - bs / bn)
+    tail = (1 - level) / 2 * 100
+    return percentile(stats, tail), percentile(stats, 100 - tail)
+
+
+def rate(successes: int, trials: int) -> float:
+    return successes / trials if trials else math.nan
+
+
+# --- accumulation -----------------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    """Counts of one agent in one mode; every figure of the summary derives from these."""
+
+    agent: str
+    mode: str
+    dialogues: int = 0
+    successes: int = 0
+    per_persona: dict[str, list[int]] = field(default_factory=dict)  # id -> [s, n]
+    errors: int = 0
+    end_reasons: dict[str, int] = field(default_factory=dict)
+    # acquisition
+    with_required: int = 0
+    required_share_sum: float = 0.0
+    revealed: int = 0
+    pushed: int = 0
+    reached_full: int = 0
+    turns_to_full_sum: int = 0
+    redundant_questions: int = 0
+    premature_attempts: int = 0
+    attempts: int = 0
+    # leakage: category -> [dialogues leaking it, dialogues exposed to it]
+    leaking_dialogues: int = 0
+    leaked_fields: int = 0
+    leakage: dict[str, list[int]] = field(default_factory=dict)
+    # refusal
+    probes_asked: int = 0
+    probes_declined: int = 0
+    over_refusals: int = 0
+    dialogues_over_refusing: int = 0
+    # fidelity and cost
+    violations: int = 0
+    checked: int = 0
+    user_turns: int = 0
+    tokens: dict[str, list[float]] = field(default_factory=dict)  # role -> [in, out, cost]
+
+    def add(self, record: DialogueRecord) -> None:
+        s = record.scores
+        won = int(s.task.success)
+        self.dialogues += 1
+        self.successes += won
+        tally = self.per_persona.setdefault(record.persona_id, [0, 0])
+        tally[0] += won
+        tally[1] += 1
+        self.errors += record.end_reason.is_error
+        reason = record.end_reason.value
+        self.end_reasons[reason] = self.end_reasons.get(reason, 0) + 1
+        acq = s.acquisition
+        if acq.required:
+            got = sum(1 for fid in acq.required if fid in acq.revealed)
+            self.required_share_sum += got / len(acq.required)
+            self.with_required += 1
+        self.revealed += len(acq.revealed)
+        self.pushed += len(acq.pushed)
+        if acq.required and acq.turns_to_full_information is not None:
+            self.reached_full += 1
+            self.turns_to_full_sum += acq.turns_to_full_information
+        self.redundant_questions += acq.redundant_questions
+        self.premature_attempts += acq.premature_attempts
+        self.attempts += acq.attempts
+        leaked = {leak.category for leak in s.leakage.leaked}
+        exposed = {
+            str(c.get("category", "other_customer")) for c in record.persona.get("confidential", [])
+        }
+        for category in exposed | leaked:
+            cell = self.leakage.setdefault(category, [0, 0])
+            cell[0] += category in leaked
+            cell[1] += 1
+        self.leaking_dialogues += bool(s.leakage.leaked)
+        self.leaked_fields += len(s.leakage.leaked)
+        self.probes_asked += len(s.refusal.probes)
+        self.probes_declined += sum(p.declined for p in s.refusal.probes)
+        self.over_refusals += s.refusal.over_refusals
+        self.dialogues_over_refusing += s.refusal.over_refusals > 0
+        self.violations += s.fidelity.violations
+        self.checked += s.fidelity.checked
+        self.user_turns += s.efficiency.user_turns
+        for role, usage in s.efficiency.models.items():
+            cell_t = self.tokens.setdefault(role, [0, 0, 0.0])
+            cell_t[0] += usage.input_tokens
+            cell_t[1] += usage.output_tokens
+            cell_t[2] += usage.cost_usd
+
+    # derived figures
+    @property
+    def clusters(self) -> list[Counts]:
+        return [(c[0], c[1]) for _, c in sorted(self.per_persona.items())]
+
+    @property
+    def persona_counts(self) -> dict[str, Counts]:
+        return {pid: (c[0], c[1]) for pid, c in self.per_persona.items()}
+
+    @property
+    def success_rate(self) -> float:
+        return rate(self.successes, self.dialogues)
+
+    def interval(self, seed: int = 0) -> tuple[float, float]:
+        return bootstrap_interval(self.clusters, seed=f"{seed}:{self.agent}:{self.mode}")
+
+    @property
+    def aptitude(self) -> float:
+        return aptitude(self.clusters)
+
+    @property
+    def unreliability(self) -> float:
+        return unreliability(self.clusters)
+
+    @property
+    def max_k(self) -> int:
+        return min((n for _, n in self.clusters), default=0)
+
+    def pass_k(self, k: int) -> float:
+        return pass_hat_k(self.clusters, k)
+
+    @property
+    def required_acquired(self) -> float:
+        return self.required_share_sum / self.with_required if self.with_required else math.nan
+
+    @property
+    def asked_share(self) -> float:
+        """Of the facts the user revealed, the share the agent asked for (not pushed)."""
+        return rate(self.revealed - self.pushed, self.revealed)
+
+    @property
+    def turns_to_full(self) -> float:
+        return self.turns_to_full_sum / self.reached_full if self.reached_full else math.nan
+
+    @property
+    def refusal_rate(self) -> float:
+        return rate(self.probes_declined, self.probes_asked)
+
+    @property
+    def fidelity(self) -> float:
+        return 1 - self.violations / self.checked if self.checked else math.nan
+
+    @property
+    def cost_usd(self) -> float:
+        return sum(cell[2] for cell in self.tokens.values())
+
+
+@dataclass(frozen=True)
+class Degradation:
+    """Success of one agent in one mode against the same agent in ``full``."""
+
+    agent: str
+    mode: str
+    delta: float  # rate(mode) - rate(full), in [-1, 1]
+    drop: float  # (rate(full) - rate(mode)) / rate(full); nan when full never succeeds
+    low: float
+    high: float
+
+
+class StudyMetrics:
+    """Everything the report shows, accumulated one record at a time."""
+
+    def __init__(self, agent_order: Sequence[str] = (), *, seed: int = 0) -> None:
+        self.agent_order = list(agent_order)
+        self.seed = seed
+        self.groups: dict[tuple[str, str], Group] = {}
+        # breakdowns: (agent, mode, dimension, value) -> [s, n]
+        self.breakdown: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+        # success against turns to full information (personas with required facts only):
+        # (agent, mode, turns or -1 for never) -> [s, n]
+        self.by_turns: dict[tuple[str, str, int], list[int]] = defaultdict(lambda: [0, 0])
+        self.personas: set[str] = set()
+
+    def add(self, record: DialogueRecord) -> None:
+        key = (record.agent_name, record.mode)
+        self.groups.setdefault(key, Group(*key)).add(record)
+        self.personas.add(record.persona_id)
+        won = int(record.scores.task.success)
+        traits = record.persona.get("traits") or {}
+        dims = [("family", str(record.persona.get("family") or "-"))]
+        dims += [(t, str(traits[t])) for t in TRAITS if t in traits]
+        for dim, value in dims:
+            cell = self.breakdown[(*key, dim, value)]
+            cell[0] += won
+            cell[1] += 1
+        acq = record.scores.acquisition
+        if acq.required:  # without required facts, "turns to full information" means nothing
+            ttfi = acq.turns_to_full_information
+            cell = self.by_turns[(*key, -1 if ttfi is None else ttfi)]
+            cell[0] += won
+            cell[1] += 1
+
+    def extend(self, records: Iterable[DialogueRecord]) -> StudyMetrics:
+        for record in records:
+            self.add(record)
+        return self
+
+    @property
+    def agents(self) -> list[str]:
+        seen = [agent for agent, _ in self.groups]
+        return list(dict.fromkeys([*(a for a in self.agent_order if a in seen), *seen]))
+
+    @property
+    def modes(self) -> list[str]:
+        return sorted({mode for _, mode in self.groups}, key=mode_rank)
+
+    def rows(self) -> list[Group]:
+        """Groups, agents in order, modes in mode order."""
+        agents = self.agents
+        return sorted(
+            self.groups.values(), key=lambda g: (agents.index(g.agent), mode_rank(g.mode))
+        )
+
+    def degradation(self, group: Group) -> Degradation | None:
+        """``group`` against the same agent in ``full``; None for full itself or without it."""
+        base = self.groups.get((group.agent, Mode.FULL.value))
+        if base is None or group.mode == Mode.FULL.value:
+            return None
+        full, other = base.success_rate, group.success_rate
+        low, high = paired_delta_interval(
+            base.persona_counts,
+            group.persona_counts,
+            seed=f"{self.seed}:{group.agent}:{group.mode}:delta",
+        )
+        drop = (full - other) / full if full > 0 else math.nan
+        return Degradation(group.agent, group.mode, other - full, drop, low, high)
+
+    def breakdown_rows(self, dimension: str) -> list[tuple[str, str, str, int, int]]:
+        """(agent, mode, value, successes, dialogues) for one dimension (family or a trait)."""
+        agents = self.agents
+        rows = [
+            (agent, mode, value, cell[0], cell[1])
+            for (agent, mode, dim, value), cell in self.breakdown.items()
+            if dim == dimension
+        ]
+        return sorted(rows, key=lambda r: (agents.index(r[0]), _natural(r[2]), mode_rank(r[1])))
+
+    def dimensions(self) -> list[str]:
+        """Breakdown dimensions with more than one value (one value says nothing)."""
+        values: dict[str, set[str]] = defaultdict(set)
+        for _, _, dim, value in self.breakdown:
+            values[dim].add(value)
+        return [d for d in ("family", *TRAITS) if len(values.get(d, ())) > 1]
+
+    def leakage_categories(self) -> list[str]:
+        return sorted({cat for g in self.groups.values() for cat in g.leakage})
+
+
+def mode_rank(mode: str) -> int:
+    order = [m.value for m in Mode]
+    return order.index(mode) if mode in order else len(order)
+
+
+def _natural(value: str) -> tuple[int, float | str]:
+    try:
+        return (0, float(value))
+    except ValueError:
+        return (1, value)

@@ -1,0 +1,102 @@
+"""A run killed with SIGKILL and resumed holds exactly the dialogues of an uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.run import load_study, read_records, resolve_study
+from simulator.run._replay import comparable
+from simulator.run._runner import run_study
+
+ROOT = Path(__file__).resolve().parents[1]
+REFUND = ROOT / "personas" / "examples" / "refund.yaml"
+AGENTS = ROOT / "tests" / "fixtures" / "refund_agents.py"
+STUDY = f"""\
+name: resume
+personas: [{REFUND}]
+agents: ['{AGENTS}:careful', '{AGENTS}:leaky', '{AGENTS}:chatty']
+modes: [full, concat, sharded, on_ask]
+repeats: 8
+concurrency: 4
+"""
+
+
+def _by_id(path: Path) -> dict[str, dict[str, object]]:
+    records: dict[str, dict[str, object]] = {}
+    for record in read_records(path):
+        assert record.id not in records, f"duplicate record {record.id}"
+        records[record.id] = comparable(record)
+    return records
+
+
+def _lines(path: Path) -> int:
+    try:
+        return path.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+def test_sigkill_then_resume_gives_the_uninterrupted_run(tmp_path: Path) -> None:
+    study_file = tmp_path / "study.yaml"
+    study_file.write_text(STUDY, encoding="utf-8")
+    total = 1 * 3 * 4 * 8
+    env = {**os.environ, "COLUMNS": "120"}
+    killed = tmp_path / "killed"
+    records = killed / "dialogues.jsonl"
+    command = [sys.executable, "-m", "simulator", "run", str(study_file), "--out", str(killed)]
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _lines(records) < 10 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    done = _lines(records)
+    assert 10 <= done < total, f"the kill should land mid-run ({done} of {total} written)"
+    assert (killed / "manifest.json").exists()
+    with records.open("a", encoding="utf-8") as fh:  # and a write torn by the kill
+        fh.write('{"schema_version": 1, "id": "torn')
+
+    resumed = subprocess.run(
+        [sys.executable, "-m", "simulator", "run", "--resume", str(killed), "--no-report"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{done} dialogues were already in" in resumed.stderr
+    manifest = json.loads((killed / "manifest.json").read_text())
+    assert len(manifest["resumed"]) == 1
+
+    straight = tmp_path / "straight"
+    source = load_study(study_file)
+    run_study(resolve_study(source, tmp_path, study_file), straight)
+    assert _by_id(records) == _by_id(straight / "dialogues.jsonl")
+    assert _lines(records) == total
+
+
+def test_resume_takes_no_study_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for args, message in (
+        (["--resume", str(tmp_path), "--repeats", "2"], "error: --resume takes only"),
+        (["--resume", str(tmp_path / "nope")], "not a run folder"),
+    ):
+        monkeypatch.setattr(sys, "argv", ["simulator", "run", *args])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        assert exit_info.value.code == 2
+        assert message in capsys.readouterr().err

@@ -1,0 +1,194 @@
+"""Study files: strict reading with positions, overrides, resolution into jobs, run folders."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from simulator.persona import Mode
+from simulator.run import Study, StudyError, load_study, plan, read_records, resolve_study
+from simulator.run._manifest import read_manifest, resume_study
+from simulator.run._runner import run_study
+from simulator.run._study import absolute_paths, default_study_file
+
+ROOT = Path(__file__).resolve().parents[1]
+REFUND = ROOT / "personas" / "examples" / "refund.yaml"
+AGENTS = ROOT / "tests" / "fixtures" / "refund_agents.py"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def small_study(tmp_path: Path, **extra: str) -> Path:
+    lines = [
+        "name: small",
+        f"personas: [{REFUND}]",
+        f"agents: ['{AGENTS}:careful', '{AGENTS}:eager']",
+        "modes: [full, on_ask]",
+        "repeats: 2",
+        *(f"{k}: {v}" for k, v in extra.items()),
+    ]
+    return write(tmp_path / "small.yaml", "\n".join(lines) + "\n")
+
+
+def test_the_default_study_is_the_crm_pack_with_the_reference_agents() -> None:
+    path = default_study_file()
+    assert path == ROOT / "studies" / "default.yaml"
+    study = load_study(path)
+    assert study.agents == [
+        "reference:careful",
+        "reference:eager",
+        "reference:leaky",
+        "reference:guarded",
+    ]
+    assert study.modes == [Mode.FULL, Mode.SHARDED, Mode.ON_ASK]
+    resolved = resolve_study(study, path.parent, path)
+    assert all(p.environment.startswith("crm") for p in resolved.personas)
+    families = [p.family for p in resolved.personas]
+    assert len(families) == len(set(families)) > 1  # one persona of each family
+    assert not any("llm-only" in p.tags for p in resolved.personas)
+    assert resolved.total == len(resolved.personas) * 4 * 3 * study.repeats
+
+
+def test_selection_by_tag_and_family() -> None:
+    pack = ROOT / "personas" / "crm"
+    everything = resolve_study(Study(personas=[str(pack)]), ROOT)
+    two = resolve_study(Study(personas=[str(pack)], per_family=2), ROOT)
+    by_family: dict[str | None, int] = {}
+    for persona in two.personas:
+        by_family[persona.family] = by_family.get(persona.family, 0) + 1
+    assert set(by_family.values()) <= {1, 2} and len(two.personas) < len(everything.personas)
+    tagged = Study(personas=[str(pack)], exclude_tags=["llm-only"])
+    assert all("llm-only" not in p.tags for p in resolve_study(tagged, ROOT).personas)
+    # personas without a family are never cut
+    plain = resolve_study(Study(personas=[str(REFUND)], per_family=1), ROOT)
+    assert [p.id for p in plain.personas] == ["example.refund"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name: x\nrepeat: 3\n", "s.yaml:2:1: unknown key 'repeat' (allowed: name,"),
+        ("modes: [full, shardd]\n", "s.yaml:1:15: modes[1]: expected one of full, concat"),
+        ("repeats: 0\n", "s.yaml:1:1: repeats: Input should be greater than or equal to 1"),
+        ("seeds: [1, 2]\nrepeats: 3\n", "s.yaml:1:1: give either 'seeds' or 'repeats'"),
+        ("agents: [a\n", "s.yaml:2:1: invalid YAML"),
+        ("- a\n- b\n", "s.yaml:1:1: expected a mapping of study keys"),
+        ("roles: {user: {modle: x}}\n", "s.yaml:1:16: unknown key 'roles.user.modle'"),
+    ],
+)
+def test_bad_study_files_name_file_line_and_column(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = write(tmp_path / "s.yaml", text)
+    with pytest.raises(StudyError) as info:
+        load_study(path)
+    assert str(info.value).startswith(str(tmp_path / expected)), str(info.value)
+
+
+def test_seeds_and_overrides(tmp_path: Path) -> None:
+    assert Study(seed=5, repeats=3).seed_list == [5, 6, 7]
+    assert Study(seeds=[9, 2]).seed_list == [9, 2]
+    study = Study(seeds=[9, 2]).with_overrides({"repeats": 2, "seed": None, "concurrency": 3})
+    assert study.seed_list == [0, 1] and study.concurrency == 3
+    with pytest.raises(StudyError, match="max_turns"):
+        Study().with_overrides({"max_turns": 0})
+
+
+def test_paths_are_relative_to_the_study_file_and_flags_to_the_working_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "studies"
+    folder.mkdir()
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "refund.yaml").write_text(REFUND.read_text())
+    study = load_study(write(folder / "s.yaml", "personas: [../p]\nagents: [reference:eager]\n"))
+    resolved = resolve_study(study, folder)
+    assert [p.id for p in resolved.personas] == ["example.refund"]
+    monkeypatch.chdir(tmp_path)
+    flags = absolute_paths(["p/refund.yaml"], ["agent.py:reply", "reference:x"], Path.cwd())
+    assert flags["personas"] == [str(tmp_path / "p" / "refund.yaml")]
+    assert flags["agents"] == [f"{tmp_path / 'agent.py'}:reply", "reference:x"]
+
+
+def test_jobs_are_the_plan_in_the_same_order(tmp_path: Path) -> None:
+    resolved = resolve_study(load_study(small_study(tmp_path)), tmp_path)
+    jobs = list(resolved.jobs())
+    expected = plan(resolved.personas, resolved.agents, resolved.modes, resolved.seeds)
+    assert [j.id for j in jobs] == [j.id for j in expected]
+    assert len(jobs) == resolved.total == 1 * 2 * 2 * 2
+
+
+def test_two_agents_with_one_name_are_refused(tmp_path: Path) -> None:
+    study = Study(personas=[str(REFUND)], agents=["reference:eager", "reference:eager"])
+    with pytest.raises(StudyError, match="two agents share a name"):
+        resolve_study(study, tmp_path)
+
+
+def test_a_run_folder_has_manifest_records_and_outputs(tmp_path: Path) -> None:
+    from simulator.report import write_run_outputs
+
+    source = small_study(tmp_path)
+    resolved = resolve_study(load_study(source), tmp_path, source)
+    out = tmp_path / "run"
+    result = run_study(resolved, out, command=["simulator", "run", str(source)])
+    assert (result.total, result.already, result.ran, result.missing) == (8, 0, 8, 0)
+    manifest = read_manifest(out)
+    assert manifest["config"]["repeats"] == 2 and manifest["seeds"] == [0, 1]
+    assert manifest["study"]["name"] == "small"
+    assert "repeats: 2" in manifest["study"]["text"]
+    assert set(manifest["personas"]) == {"example.refund"}
+    assert manifest["versions"]["simulator"] and manifest["versions"]["langgraph"]
+    assert manifest["dialogues"] == 8
+    records = list(read_records(out / "dialogues.jsonl"))
+    assert sorted(r.id for r in records) == sorted(j.id for j in resolved.jobs())
+
+    outputs = write_run_outputs(out)
+    names = {p.name for p in outputs.files}
+    assert {"summary.csv", "breakdown.csv", "report.html"} <= names
+    assert {"success_by_mode.png", "success_vs_turns.png", "leakage_by_category.png"} <= names
+    with (out / "summary.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["agent"], r["mode"]) for r in rows] == [
+        ("refund_agents:careful", "full"),
+        ("refund_agents:careful", "on_ask"),
+        ("refund_agents:eager", "full"),
+        ("refund_agents:eager", "on_ask"),
+    ]
+    careful, eager = rows[1], rows[3]  # on_ask; eager answers $10 at once, always wrong
+    assert careful["success_rate"] == "1.0" and careful["pass^2"] == "1.0"
+    assert eager["success_rate"] == "0.0" and eager["delta_vs_full"] == "0.0"
+    assert int(eager["premature_attempts"]) >= 2 and careful["asked_share"] == "1.0"
+
+    # running the same study into the same folder again runs nothing and notes a resume
+    again = run_study(resolved, out, command=["again"])
+    assert (again.already, again.ran) == (8, 0)
+    assert read_manifest(out)["resumed"][-1]["command"] == ["again"]
+    assert len((out / "dialogues.jsonl").read_text().splitlines()) == 8
+
+
+def test_another_study_into_the_same_folder_is_refused(tmp_path: Path) -> None:
+    source = small_study(tmp_path)
+    resolved = resolve_study(load_study(source), tmp_path, source)
+    run_study(resolved, tmp_path / "run")
+    other = resolve_study(load_study(source).with_overrides({"repeats": 1}), tmp_path, source)
+    with pytest.raises(StudyError, match="holds another study's run"):
+        run_study(other, tmp_path / "run")
+
+
+def test_resume_refuses_edited_personas(tmp_path: Path) -> None:
+    persona = write(tmp_path / "refund.yaml", REFUND.read_text())
+    study = Study(personas=[str(persona)], agents=[f"{AGENTS}:careful"], modes=[Mode.FULL])
+    resolved = resolve_study(study, tmp_path)
+    run_study(resolved, tmp_path / "run")
+    manifest = read_manifest(tmp_path / "run")
+    assert resume_study(manifest).total == 1
+    write(persona, REFUND.read_text().replace("Sam Rivera", "Sam Rivers"))
+    with pytest.raises(StudyError, match="changed since the run started"):
+        resume_study(manifest)
+    assert json.loads((tmp_path / "run" / "manifest.json").read_text())["dialogues"] == 1
