@@ -50,23 +50,7 @@ def test_fixture_rescores_identically(path: Path) -> None:
     assert scores == record.scores
 
 
-# Replaying a budget stop re-raises the recorded error text, prefix included, so the end
-# detail gains "budget exceeded: " (simulator/models/_call.py); reported, fixed there.
-KNOWN = {
-    "chatty-budget-exceeded": "replayed BudgetExceeded keeps the 'budget exceeded: ' prefix",
-}
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason=KNOWN[p.stem], strict=True))
-        if p.stem in KNOWN
-        else p
-        for p in FILES
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_fixture_replays_identically(path: Path) -> None:
     result = asyncio.run(replay_record(load(path), search_from=FOLDER))
     assert result.identical, result.divergence

@@ -56,7 +56,7 @@ async def call_model(
         calls.add(recorded)
         if recorded.error is not None:
             if recorded.error.startswith(BUDGET_ERROR):
-                raise BudgetExceeded(recorded.error)
+                raise BudgetExceeded(recorded.error.removeprefix(f"{BUDGET_ERROR}: "))
             raise ModelCallError(recorded.error, retries=recorded.retries)
         return ChatResponse.model_validate(recorded.response)
 
