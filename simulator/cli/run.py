@@ -197,6 +197,13 @@ def run(
         f"{len(resolved.agents)} agents × {len(s.modes)} modes × {len(resolved.seeds)} seeds "
         f"→ {out_dir / RECORDS_FILE}"
     )
+    if resolved.left_out:
+        tags = ", ".join(s.exclude_tags)
+        console.print(
+            f"Left out ({tags}): {', '.join(resolved.left_out)}. These tasks need reading "
+            "text, which no rule-based agent does: run them with an LLM agent, e.g. "
+            "--persona personas/crm --agent agents/gpt-4.1-mini.yaml."
+        )
     result = _run_with_progress(resolved, out_dir, console)
     _finish(resolved, result, report, console)
 

@@ -117,6 +117,7 @@ class ResolvedStudy:
     source: Path | None
     personas: tuple[Persona, ...]
     agents: tuple[AgentSpec, ...]
+    left_out: tuple[str, ...] = ()  # families whose personas the excluded tags removed
 
     @property
     def modes(self) -> list[Mode]:
@@ -210,7 +211,10 @@ def _label(loc: Sequence[str | int]) -> str:
 def resolve_study(study: Study, base_dir: Path, source: Path | None = None) -> ResolvedStudy:
     """Load the personas and resolve the agents; fails before any dialogue on bad input."""
     paths = [_under(base_dir, p) for p in study.personas]
-    personas = select_personas(load_personas(paths), study)
+    loaded = load_personas(paths)
+    personas = select_personas(loaded, study)
+    excluded = set(study.exclude_tags)
+    left_out = sorted({p.family or p.id for p in loaded if excluded & set(p.tags)})
     if not personas:
         raise StudyError(
             "no personas found (or left by the selection) in " + ", ".join(map(str, paths))
@@ -219,7 +223,7 @@ def resolve_study(study: Study, base_dir: Path, source: Path | None = None) -> R
     names = [a.name for a in agents]
     if len(set(names)) != len(names):
         raise StudyError(f"two agents share a name: {', '.join(names)}")
-    return ResolvedStudy(study, base_dir, source, tuple(personas), tuple(agents))
+    return ResolvedStudy(study, base_dir, source, tuple(personas), tuple(agents), tuple(left_out))
 
 
 def select_personas(personas: Sequence[Persona], study: Study) -> list[Persona]:
