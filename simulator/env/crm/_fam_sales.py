@@ -34,6 +34,27 @@ def _direction(direction: str, say: str) -> Any:
                 drop={"direction": _OPPOSITE[direction]})  # fmt: skip
 
 
+def _rep_ranking_draws(
+    rng: random.Random,
+    directions: tuple[str, str],
+    minimums: tuple[int | None, ...],
+    direction_say: str,
+    period_say: str,
+    unit: str,
+) -> Iterator[Draw]:
+    """Draws for "the rep with the best/worst X in a quarter, among reps with at least N"."""
+    combos = [(q, d, m) for q in PERIODS for d in directions for m in minimums]
+    rng.shuffle(combos)
+    for period, direction, minimum in combos:
+        facts = [_direction(direction, direction_say), _period(period, period_say)]
+        if minimum:
+            value = f"at least {_WORDS[minimum]} {unit}"
+            facts.append(fact("minimum", value, f"Only reps with {value}.", "filter",
+                              drop={"minimum": 1}, required=None))  # fmt: skip
+        key = f"{direction}-{per.slug_label(period)}" + (f"-min{minimum}" if minimum else "")
+        yield Draw(key, {"direction": direction, "period": period, "minimum": minimum or 1}, facts)
+
+
 class SalesAmount(Family):
     """The rep who sold the most in a quarter (line items, by contract signing date)."""
 
@@ -116,23 +137,14 @@ class SalesCycle(Family):
     skill = "query"
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
-        combos = [
-            (q, d, m) for q in PERIODS for d in ("fastest", "slowest") for m in (None, 2, 3, 4)
-        ]
-        rng.shuffle(combos)
-        for period, direction, minimum in combos:
-            facts = [
-                _direction(direction, "I want the {} sales cycle."),
-                _period(period, "Deals whose contracts were signed in {}."),
-            ]
-            if minimum:
-                value = f"at least {_WORDS[minimum]} signed deals"
-                facts.append(fact("minimum", value, f"Only reps with {value}.", "filter",
-                                  drop={"minimum": 1}, required=None))  # fmt: skip
-            key = f"{direction}-{per.slug_label(period)}" + (f"-min{minimum}" if minimum else "")
-            yield Draw(
-                key, {"direction": direction, "period": period, "minimum": minimum or 1}, facts
-            )
+        return _rep_ranking_draws(
+            rng,
+            ("fastest", "slowest"),
+            (None, 2, 3, 4),
+            "I want the {} sales cycle.",
+            "Deals whose contracts were signed in {}.",
+            "signed deals",
+        )
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
         order = "DESC" if params["direction"] == "slowest" else "ASC"
@@ -174,23 +186,14 @@ class ConversionRate(Family):
     skill = "query"
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
-        combos = [
-            (q, d, m) for q in PERIODS for d in ("highest", "lowest") for m in (None, 3, 5, 8)
-        ]
-        rng.shuffle(combos)
-        for period, direction, minimum in combos:
-            facts = [
-                _direction(direction, "I want the {} conversion rate."),
-                _period(period, "Leads created in {}."),
-            ]
-            if minimum:
-                value = f"at least {_WORDS[minimum]} leads"
-                facts.append(fact("minimum", value, f"Only reps with {value}.", "filter",
-                                  drop={"minimum": 1}, required=None))  # fmt: skip
-            key = f"{direction}-{per.slug_label(period)}" + (f"-min{minimum}" if minimum else "")
-            yield Draw(
-                key, {"direction": direction, "period": period, "minimum": minimum or 1}, facts
-            )
+        return _rep_ranking_draws(
+            rng,
+            ("highest", "lowest"),
+            (None, 3, 5, 8),
+            "I want the {} conversion rate.",
+            "Leads created in {}.",
+            "leads",
+        )
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
         order = "DESC" if params["direction"] == "highest" else "ASC"
