@@ -25,16 +25,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import operator
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypedDict
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from langgraph.graph import START, StateGraph  # noqa: E402
+from langgraph.types import Command  # noqa: E402
 
 from simulator.agent import AgentSpec, ToolCall  # noqa: E402
 from simulator.models._client import ChatRequest, ChatResponse  # noqa: E402
@@ -180,6 +184,52 @@ async def measure(env: str, n: int, concurrency: int, latency: float) -> dict[st
     }
 
 
+class FloorState(TypedDict, total=False):
+    events: Annotated[list[str], operator.add]
+    turn: int
+    tool_done: bool
+
+
+def floor_graph(env: str) -> Any:
+    """The dialogue's shape with nodes that do nothing but route (by ``Command``, as the
+    real nodes do): per user turn, user and agent (with the CRM, tools and agent again)."""
+
+    async def user(s: FloorState) -> Command[Any]:
+        turn = s["turn"] + 1
+        goto = "judge" if turn > USER_TURNS else "agent"
+        return Command(update={"events": ["u"], "turn": turn, "tool_done": False}, goto=goto)
+
+    async def agent(s: FloorState) -> Command[Any]:
+        goto = "tools" if env == "crm" and not s["tool_done"] else "user"
+        return Command(update={"events": ["a"]}, goto=goto)
+
+    async def tools(s: FloorState) -> Command[Any]:
+        return Command(update={"events": ["t"], "tool_done": True}, goto="agent")
+
+    async def judge(s: FloorState) -> FloorState:
+        return {"events": ["j"]}
+
+    graph = StateGraph(FloorState)
+    graph.add_node("user", user, destinations=("agent", "judge"))
+    graph.add_node("agent", agent, destinations=("tools", "user"))
+    graph.add_node("tools", tools, destinations=("agent",))
+    graph.add_node("judge", judge)
+    graph.add_edge(START, "user")
+    return graph.compile()
+
+
+async def measure_floor(env: str, n: int) -> dict[str, Any]:
+    """LangGraph's own CPU per user turn: ``floor_graph`` walked like a 5-turn dialogue."""
+    app = floor_graph(env)
+    start: FloorState = {"events": [], "turn": 0, "tool_done": False}
+    await app.ainvoke(start)
+    cpu = time.process_time()
+    for _ in range(n):
+        await app.ainvoke(start)
+    cpu = time.process_time() - cpu
+    return {"env": env, "cpu_ms_per_turn": cpu / (n * USER_TURNS) * 1000}
+
+
 async def measure_replay(n: int, concurrency: int) -> dict[str, Any]:
     await warm_up("none")
     who = persona("none")
@@ -204,6 +254,8 @@ def peak_mb() -> float:
 def child(spec: dict[str, Any]) -> None:
     if spec["kind"] == "replay":
         result = asyncio.run(measure_replay(spec["n"], spec["concurrency"]))
+    elif spec["kind"] == "floor":
+        result = asyncio.run(measure_floor(spec["env"], spec["n"]))
     else:
         args = (spec["env"], spec["n"], spec["concurrency"], spec["latency"])
         result = asyncio.run(measure(*args))
@@ -254,6 +306,7 @@ def main(quick: bool) -> None:
     for env in envs:
         r = run_child(kind="cpu", env=env, n=20 if quick else 200, concurrency=1, latency=0.0)
         cpu[env] = r
+    floor = {e: run_child(kind="floor", env=e, n=20 if quick else 200) for e in envs}
     mem_sizes = [100, 1000] if quick else [1000, 10000]
     memory = {
         n: run_child(kind="memory", env="none", n=n, concurrency=64, latency=0.0) for n in mem_sizes
@@ -273,6 +326,12 @@ def main(quick: bool) -> None:
             ", ".join(f"{e} {cpu[e]['cpu_ms_per_turn']:.2f} ms" for e in envs),
             f"≤ {TARGETS['cpu_ms']} ms",
             f"tau2-bench {tau2['cpu_ms']} ms, openevals {openevals['cpu_ms']} ms",
+        ),
+        (
+            "  of which LangGraph alone (no-op nodes, same steps)",
+            ", ".join(f"{e} {floor[e]['cpu_ms_per_turn']:.2f} ms" for e in envs),
+            "",
+            "",
         ),
         (
             "Peak memory of those CPU runs",

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
+from langgraph.types import Command
 
 from simulator.agent._protocol import AgentReply, AgentUnderTest, Message, ToolCall, ToolSpec
 from simulator.env._protocol import Environment, ToolError
@@ -80,6 +81,14 @@ class DialogueContext:
     classifier: LLMClassifier | None = None  # for agent turns without submit_answer
     judge: LLMJudge | None = None  # after the deterministic judge, where text needs reading
     max_regenerations: int = DEFAULT_MAX_REGENERATIONS
+    prefix_persona: Persona | None = None  # plays user turns 1..prefix_turns (a trait fork)
+    prefix_turns: int = 0
+
+    def persona_for(self, turn: int) -> Persona:
+        """The persona that says user turn ``turn``."""
+        if self.prefix_persona is not None and turn <= self.prefix_turns:
+            return self.prefix_persona
+        return self.persona
 
 
 def _merge(left: Mapping[str, int], right: Mapping[str, int]) -> dict[str, int]:
@@ -120,23 +129,23 @@ def recursion_limit(max_turns: int, max_steps: int) -> int:
     return max_turns * (2 * max_steps + 2) + 8
 
 
-# --- routing (pure) -----------------------------------------------------------------------
+# --- routing (pure, from a node's own update) ----------------------------------------------
 
 
-def route_after_user(state: DialogueState) -> Literal["agent", "judge"]:
-    return "judge" if state.get("end_reason") else "agent"
+def route_after_user(update: DialogueState) -> Literal["agent", "judge"]:
+    return "judge" if update.get("end_reason") else "agent"
 
 
-def route_after_agent(state: DialogueState) -> Literal["tools", "user", "judge"]:
-    if state.get("end_reason"):
+def route_after_agent(update: DialogueState) -> Literal["tools", "user", "judge"]:
+    if update.get("end_reason"):
         return "judge"
-    last = state["messages"][-1]
+    last = update["messages"][-1]
     return "tools" if last.get("tool_calls") else "user"
 
 
-def route_after_tools(state: DialogueState) -> Literal["agent", "user"]:
+def route_after_tools(update: DialogueState) -> Literal["agent", "user"]:
     # tools_node puts an accepted submit_answer's attempt event last
-    return "user" if isinstance(state["events"][-1], AnswerAttemptEvent) else "agent"
+    return "user" if isinstance(update["events"][-1], AnswerAttemptEvent) else "agent"
 
 
 # --- nodes --------------------------------------------------------------------------------
@@ -165,7 +174,8 @@ def _agent_turn(state: DialogueState) -> tuple[AgentTurn, list[str]]:
 
 
 async def _user(state: DialogueState, ctx: DialogueContext) -> DialogueState:
-    persona, turn, ledger = ctx.persona, state["turn"], state["ledger"]
+    turn, ledger = state["turn"], state["ledger"]
+    persona = ctx.persona_for(turn + 1)
     events: list[Event] = []
     move: str | None = None
     asked: list[str] = []
@@ -174,7 +184,7 @@ async def _user(state: DialogueState, ctx: DialogueContext) -> DialogueState:
     else:
         agent_turn, _ = _agent_turn(state)
         cls = await read_turn(
-            ctx.persona,
+            persona,
             agent_turn,
             answers_by_tool=state["answers_by_tool"],
             classifier=ctx.classifier,
@@ -199,7 +209,7 @@ async def _user(state: DialogueState, ctx: DialogueContext) -> DialogueState:
         decision = decide(persona, ctx.mode, user, ledger, cls, probe_complied=complied)
         if turn >= ctx.max_turns and decision.end is None:
             return _end(turn, EndReason.MAX_TURNS, f"{ctx.max_turns} user turns", *events)
-    return await _speak(ctx, state, decision, events, move, asked)
+    return await _speak(ctx, persona, state, decision, events, move, asked)
 
 
 def _probe_complied(persona: Persona, user: UserState, text: str) -> bool:
@@ -210,6 +220,7 @@ def _probe_complied(persona: Persona, user: UserState, text: str) -> bool:
 
 async def _speak(
     ctx: DialogueContext,
+    persona: Persona,
     state: DialogueState,
     decision: Decision,
     events: list[Event],
@@ -218,7 +229,7 @@ async def _speak(
 ) -> DialogueState:
     turn = state["turn"] + 1
     spoken = await speak(
-        ctx.persona,
+        persona,
         ctx.mode,
         decision,
         list(state["ledger"]),
@@ -374,26 +385,34 @@ def _with_calls(ctx: DialogueContext, update: DialogueState) -> DialogueState:
     return update
 
 
-async def user_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
+async def user_node(
+    state: DialogueState, runtime: Runtime[DialogueContext]
+) -> Command[Literal["agent", "judge"]]:
     ctx = runtime.context
     ctx.calls.turn = state["turn"]
     try:
         update = await _user(state, ctx)
     except BudgetExceeded as exc:  # an LLM user or classifier hit the run's spending limit
         update = _end(state["turn"], EndReason.BUDGET_EXCEEDED, str(exc))
-    return _with_calls(ctx, update)
+    return Command(update=_with_calls(ctx, update), goto=route_after_user(update))
 
 
-async def agent_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
+async def agent_node(
+    state: DialogueState, runtime: Runtime[DialogueContext]
+) -> Command[Literal["tools", "user", "judge"]]:
     ctx = runtime.context
     ctx.calls.turn = state["turn"]
-    return _with_calls(ctx, await _agent(state, ctx))
+    update = await _agent(state, ctx)
+    return Command(update=_with_calls(ctx, update), goto=route_after_agent(update))
 
 
-def tools_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
+async def tools_node(
+    state: DialogueState, runtime: Runtime[DialogueContext]
+) -> Command[Literal["agent", "user"]]:
     ctx = runtime.context
     ctx.calls.turn = state["turn"]
-    return _with_calls(ctx, _tools(state, ctx))
+    update = _tools(state, ctx)
+    return Command(update=_with_calls(ctx, update), goto=route_after_tools(update))
 
 
 async def judge_node(state: DialogueState, runtime: Runtime[DialogueContext]) -> DialogueState:
@@ -404,15 +423,17 @@ async def judge_node(state: DialogueState, runtime: Runtime[DialogueContext]) ->
 
 @lru_cache(maxsize=1)
 def build_graph() -> Any:
-    """The compiled dialogue graph (compiled once per process)."""
+    """The compiled dialogue graph (compiled once per process).
+
+    Each node routes itself (it returns a ``Command`` whose ``goto`` the pure routers
+    below compute from the node's own update), so no super-step reads back a copy of
+    the state just to choose the next node; ``destinations`` keeps the drawing whole.
+    """
     graph = StateGraph(DialogueState, context_schema=DialogueContext)
-    graph.add_node("user", user_node)
-    graph.add_node("agent", agent_node)
-    graph.add_node("tools", tools_node)
+    graph.add_node("user", user_node, destinations=("agent", "judge"))
+    graph.add_node("agent", agent_node, destinations=("tools", "user", "judge"))
+    graph.add_node("tools", tools_node, destinations=("agent", "user"))
     graph.add_node("judge", judge_node)
     graph.add_edge(START, "user")
-    graph.add_conditional_edges("user", route_after_user, ["agent", "judge"])
-    graph.add_conditional_edges("agent", route_after_agent, ["tools", "user", "judge"])
-    graph.add_conditional_edges("tools", route_after_tools, ["agent", "user"])
     graph.add_edge("judge", END)
     return graph.compile(name="dialogue")

@@ -269,6 +269,8 @@ class DialogueRecord(BaseModel):
     simulator_version: str
     parent: str | None = None  # the record this one was forked from
     fork_turn: int | None = None  # user turns kept from the parent
+    # a trait fork: the parent's values of the changed traits, which said the kept turns
+    traits_before_fork: dict[str, Any] | None = None
     roles: dict[str, Any] | None = None  # LLM user/classifier/judge settings, for replay
 
     @property

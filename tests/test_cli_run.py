@@ -111,3 +111,24 @@ def test_bad_inputs_give_one_clean_line(
         assert exit_info.value.code == 2, (args, err)
         assert err.startswith("error: ") and err.count("\n") == 1, (args, err)
     assert "bad.yaml:2:1: unknown key 'repeat'" in cli("run", tmp_path / "bad.yaml").stderr
+
+
+def test_a_study_whose_model_has_no_key_stops_before_its_first_dialogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
+    for agent, variable in (
+        (ROOT / "agents" / "gpt-4.1-mini.yaml", "OPENAI_API_KEY"),
+        (ROOT / "agents" / "claude-haiku-5-5.yaml", "ANTHROPIC_API_KEY"),
+    ):
+        out = tmp_path / agent.stem
+        args = ["run", "-p", PERSONA, "-a", agent, "--out", out]
+        monkeypatch.setattr(sys, "argv", ["simulator", *map(str, args)])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        err = capsys.readouterr().err
+        assert exit_info.value.code == 2 and err.count("\n") == 1, err
+        assert err.startswith("error: ") and variable in err
+        assert not out.exists()  # nothing was started

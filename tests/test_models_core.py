@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.agent import ToolSpec
 from simulator.models import (
@@ -158,6 +161,37 @@ def test_request_hash_covers_everything_that_decides_the_answer() -> None:
     ]
     hashes = {request_hash(role, r) for role, r in variants} | {request_hash("agent", base)}
     assert len(hashes) == len(variants) + 1
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    messages=st.lists(st.dictionaries(st.text(max_size=8), json_values, max_size=4), max_size=4),
+    temperature=st.none() | st.floats(allow_nan=False),
+)
+def test_canonical_request_is_the_pydantic_json_dump(
+    messages: list[dict[str, object]], temperature: float | None
+) -> None:
+    """The fast encoding of a request gives exactly the text its pydantic dump gives (NaN
+    and infinities included, which take the pydantic path), so hashes never change."""
+    tool = ToolSpec(name="t", description="d", parameters={"type": "object", "x": [1, "é"]})
+    req = ChatRequest(model="openai:m", messages=messages, tools=[tool], temperature=temperature)
+    slow = json.dumps(
+        {"role": "agent", **req.model_dump(mode="json")},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    assert req.canonical("agent") == slow
+    assert req.canonical("agent") == slow  # the tool's cached dump gives the same text
 
 
 # --- retries ----------------------------------------------------------------------------------

@@ -5,29 +5,39 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from simulator.agent import resolve_agent_spec
-from simulator.cli import app
+from simulator.agent import AgentSpec, ToolCall, resolve_agent_spec
+from simulator.cli import app, main
+from simulator.errors import SimulatorError
+from simulator.models import ModelRegistry, use_registry
+from simulator.models._client import ChatRequest, ChatResponse
+from simulator.models._limits import ProviderLimits
 from simulator.persona import load_persona
-from simulator.record import DialogueRecord, EndReason
+from simulator.record import DialogueRecord, EndReason, ModelCallEvent, Usage, UserTurnEvent
 from simulator.run import read_records, run_dialogue
 from simulator.run._diff import diff_records
 from simulator.run._replay import (
+    changed_traits,
     first_divergence,
     fork_record,
     replay_record,
     replay_records,
+    user_turns,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 REFUND = ROOT / "personas" / "examples" / "refund.yaml"
 AGENTS = ROOT / "tests" / "fixtures" / "refund_agents.py"
+GAVE_UP = ROOT / "dialogues" / "eager-on-ask-gave-up.jsonl"  # reference agent eager, CRM
+FAKE_AGENT = "openai:fake-agent"
 
 
 def refund_record(agent: str, mode: str = "on_ask") -> DialogueRecord:
@@ -122,7 +132,6 @@ def test_fork_keeps_the_turns_and_links_its_parent() -> None:
     assert (record.parent, record.fork_turn) == (parent.id, 2)
     assert record.agent["name"] == "refund_agents:careful"
     assert record.end_reason == EndReason.ANSWERED and record.scores.task.success
-    assert fork.user_turn_changed is None
     # the first user turns and the parent's turn-1 replies are kept as they were
     kept = [e.model_dump(exclude={"latency_ms"}) for e in parent.events if e.turn < 2]
     assert [e.model_dump(exclude={"latency_ms"}) for e in record.events[: len(kept)]] == kept
@@ -145,6 +154,35 @@ def test_fork_with_a_changed_trait() -> None:
         asyncio.run(fork_record(parent, at=1, traits={"mood": "x"}))
     with pytest.raises(Exception, match="user turns 1 to"):
         asyncio.run(fork_record(parent, at=9, traits={"patience": "1"}))
+
+
+def test_a_trait_fork_keeps_the_parents_words_and_replays() -> None:
+    def said(record: DialogueRecord) -> list[str]:
+        return [e.text for e in record.events if isinstance(e, UserTurnEvent)]
+
+    parent = refund_record("careful")
+    fork = asyncio.run(fork_record(parent, at=2, traits={"tone": "frustrated"})).record
+    assert fork.traits_before_fork == {"tone": "friendly"}
+    assert fork.persona["traits"]["tone"] == "frustrated"
+    # a frustrated user words turn 2 differently, but the fork keeps the parent's words
+    frustrated = changed_traits(load_persona(REFUND), {"tone": "frustrated"})
+    careful = resolve_agent_spec(f"{AGENTS}:careful")
+    scratch = asyncio.run(run_dialogue(frustrated, careful, "on_ask", seed=3))
+    assert said(scratch)[1] != said(parent)[1]
+    assert said(fork)[:2] == said(parent)[:2]
+    assert asyncio.run(replay_record(fork)).identical
+    # after the fork turn the new trait speaks
+    sharded = refund_record("careful", "sharded")
+    early = asyncio.run(fork_record(sharded, at=1, traits={"tone": "frustrated"})).record
+    assert said(early)[0] == said(sharded)[0] and said(early)[1] != said(sharded)[1]
+    assert said(early)[1].startswith(said(scratch)[1].split(".")[0])  # "Okay, okay"
+    # an agent fork of the trait fork, within its kept turns, keeps the parent's words too
+    again = asyncio.run(fork_record(fork, at=2, agent=careful)).record
+    assert again.traits_before_fork == {"tone": "friendly"}
+    assert said(again)[:2] == said(parent)[:2]
+    assert asyncio.run(replay_record(again)).identical
+    with pytest.raises(SimulatorError, match="said by two personas"):
+        asyncio.run(fork_record(fork, at=3, agent=careful))
 
 
 def test_replay_fork_and_diff_on_the_command_line(tmp_path: Path) -> None:
@@ -176,3 +214,143 @@ def test_replay_fork_and_diff_on_the_command_line(tmp_path: Path) -> None:
     assert "part in user turn 2" in shown.output
     same = runner.invoke(app, ["diff", f"{file}#{parent.id}", f"{file}#{parent.id}"])
     assert "identical" in same.output
+
+
+# --- forking to an LLM agent (a fake model client; no network) --------------------------------
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any socket connection outside this machine fails the test."""
+    real = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if host not in ("127.0.0.1", "::1", "localhost"):
+            raise AssertionError(f"network access to {address!r} during a test")
+        return real(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+class FakeAgentModel:
+    """An LLM agent by rule: a ``sql_query`` on each user message, then a question.
+
+    Remembers how many user messages each request held, to show when it was called.
+    """
+
+    limit_key = "fake"
+
+    def __init__(self) -> None:
+        self.user_messages: list[int] = []
+
+    async def complete(self, request: ChatRequest) -> ChatResponse:
+        users = sum(1 for m in request.messages if m.get("role") == "user")
+        self.user_messages.append(users)
+        usage = Usage(input_tokens=100 + users, output_tokens=10)
+        if request.messages[-1].get("role") == "user" and any(
+            t.name == "sql_query" for t in request.tools
+        ):
+            call = ToolCall(id=f"q{users}", name="sql_query", arguments={"query": "SELECT 1"})
+            return ChatResponse(tool_calls=[call], stop_reason="tool_use", usage=usage)
+        return ChatResponse(text="Which period and which priority do you mean?", usage=usage)
+
+
+class NoCallsModel:
+    """A model client that fails the test if a replay ever calls it."""
+
+    limit_key = "fake"
+
+    async def complete(self, request: ChatRequest) -> ChatResponse:
+        raise AssertionError(f"a replay called the model: {request.model}")
+
+
+def fake_registry(client: Any) -> ModelRegistry:
+    models = ModelRegistry(cache=False, limits=ProviderLimits({}, default=8))
+    models.register(FAKE_AGENT, client)
+    return models
+
+
+FAKE_SPEC = AgentSpec(name="fake-agent", kind="openai", model="fake-agent", temperature=0)
+
+
+def test_fork_to_an_llm_agent_records_its_calls_from_the_fork_turn(no_network: None) -> None:
+    (parent,) = read_records(GAVE_UP)
+    assert parent.agent["kind"] == "reference" and parent.scores.efficiency.user_turns >= 3
+    model = FakeAgentModel()
+    fork = asyncio.run(fork_record(parent, at=2, agent=FAKE_SPEC, models=fake_registry(model)))
+    record = fork.record
+    assert record.id == f"{parent.id}~fork2-fake-agent"
+    assert (record.parent, record.fork_turn) == (parent.id, 2)
+    assert record.agent == FAKE_SPEC.to_record()
+    # the parent's first user turns verbatim, and everything of turn 1 as it was
+    assert [t.text for t in user_turns(record)[:2]] == [t.text for t in user_turns(parent)[:2]]
+    kept = [e.model_dump(exclude={"latency_ms"}) for e in parent.events if e.turn < 2]
+    assert [e.model_dump(exclude={"latency_ms"}) for e in record.events[: len(kept)]] == kept
+    # the LLM agent was called from user turn 2 on only, and each call is in the record
+    assert model.user_messages and min(model.user_messages) >= 2
+    calls = [e for e in record.events if isinstance(e, ModelCallEvent)]
+    assert len(calls) == len(model.user_messages)
+    assert {(c.role, c.model) for c in calls} == {("agent", FAKE_AGENT)}
+    assert min(c.turn for c in calls) == 2
+    assert all(c.response is not None and c.error is None for c in calls)
+    assert record.scores.efficiency.user_turns >= 2
+    DialogueRecord.model_validate_json(record.model_dump_json())  # a valid record
+
+
+def test_a_fork_to_an_llm_agent_replays_identically_with_no_model_call(
+    no_network: None,
+) -> None:
+    (parent,) = read_records(GAVE_UP)
+    fork = asyncio.run(
+        fork_record(parent, at=2, agent=FAKE_SPEC, models=fake_registry(FakeAgentModel()))
+    ).record
+    assert any(isinstance(e, ModelCallEvent) for e in fork.events)
+    result = asyncio.run(replay_record(fork, models=fake_registry(NoCallsModel())))
+    assert result.identical, result.divergence
+    assert result.replayed is not None and result.replayed.fork_turn == 2
+
+    async def replay_all() -> list[bool]:
+        found = replay_records([fork, parent], models=fake_registry(NoCallsModel()))
+        return [r.identical async for r in found]
+
+    assert asyncio.run(replay_all()) == [True, True]
+
+
+def test_fork_to_an_llm_agent_on_the_command_line(tmp_path: Path, no_network: None) -> None:
+    spec_file = tmp_path / "fake-agent.yaml"
+    spec_file.write_text("kind: openai\nmodel: fake-agent\ntemperature: 0\n")
+    forks = tmp_path / "forks.jsonl"
+    args = ["replay", str(GAVE_UP), "--fork-at", "2", "-a", str(spec_file), "-o", str(forks)]
+    runner = CliRunner()
+    with use_registry(fake_registry(FakeAgentModel())):
+        forked = runner.invoke(app, args)
+    assert forked.exit_code == 0, forked.output
+    assert "~fork2-fake-agent" in forked.output
+    (fork,) = read_records(forks)
+    assert fork.fork_turn == 2 and fork.agent["kind"] == "openai"
+    assert any(e.type == "model_call" and e.role == "agent" for e in fork.events)
+    with use_registry(fake_registry(NoCallsModel())):
+        replayed = runner.invoke(app, ["replay", str(forks)])
+    assert replayed.exit_code == 0, replayed.output
+    assert "Replayed 1 dialogue: 1 identical, 0 diverged" in replayed.output
+
+
+def test_fork_to_an_llm_agent_without_its_key_is_one_clean_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_network: None,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    forks = tmp_path / "forks.jsonl"
+    agent = ROOT / "agents" / "gpt-4.1-mini.yaml"
+    args = ["replay", str(GAVE_UP), "--fork-at", "2", "-a", str(agent), "-o", str(forks)]
+    monkeypatch.setattr(sys, "argv", ["simulator", *args])
+    with use_registry(ModelRegistry(cache=False)), pytest.raises(SystemExit) as exit_info:
+        main()
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2, err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert "OPENAI_API_KEY" in err and "gpt-4.1-mini" in err
+    assert not forks.exists()  # no record of a fork that never reached its agent

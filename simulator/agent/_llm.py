@@ -11,6 +11,7 @@ measured against the same model without them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from simulator.agent._protocol import AgentReply, Message, ToolSpec
@@ -90,7 +91,7 @@ class LLMAgent:
             max_tokens=self.max_tokens,
         )
         response = await call_model(
-            self.models.client(self.model),
+            partial(self.models.client, self.model),
             request,
             role="agent",
             calls=self.calls,

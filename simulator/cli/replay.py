@@ -14,7 +14,8 @@ from simulator.agent import resolve_agent_spec
 from simulator.cli._records import matching, one_record, records_file
 from simulator.errors import SimulatorError
 from simulator.models._roles import Roles
-from simulator.record import DialogueRecord
+from simulator.models._spec import ModelConfigError
+from simulator.record import DialogueRecord, ErrorEvent
 from simulator.run._manifest import MANIFEST_FILE, read_manifest
 from simulator.run._replay import ReplayResult, fork_record, replay_records
 from simulator.run._study import Study
@@ -64,6 +65,22 @@ def _task(record: DialogueRecord) -> str:
     return "success" if record.scores.task.success else "failure"
 
 
+def _agent_setup_error(fork: DialogueRecord) -> str | None:
+    """The message of an agent that could not be set up (a missing API key, say), if any.
+
+    The graph records any agent failure as data (an ``agent_error`` end); for a fork that
+    is a configuration problem of this command, reported as one line, no record written.
+    """
+    for event in fork.events:
+        if (
+            isinstance(event, ErrorEvent)
+            and event.where == "agent"
+            and event.error_type == ModelConfigError.__name__
+        ):
+            return event.message
+    return None
+
+
 def _parse_traits(traits: list[str]) -> dict[str, str]:
     out = {}
     for item in traits:
@@ -93,7 +110,13 @@ def replay(
         ),
     ] = None,
     agent: Annotated[
-        str | None, typer.Option("--agent", "-a", help="With --fork-at: the agent taking over.")
+        str | None,
+        typer.Option(
+            "--agent",
+            "-a",
+            help="With --fork-at: the agent taking over: a spec file (agents/gpt-4.1.yaml), "
+            "reference:NAME, module:name, file.py:name or a model (openai:MODEL).",
+        ),
     ] = None,
     trait: Annotated[
         list[str] | None,
@@ -112,7 +135,8 @@ def replay(
     and got); the exit status is 1 when any diverged. With --fork-at TURN the dialogue is
     kept up to that user turn and continued live with --agent and/or --trait; the new
     record (linked to its parent) is appended to --out (default: forks.jsonl beside the
-    records).
+    records). An LLM agent taking over calls its model (its provider's key must be set)
+    and its calls are recorded, so the fork replays with no network like any record.
 
     Examples:
 
@@ -121,6 +145,8 @@ def replay(
         simulator replay runs/demo
 
         simulator replay runs/demo -d 'eager~sharded~s0' --fork-at 2 -a reference:careful
+
+        simulator replay runs/demo -d 'eager~sharded~s0' --fork-at 2 -a agents/gpt-4.1-mini.yaml
     """
     file = records_file(path)
     roles, step_timeout = _run_settings(path)
@@ -143,6 +169,10 @@ def replay(
             step_timeout=step_timeout,
         )
     )
+    setup = _agent_setup_error(result.record)
+    if setup is not None:
+        name = spec.name if spec is not None else record.agent.get("name", "the agent")
+        raise SimulatorError(f"fork of {record.id}: agent {name} cannot be called: {setup}")
     target = out or file.parent / "forks.jsonl"
     with target.open("a", encoding="utf-8") as fh:
         fh.write(result.record.model_dump_json() + "\n")
@@ -154,11 +184,6 @@ def replay(
         f"  fork:   end {fork.end_reason.value}, task {_task(fork)}, "
         f"{fork.scores.efficiency.user_turns} user turns → {target}",
     ]
-    if result.user_turn_changed is not None:
-        lines.append(
-            f"  note: with the changed traits the user words turn {result.user_turn_changed} "
-            "differently already; the agent's replies before the fork are the parent's"
-        )
     lines.append(f"Compare: simulator diff '{file}#{record.id}' '{target}#{fork.id}'")
     for line in lines:
         console.print(line, highlight=False, soft_wrap=True, markup=False)

@@ -19,7 +19,13 @@ from simulator.record import DialogueRecord
 from simulator.report import print_summary, write_run_outputs
 from simulator.run import RECORDS_FILE, Study, load_study, read_records, resolve_study
 from simulator.run._manifest import note_resume, read_manifest, resume_study
-from simulator.run._runner import RunResult, default_run_dir, run_study_async, start_run
+from simulator.run._runner import (
+    RunResult,
+    check_credentials,
+    default_run_dir,
+    run_study_async,
+    start_run,
+)
 from simulator.run._study import ResolvedStudy, absolute_paths, default_study_file
 
 
@@ -49,6 +55,7 @@ def _resumed(
     manifest = read_manifest(run_dir)
     resolved = resume_study(manifest)
     study = resolved.study.with_overrides({"concurrency": concurrency, "budget_usd": budget})
+    asyncio.run(check_credentials(resolved))
     note_resume(run_dir, manifest, command)
     return replace(resolved, study=study), run_dir
 
@@ -190,6 +197,7 @@ def run(
             overrides["per_family"] = per_family or 0
         resolved = _study(study_file, overrides, user_model, judge_model)
         out_dir = out or default_run_dir(resolved)
+        asyncio.run(check_credentials(resolved))
         start_run(resolved, out_dir, command)
     s = resolved.study
     console.print(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import partial
 
 from simulator.judge._score import agent_texts
 from simulator.models._call import call_model
@@ -128,7 +129,7 @@ class LLMJudge:
 
         try:
             response = await call_model(
-                self.models.client(self.role.model),
+                partial(self.models.client, self.role.model),
                 request,
                 role="judge",
                 calls=self.calls,

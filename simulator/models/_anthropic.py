@@ -57,6 +57,10 @@ class AnthropicChatClient:
         self._sdk: anthropic.AsyncAnthropic | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
+    def check_credentials(self) -> None:
+        """Raise ``ModelConfigError`` now if no key is set (call it inside an event loop)."""
+        self._client()
+
     def _client(self) -> anthropic.AsyncAnthropic:
         """The SDK client of the running event loop (its connections belong to one loop)."""
         loop = asyncio.get_running_loop()

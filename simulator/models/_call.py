@@ -8,6 +8,8 @@ which model and what it cost, and a replay can serve every call, failures too.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import cast
 
 from simulator.models._client import (
     ChatClient,
@@ -29,8 +31,18 @@ BUDGET_ERROR = "budget exceeded"
 """The ``error`` of a call the budget refused; a replay raises BudgetExceeded for it."""
 
 
+ClientSource = ChatClient | Callable[[], ChatClient]
+"""A client, or how to get one: a replay or a cache hit never builds the client."""
+
+
+def _resolve(client: ClientSource) -> ChatClient:
+    if getattr(client, "complete", None) is not None:
+        return cast(ChatClient, client)
+    return cast(Callable[[], ChatClient], client)()
+
+
 async def call_model(
-    client: ChatClient,
+    client: ClientSource,
     request: ChatRequest,
     *,
     role: Role,
@@ -39,6 +51,9 @@ async def call_model(
     models: ModelRegistry | None = None,
 ) -> ChatResponse:
     """Answer ``request`` with ``client``, logging one event into ``calls``.
+
+    ``client`` may be a function that returns the client: it is called only when the
+    provider is (not in a replay, not on a cache hit), so a replay imports no SDK.
 
     1. In replay, the recorded response (or the recorded failure) is served: no cache,
        no network.
@@ -79,11 +94,12 @@ async def call_model(
             calls.add(event(error=f"{BUDGET_ERROR}: {exc}"))
             raise
 
-    semaphore = registry.limits.semaphore(client.limit_key)
+    provider = _resolve(client)
+    semaphore = registry.limits.semaphore(provider.limit_key)
 
     async def attempt() -> ChatResponse:
         async with semaphore:
-            return await client.complete(request)
+            return await provider.complete(request)
 
     started = time.perf_counter()
     try:

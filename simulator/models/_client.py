@@ -35,9 +35,46 @@ class ChatRequest(BaseModel):
     max_tokens: int = 1024
 
     def canonical(self, role: str) -> str:
-        """The request as canonical JSON (sorted keys, no spaces), prefixed by its role."""
-        body = {"role": role, **self.model_dump(mode="json")}
-        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        """The request as canonical JSON (sorted keys, no spaces), prefixed by its role.
+
+        Messages are plain JSON values almost always, so they are encoded as they are
+        (one C-speed pass); anything else (a model object, a NaN) takes pydantic's JSON
+        dump. Both give the same text for JSON values.
+        """
+        body = {
+            "role": role,
+            "model": self.model,
+            "messages": self.messages,
+            "tools": [_tool_json(tool) for tool in self.tools],
+            "temperature": self.temperature,
+            "seed": self.seed,
+            "max_tokens": self.max_tokens,
+        }
+        try:
+            return _dumps(body, allow_nan=False)
+        except (TypeError, ValueError):
+            return _dumps({"role": role, **self.model_dump(mode="json")})
+
+
+def _dumps(body: dict[str, Any], *, allow_nan: bool = True) -> str:
+    return json.dumps(
+        body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=allow_nan
+    )
+
+
+_TOOL_JSON: dict[int, tuple[ToolSpec, dict[str, Any]]] = {}
+
+
+def _tool_json(tool: ToolSpec) -> dict[str, Any]:
+    """A tool's JSON dump, kept per (immutable) tool: a dialogue sends its tools each call."""
+    hit = _TOOL_JSON.get(id(tool))
+    if hit is not None and hit[0] is tool:
+        return hit[1]
+    if len(_TOOL_JSON) >= 4096:
+        _TOOL_JSON.clear()
+    dump = tool.model_dump(mode="json")
+    _TOOL_JSON[id(tool)] = (tool, dump)
+    return dump
 
 
 def request_hash(role: str, request: ChatRequest) -> str:

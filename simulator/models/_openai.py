@@ -55,6 +55,10 @@ class OpenAIChatClient:
         self._sdk: openai.AsyncOpenAI | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
+    def check_credentials(self) -> None:
+        """Raise ``ModelConfigError`` now if no key is set (call it inside an event loop)."""
+        self._client()
+
     def _client(self) -> openai.AsyncOpenAI:
         """The SDK client of the running event loop (its connections belong to one loop)."""
         loop = asyncio.get_running_loop()

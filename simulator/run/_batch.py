@@ -15,6 +15,7 @@ from simulator.models._roles import Budget, Roles
 from simulator.persona._schema import Mode, Persona
 from simulator.record import DialogueRecord, dialogue_id
 from simulator.run._dialogue import DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS, run_dialogue
+from simulator.run._gc import tuned_gc
 
 RECORDS_FILE = "dialogues.jsonl"
 
@@ -104,7 +105,7 @@ async def run_jobs(
     done = completed_ids(path)
     pending = (job for job in jobs if job.id not in done)
     ran = 0
-    with path.open("ab") as fh:
+    with path.open("ab") as fh, tuned_gc():
 
         async def worker() -> None:
             nonlocal ran

@@ -56,6 +56,7 @@ async def run_dialogue(
     budget: Budget | None = None,
     models: ModelRegistry | None = None,
     agent_wrapper: Callable[[AgentUnderTest], AgentUnderTest] | None = None,
+    prefix: tuple[Persona, int] | None = None,
 ) -> DialogueRecord:
     """Play one persona against one agent in one mode and return the judged record.
 
@@ -68,6 +69,8 @@ async def run_dialogue(
     cache, prices and limits shared by the run (default: the process-wide registry).
     ``agent_wrapper`` wraps the agent built from the spec (bound to this dialogue's call
     log and budget), e.g. to serve a fork's recorded prefix before it takes over.
+    ``prefix`` = (persona, N): that persona says user turns 1 to N, ``persona`` the rest
+    (a fork with changed traits keeps the parent's words for the turns it keeps).
     """
     mode = Mode(mode)
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -96,6 +99,8 @@ async def run_dialogue(
             max_steps=max_steps,
             step_timeout=step_timeout,
             calls=calls,
+            prefix_persona=prefix[0] if prefix is not None else None,
+            prefix_turns=prefix[1] if prefix is not None else 0,
             **_llm_roles(roles, calls, budget, registry),
         )
         state = initial_state([system_message(persona, env)])

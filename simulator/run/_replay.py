@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import defaultdict, deque
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from simulator.agent._protocol import AgentReply, AgentUnderTest, Message, ToolSpec
-from simulator.agent._spec import LLM_KINDS, AgentSpec, build_agent
+from simulator.agent._spec import AgentSpec
 from simulator.errors import SimulatorError
 from simulator.models._log import ReplayMiss
+from simulator.models._registry import ModelRegistry
 from simulator.models._roles import RoleConfig, Roles
 from simulator.persona._schema import Persona
 from simulator.record import (
@@ -33,6 +34,7 @@ from simulator.record import (
     UserTurnEvent,
 )
 from simulator.run._dialogue import run_dialogue
+from simulator.run._gc import tuned_gc
 
 VOLATILE = frozenset(
     {"latency_ms", "started_at", "duration_s", "agent_latency_ms", "simulator_version"}
@@ -144,7 +146,12 @@ def recorded_roles(record: DialogueRecord) -> Roles | None:
 
 
 class PrefixAgent:
-    """Serves the recorded agent replies for user turns before ``at``, then hands over."""
+    """Serves the recorded agent replies for user turns before ``at``, then hands over.
+
+    ``then`` is the agent ``run_dialogue`` built from the spec (passed in through its
+    ``agent_wrapper``), so an LLM agent taking over logs its model calls into the
+    dialogue's record like any other: a fork to an LLM agent replays like any record.
+    """
 
     def __init__(self, record: DialogueRecord, at: int, then: AgentUnderTest) -> None:
         self.at = at
@@ -165,14 +172,6 @@ class PrefixAgent:
         return queue.popleft()
 
 
-def _check_buildable(spec: AgentSpec, what: str) -> None:
-    if spec.kind in LLM_KINDS:
-        raise SimulatorError(
-            f"{what} with an LLM agent ({spec.name}) is not supported yet: its calls would "
-            "not be recorded (run_dialogue needs an agent-wrapper hook)"
-        )
-
-
 # --- replay -----------------------------------------------------------------------------------
 
 
@@ -182,15 +181,26 @@ async def replay_record(
     search_from: Path | None = None,
     roles: Roles | None = None,
     step_timeout: float | None = None,
+    models: ModelRegistry | None = None,
 ) -> ReplayResult:
-    """Re-run ``record`` from its recorded model calls and compare; no network is used."""
+    """Re-run ``record`` from its recorded model calls and compare; no network is used.
+
+    ``models`` holds the model clients (default: the process-wide registry); in a replay
+    no client is ever called, every response comes from the record.
+    """
     persona = Persona.model_validate(record.persona)
-    spec = AgentSpec.model_validate(record.agent)
-    live = replay_spec(spec, search_from)
-    instance: AgentUnderTest | None = None
-    if record.fork_turn is not None:
-        _check_buildable(spec, "replaying a fork")
-        instance = PrefixAgent(record, record.fork_turn, build_agent(live))
+    live = replay_spec(AgentSpec.model_validate(record.agent), search_from)
+    fork_turn = record.fork_turn
+    wrapper: Callable[[AgentUnderTest], AgentUnderTest] | None = None
+    prefix: tuple[Persona, int] | None = None
+    if fork_turn is not None:
+
+        def wrapper(built: AgentUnderTest) -> AgentUnderTest:
+            return PrefixAgent(record, fork_turn, built)
+
+        if record.traits_before_fork:
+            prefix = (changed_traits(persona, record.traits_before_fork), fork_turn)
+
     calls = [e for e in record.events if isinstance(e, ModelCallEvent)]
     try:
         got = await run_dialogue(
@@ -203,9 +213,11 @@ async def replay_record(
             step_timeout=step_timeout
             if step_timeout is not None
             else recorded_step_timeout(record),
-            agent_instance=instance,
+            agent_wrapper=wrapper,
+            prefix=prefix,
             replay_calls=calls,
             roles=roles if roles is not None else recorded_roles(record),
+            models=models,
         )
     except ReplayMiss as exc:
         miss = Divergence("model call", None, "a recorded request", f"ReplayMiss: {exc}")
@@ -216,6 +228,7 @@ async def replay_record(
             "agent": record.agent,
             "parent": record.parent,
             "fork_turn": record.fork_turn,
+            "traits_before_fork": record.traits_before_fork,
         }
     )
     return ReplayResult(record, got, first_divergence(record, got))
@@ -228,6 +241,7 @@ async def replay_records(
     search_from: Path | None = None,
     roles: Roles | None = None,
     step_timeout: float | None = None,
+    models: ModelRegistry | None = None,
 ) -> AsyncIterator[ReplayResult]:
     """Replay many records, ``concurrency`` at a time, yielding results as they finish.
 
@@ -240,20 +254,25 @@ async def replay_records(
         for record in source:
             task = asyncio.ensure_future(
                 replay_record(
-                    record, search_from=search_from, roles=roles, step_timeout=step_timeout
+                    record,
+                    search_from=search_from,
+                    roles=roles,
+                    step_timeout=step_timeout,
+                    models=models,
                 )
             )
             running.add(task)
             if len(running) >= concurrency:
                 return
 
-    top_up()
-    while running:
-        done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            running.discard(task)
-            yield task.result()
+    with tuned_gc():
         top_up()
+        while running:
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                running.discard(task)
+                yield task.result()
+            top_up()
 
 
 # --- fork -------------------------------------------------------------------------------------
@@ -262,7 +281,6 @@ async def replay_records(
 @dataclass(frozen=True)
 class ForkResult:
     record: DialogueRecord
-    user_turn_changed: int | None  # a trait fork that rewords a kept user turn: the first
 
 
 def user_turns(record: DialogueRecord) -> list[UserTurnEvent]:
@@ -270,8 +288,9 @@ def user_turns(record: DialogueRecord) -> list[UserTurnEvent]:
     return [e for e in record.events if isinstance(e, UserTurnEvent) and not e.final]
 
 
-def changed_traits(persona: Persona, traits: Mapping[str, str]) -> Persona:
-    """``persona`` with traits replaced (``KEY=VALUE`` strings), validated."""
+def changed_traits(persona: Persona, traits: Mapping[str, Any]) -> Persona:
+    """``persona`` with traits replaced (values as given on the command line, or as
+    recorded), validated."""
     data = persona.model_dump(mode="json")
     for key, value in traits.items():
         if key not in data["traits"]:
@@ -286,6 +305,28 @@ def changed_traits(persona: Persona, traits: Mapping[str, str]) -> Persona:
         raise SimulatorError(f"--trait: {where}: {err['msg']}") from None
 
 
+def speaker_of_turns(record: DialogueRecord, at: int) -> Persona:
+    """The persona that said ``record``'s user turns 1 to ``at``: its own, or for a trait
+    fork kept up to its fork turn, the parent's (rebuilt from ``traits_before_fork``)."""
+    persona = Persona.model_validate(record.persona)
+    if record.traits_before_fork and record.fork_turn is not None:
+        if at > record.fork_turn:
+            raise SimulatorError(
+                f"--fork-at {at}: {record.id} changed the user's traits at turn "
+                f"{record.fork_turn}, so turns 1 to {at} were said by two personas; fork it "
+                f"at turn {record.fork_turn} or before, or fork its parent {record.parent}"
+            )
+        return changed_traits(persona, record.traits_before_fork)
+    return persona
+
+
+def _trait_changes(now: Persona, before: Persona) -> dict[str, Any]:
+    """The traits of ``before`` whose values ``now`` changes."""
+    new = now.model_dump(mode="json")["traits"]
+    old = before.model_dump(mode="json")["traits"]
+    return {key: old[key] for key in old if new.get(key) != old[key]}
+
+
 async def fork_record(
     record: DialogueRecord,
     *,
@@ -295,8 +336,14 @@ async def fork_record(
     search_from: Path | None = None,
     roles: Roles | None = None,
     step_timeout: float | None = None,
+    models: ModelRegistry | None = None,
 ) -> ForkResult:
-    """Keep ``record``'s first ``at`` user turns and continue live; a new record, linked."""
+    """Keep ``record``'s first ``at`` user turns and continue live; a new record, linked.
+
+    Any agent can take over, an LLM agent too: its live calls (from turn ``at`` on) are
+    logged into the fork record, so the fork replays with no network. ``models`` holds
+    the model clients (default: the process-wide registry).
+    """
     kept = user_turns(record)
     if not 1 <= at <= len(kept):
         raise SimulatorError(
@@ -306,12 +353,12 @@ async def fork_record(
         raise SimulatorError("a fork needs --agent SPEC or --trait KEY=VALUE (or both)")
     parent_spec = AgentSpec.model_validate(record.agent)
     spec = agent if agent is not None else parent_spec
-    _check_buildable(spec, "forking")
+    said = speaker_of_turns(record, at)
     persona = Persona.model_validate(record.persona)
     if traits:
         persona = changed_traits(persona, traits)
+    before = _trait_changes(persona, said)
     live = replay_spec(spec, search_from)
-    instance = PrefixAgent(record, at, build_agent(live))
     got = await run_dialogue(
         persona,
         live,
@@ -320,10 +367,12 @@ async def fork_record(
         max_turns=record.max_turns,
         max_steps=record.max_steps,
         step_timeout=step_timeout if step_timeout is not None else recorded_step_timeout(record),
-        agent_instance=instance,
+        agent_wrapper=lambda built: PrefixAgent(record, at, built),
+        prefix=(said, at) if before else None,
         replay_calls=[e for e in record.events if isinstance(e, ModelCallEvent)],
         live_from=at,
         roles=roles if roles is not None else recorded_roles(record),
+        models=models,
     )
     label = agent.name if agent is not None else ""
     if traits:
@@ -334,14 +383,7 @@ async def fork_record(
             "agent": spec.to_record(),
             "parent": record.id,
             "fork_turn": at,
+            "traits_before_fork": before or None,
         }
     )
-    changed = next(
-        (
-            a.turn
-            for a, b in zip(kept[:at], user_turns(fork)[:at], strict=False)
-            if a.text != b.text
-        ),
-        None,
-    )
-    return ForkResult(fork, changed)
+    return ForkResult(fork)

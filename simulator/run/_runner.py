@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from simulator.agent._spec import LLM_KINDS
+from simulator.models._registry import ModelRegistry, default_registry
 from simulator.models._roles import Budget
 from simulator.record import DialogueRecord
 from simulator.run._batch import RECORDS_FILE, completed_ids, read_records, run_jobs
@@ -86,6 +88,25 @@ def spent_so_far(records_file: Path) -> float:
     )
 
 
+def study_models(resolved: ResolvedStudy) -> list[str]:
+    """The model strings a study calls: its LLM agents' and its LLM roles'."""
+    models = [spec.model_string for spec in resolved.agents if spec.kind in LLM_KINDS]
+    roles = resolved.study.roles
+    models += [role.model for role in (roles.user, roles.classifier, roles.judge) if role]
+    return list(dict.fromkeys(models))
+
+
+async def check_credentials(resolved: ResolvedStudy, models: ModelRegistry | None = None) -> None:
+    """Fail before the first dialogue if a model the study calls has no key configured
+    (``ModelConfigError``, one line naming the variable), rather than recording every
+    dialogue as an ``agent_error``."""
+    registry = models if models is not None else default_registry()
+    for model in study_models(resolved):
+        check = getattr(registry.client(model), "check_credentials", None)
+        if check is not None:
+            check()
+
+
 async def run_study_async(
     resolved: ResolvedStudy,
     run_dir: Path,
@@ -124,5 +145,6 @@ def run_study(
     on_done: Callable[[DialogueRecord], None] | None = None,
 ) -> RunResult:
     """``start_run`` then ``run_study_async``, for scripts and notebooks."""
+    asyncio.run(check_credentials(resolved))
     start_run(resolved, run_dir, command or [])
     return asyncio.run(run_study_async(resolved, run_dir, on_done=on_done))

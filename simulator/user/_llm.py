@@ -11,6 +11,7 @@ the verifier catches that.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from simulator.models._call import call_model
 from simulator.models._client import ChatRequest, ModelCallError
@@ -138,7 +139,7 @@ class LLMRealizer:
 
     async def draft(self, request: DraftRequest) -> str:
         chat = self.prompt(request)
-        client = self.models.client(self.role.model)
+        client = partial(self.models.client, self.role.model)
         response = await call_model(
             client, chat, role="user", calls=self.calls, budget=self.budget, models=self.models
         )
@@ -221,7 +222,7 @@ class LLMClassifier:
     ) -> Classification | None:
         """The classification, or None when the model's answer cannot be read."""
         chat = self.prompt(persona, turn, conversation)
-        client = self.models.client(self.role.model)
+        client = partial(self.models.client, self.role.model)
         response = await call_model(
             client,
             chat,
