@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -40,20 +39,6 @@ def _scenarios() -> dict[str, dict[str, Any]]:
 
 SCENARIOS = _scenarios()
 HOSTS = {"openai": "api.openai.com", "anthropic": "api.anthropic.com"}
-
-
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any socket connection outside this machine fails the test."""
-    real = socket.socket.connect
-
-    def connect(self: socket.socket, address: Any) -> Any:
-        host = address[0] if isinstance(address, tuple) else str(address)
-        if host not in ("127.0.0.1", "::1", "localhost"):
-            raise AssertionError(f"network access to {address!r} during a test")
-        return real(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 @pytest.fixture(autouse=True)

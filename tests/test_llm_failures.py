@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import socket
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -40,20 +39,6 @@ def completion(message: dict[str, Any], finish: str, n: int) -> dict[str, Any]:
         "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
         "usage": {"prompt_tokens": 300 + n % 50, "completion_tokens": 20, "total_tokens": 320},
     }
-
-
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any socket connection outside this machine fails the test."""
-    real = socket.socket.connect
-
-    def connect(self: socket.socket, address: Any) -> Any:
-        host = address[0] if isinstance(address, tuple) else str(address)
-        if host not in ("127.0.0.1", "::1", "localhost"):
-            raise AssertionError(f"network access to {address!r} during a test")
-        return real(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 class FlakyServer:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -219,20 +218,6 @@ def test_replay_fork_and_diff_on_the_command_line(tmp_path: Path) -> None:
 # --- forking to an LLM agent (a fake model client; no network) --------------------------------
 
 
-@pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any socket connection outside this machine fails the test."""
-    real = socket.socket.connect
-
-    def connect(self: socket.socket, address: Any) -> Any:
-        host = address[0] if isinstance(address, tuple) else str(address)
-        if host not in ("127.0.0.1", "::1", "localhost"):
-            raise AssertionError(f"network access to {address!r} during a test")
-        return real(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-
-
 class FakeAgentModel:
     """An LLM agent by rule: a ``sql_query`` on each user message, then a question.
 
@@ -274,7 +259,7 @@ def fake_registry(client: Any) -> ModelRegistry:
 FAKE_SPEC = AgentSpec(name="fake-agent", kind="openai", model="fake-agent", temperature=0)
 
 
-def test_fork_to_an_llm_agent_records_its_calls_from_the_fork_turn(no_network: None) -> None:
+def test_fork_to_an_llm_agent_records_its_calls_from_the_fork_turn() -> None:
     (parent,) = read_records(GAVE_UP)
     assert parent.agent["kind"] == "reference" and parent.scores.efficiency.user_turns >= 3
     model = FakeAgentModel()
@@ -298,9 +283,7 @@ def test_fork_to_an_llm_agent_records_its_calls_from_the_fork_turn(no_network: N
     DialogueRecord.model_validate_json(record.model_dump_json())  # a valid record
 
 
-def test_a_fork_to_an_llm_agent_replays_identically_with_no_model_call(
-    no_network: None,
-) -> None:
+def test_a_fork_to_an_llm_agent_replays_identically_with_no_model_call() -> None:
     (parent,) = read_records(GAVE_UP)
     fork = asyncio.run(
         fork_record(parent, at=2, agent=FAKE_SPEC, models=fake_registry(FakeAgentModel()))
@@ -317,7 +300,7 @@ def test_a_fork_to_an_llm_agent_replays_identically_with_no_model_call(
     assert asyncio.run(replay_all()) == [True, True]
 
 
-def test_fork_to_an_llm_agent_on_the_command_line(tmp_path: Path, no_network: None) -> None:
+def test_fork_to_an_llm_agent_on_the_command_line(tmp_path: Path) -> None:
     spec_file = tmp_path / "fake-agent.yaml"
     spec_file.write_text("kind: openai\nmodel: fake-agent\ntemperature: 0\n")
     forks = tmp_path / "forks.jsonl"
@@ -340,7 +323,6 @@ def test_fork_to_an_llm_agent_without_its_key_is_one_clean_line(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    no_network: None,
 ) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     forks = tmp_path / "forks.jsonl"

@@ -12,8 +12,9 @@ from simulator.agent._protocol import AgentReply
 from simulator.agent.reference import _leaks as leaks
 from simulator.agent.reference import _privacy as privacy
 from simulator.agent.reference._base import CLOSING, ReferenceAgent, closing, reply
-from simulator.agent.reference._families import Answer, Family, Plan, fetch
+from simulator.agent.reference._families import Answer, Family, Plan
 from simulator.agent.reference._parse import sql_text
+from simulator.agent.reference._steps import fetch
 from simulator.agent.reference._view import View
 
 

@@ -13,18 +13,8 @@ from collections.abc import Sequence
 
 from simulator.agent.reference import _match as match
 from simulator.agent.reference import _parse as p
-from simulator.agent.reference._fam_service import _top
-from simulator.agent.reference._families import (
-    Answer,
-    Family,
-    Memo,
-    Plan,
-    Slot,
-    Slots,
-    act,
-    fetch,
-    present,
-)
+from simulator.agent.reference._families import Answer, Family, Memo, Plan, Slot, Slots, present
+from simulator.agent.reference._steps import attempt, default_record, fetch, problem_with
 from simulator.agent.reference._view import View
 
 _QUOTE = Slot("quote", "which quote (its quote number)")
@@ -34,11 +24,10 @@ def _quote(texts: Sequence[str], memo: Memo) -> Plan[str | None]:
     return (yield from match.latest(texts, "quote", memo, match.quote))
 
 
-def _latest_review() -> Plan[str | None]:
-    rows = yield (
-        "SELECT id FROM quotes WHERE status = 'Needs Review' ORDER BY created_date DESC LIMIT 1"
-    )
-    return str(rows.rows[0][0]) if rows.rows else None
+_LATEST_REVIEW = (
+    "SELECT id FROM quotes WHERE status = 'Needs Review' ORDER BY created_date DESC LIMIT 1"
+)
+"""The quote an eager agent assumes: the newest one awaiting review."""
 
 
 class QuoteApproval(Family):
@@ -54,13 +43,14 @@ class QuoteApproval(Family):
         return present({"quote": quote, "role": p.last_match(texts, p.approver)})
 
     def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        slots = {"role": "sales manager", **known}
-        if "quote" not in slots:
-            quote = yield from _latest_review()
-            if quote is None:
-                return "No quote is waiting for review."
-            slots["quote"] = quote
-        return slots
+        return (
+            yield from default_record(
+                {"role": "sales manager", **known},
+                "quote",
+                _LATEST_REVIEW,
+                "No quote is waiting for review.",
+            )
+        )
 
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         quote = p.sql_text(slots["quote"])
@@ -70,7 +60,7 @@ class QuoteApproval(Family):
             "products pr ON pr.id = li.product_id WHERE li.quote_id = q.id AND li.unit_price < "
             f"pr.price_floor) FROM quotes q WHERE q.id = {quote}"
         )
-        problem = _top(rows, "quote")
+        problem = problem_with(rows, "quote")
         if problem:
             return problem
         discount, expired, below = rows.rows[0]
@@ -92,14 +82,18 @@ class QuoteApproval(Family):
         elif float(discount) > limit:
             broken = "Quote discount approval matrix"
         if broken is None:
-            done = yield from act("approve_quote", quote_id=slots["quote"])
-            if done.error:
-                return f"I couldn't approve the quote: {done.error}"
+            failed = yield from attempt(
+                "approve the quote", "approve_quote", quote_id=slots["quote"]
+            )
+            if failed:
+                return failed
             return Answer("Approved", f"Quote {slots['quote']} meets every policy; I approved it.")
         article = by_title.get(broken, ("", ""))[0]
-        done = yield from act("reject_quote", quote_id=slots["quote"], article_id=article)
-        if done.error:
-            return f"I couldn't reject the quote: {done.error}"
+        failed = yield from attempt(
+            "reject the quote", "reject_quote", quote_id=slots["quote"], article_id=article
+        )
+        if failed:
+            return failed
         return Answer(
             f"Rejected {article}",
             f"I rejected quote {slots['quote']}: it breaks '{broken}' ({article}).",
@@ -128,10 +122,11 @@ class InvalidConfiguration(Family):
         return present({"quote": quote})
 
     def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        if "quote" in known:
-            return dict(known)
-        quote = yield from _latest_review()
-        return {"quote": quote} if quote else "I couldn't find a quote to check."
+        return (
+            yield from default_record(
+                dict(known), "quote", _LATEST_REVIEW, "I couldn't find a quote to check."
+            )
+        )
 
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         quote = p.sql_text(slots["quote"])
@@ -147,7 +142,7 @@ class InvalidConfiguration(Family):
             f"pr.name LIKE '%Laptop%' THEN li.quantity ELSE 0 END), {sums} FROM quote_line_items "
             f"li JOIN products pr ON pr.id = li.product_id WHERE li.quote_id = {quote}"
         )
-        problem = _top(rows, "quote")
+        problem = problem_with(rows, "quote")
         if problem or rows.rows[0][0] is None:
             return problem or f"Quote {slots['quote']} has no line items."
         devices, laptops, *limited = (int(v or 0) for v in rows.rows[0])

@@ -8,12 +8,13 @@ leads over leads owned).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any
 
 from simulator.agent.reference import _parse as p
 from simulator.agent.reference import _when as when
-from simulator.agent.reference._fam_service import _period, _top
 from simulator.agent.reference._families import Answer, Family, Memo, Plan, Slot, Slots, present
+from simulator.agent.reference._ranked import Ranked, directions, minimum, period_in
+from simulator.agent.reference._steps import problem_with
 from simulator.agent.reference._view import View
 
 
@@ -32,7 +33,7 @@ class SalesAmount(Family):
     def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
         return present(
             {
-                "period": _period(texts, view),
+                "period": period_in(texts, view),
                 "basis": p.last_match(texts, p.basis),
                 "family": p.last_match(texts, p.product_family),
             }
@@ -68,7 +69,7 @@ class SalesAmount(Family):
             f"JOIN users u ON u.id = o.owner_id WHERE {where} "
             "GROUP BY o.owner_id ORDER BY sold DESC, o.owner_id LIMIT 2"
         )
-        problem = _top(rows, "rep")
+        problem = problem_with(rows, "rep")
         if problem:
             return problem
         owner, rep, sold = rows.rows[0]
@@ -77,7 +78,7 @@ class SalesAmount(Family):
         )
 
 
-class SalesCycle(Family):
+class SalesCycle(Ranked):
     """The rep with the fastest or slowest average sales cycle."""
 
     name = "sales_cycle"
@@ -88,43 +89,24 @@ class SalesCycle(Family):
         Slot("period", "which quarter the contracts were signed in"),
         Slot("minimum", "whether reps need a minimum number of signed deals", required=False),
     )
-    DIRECTIONS: ClassVar[dict[str, str]] = {
-        "fastest": "fastest",
-        "shortest": "fastest",
-        "quickest": "fastest",
-        "slowest": "slowest",
-        "longest": "slowest",
-    }
+    DIRECTIONS = directions(fastest="shortest quickest", slowest="longest")
+    default_direction = "fastest"
+    descending = "slowest"
+    ranks = "rep"
+    counted = "deals?|contracts?"
 
-    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
-        return present(
-            {
-                "direction": p.last_match(texts, lambda t: p.word_map(t, self.DIRECTIONS)),
-                "period": _period(texts, view),
-                "minimum": p.last_match(texts, lambda t: p.minimum(t, "deals?|contracts?")),
-            }
-        )
-        yield ""  # pragma: no cover - makes this a generator
-
-    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        return {"direction": "fastest", "period": when.last_quarter(view.today), **known}
-        yield ""  # pragma: no cover - makes this a generator
-
-    def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
-        span: when.Range = slots["period"]
-        order = "DESC" if slots["direction"] == "slowest" else "ASC"
-        rows = yield (
+    def query(self, slots: Slots, span: when.Range, order: str) -> str:
+        return (
             "SELECT o.owner_id, COUNT(*) AS deals, AVG(julianday(ct.customer_signed_date) - "
             "julianday(o.created_date)) AS days FROM contracts ct JOIN opportunities o "
             f"ON o.id = ct.opportunity_id WHERE ct.customer_signed_date >= '{span.start}' "
             f"AND ct.customer_signed_date < '{span.end}' GROUP BY o.owner_id "
-            f"HAVING COUNT(*) >= {int(slots.get('minimum', 1))} ORDER BY days {order}, o.owner_id "
+            f"HAVING COUNT(*) >= {minimum(slots)} ORDER BY days {order}, o.owner_id "
             "LIMIT 2"
         )
-        problem = _top(rows, "rep")
-        if problem:
-            return problem
-        owner, deals, days = rows.rows[0]
+
+    def answer(self, row: list[Any], slots: Slots, span: when.Range) -> Answer:
+        owner, deals, days = row
         return Answer(
             str(owner),
             f"{owner} had the {slots['direction']} sales cycle for contracts signed in "
@@ -132,7 +114,7 @@ class SalesCycle(Family):
         )
 
 
-class ConversionRate(Family):
+class ConversionRate(Ranked):
     """The rep with the highest or lowest lead conversion rate."""
 
     name = "conversion_rate"
@@ -143,41 +125,22 @@ class ConversionRate(Family):
         Slot("period", "which quarter the leads were created in"),
         Slot("minimum", "whether reps need a minimum number of leads", required=False),
     )
-    DIRECTIONS: ClassVar[dict[str, str]] = {
-        "highest": "highest",
-        "best": "highest",
-        "top": "highest",
-        "lowest": "lowest",
-        "worst": "lowest",
-    }
+    DIRECTIONS = directions(highest="best top", lowest="worst")
+    default_direction = "highest"
+    descending = "highest"
+    ranks = "rep"
+    counted = "leads?"
 
-    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
-        return present(
-            {
-                "direction": p.last_match(texts, lambda t: p.word_map(t, self.DIRECTIONS)),
-                "period": _period(texts, view),
-                "minimum": p.last_match(texts, lambda t: p.minimum(t, "leads?")),
-            }
-        )
-        yield ""  # pragma: no cover - makes this a generator
-
-    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        return {"direction": "highest", "period": when.last_quarter(view.today), **known}
-        yield ""  # pragma: no cover - makes this a generator
-
-    def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
-        span: when.Range = slots["period"]
-        order = "DESC" if slots["direction"] == "highest" else "ASC"
-        rows = yield (
+    def query(self, slots: Slots, span: when.Range, order: str) -> str:
+        return (
             "SELECT owner_id, COUNT(*) AS leads, AVG(is_converted) AS rate FROM leads "
             f"WHERE owner_id IS NOT NULL AND created_date >= '{span.start}' AND created_date < "
-            f"'{span.end}' GROUP BY owner_id HAVING COUNT(*) >= {int(slots.get('minimum', 1))} "
+            f"'{span.end}' GROUP BY owner_id HAVING COUNT(*) >= {minimum(slots)} "
             f"ORDER BY rate {order}, owner_id LIMIT 2"
         )
-        problem = _top(rows, "rep")
-        if problem:
-            return problem
-        owner, leads, rate = rows.rows[0]
+
+    def answer(self, row: list[Any], slots: Slots, span: when.Range) -> Answer:
+        owner, leads, rate = row
         return Answer(
             str(owner),
             f"{owner} had the {slots['direction']} conversion rate for leads created in "

@@ -7,36 +7,26 @@ asked for.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 from simulator.agent.reference import _match as match
 from simulator.agent.reference import _parse as p
 from simulator.agent.reference import _when as when
 from simulator.agent.reference._families import Answer, Family, Memo, Plan, Slot, Slots, present
+from simulator.agent.reference._ranked import Ranked, directions, minimum, period_in
+from simulator.agent.reference._steps import default_record, problem_with
 from simulator.agent.reference._view import View
 
 HOURS = "(julianday(c.closed_date) - julianday(c.created_date)) * 24"
-
-
-def _period(texts: Sequence[str], view: View) -> when.Range | None:
-    return p.last_match(texts, lambda t: when.period(t, view.today))
 
 
 def _filtered(value: Any) -> bool:
     return value is not None and value != p.NO_FILTER
 
 
-def _top(rows: Any, what: str) -> str | None:
-    """Why there is no answer, if the lookup failed or found nothing."""
-    if rows.error:
-        return f"The lookup failed: {rows.error}."
-    if not rows.rows:
-        return f"No {what} matches those criteria."
-    return None
-
-
-class HandleTime(Family):
+class HandleTime(Ranked):
     """The agent with the shortest or longest average handle time in a period."""
 
     name = "handle_time"
@@ -47,49 +37,33 @@ class HandleTime(Family):
         Slot("period", "which month to look at"),
         Slot("priority", "whether I should only count cases of a certain priority", required=False),
     )
-    DIRECTIONS: ClassVar[dict[str, str]] = {
-        "shortest": "shortest",
-        "fastest": "shortest",
-        "quickest": "shortest",
-        "lowest": "shortest",
-        "longest": "longest",
-        "slowest": "longest",
-        "highest": "longest",
-    }
+    DIRECTIONS = directions(shortest="fastest quickest lowest", longest="slowest highest")
+    default_direction = "shortest"
+    descending = "longest"
+    ranks = "agent"
 
-    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
-        return present(
-            {
-                "direction": p.last_match(texts, lambda t: p.word_map(t, self.DIRECTIONS)),
-                "period": _period(texts, view),
-                "priority": p.last_match(texts, p.priority),
-            }
-        )
-        yield ""  # pragma: no cover - makes this a generator
+    def condition(self, text: str) -> str | None:
+        return p.priority(text)
 
-    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        return {"direction": "shortest", "period": when.last_month(view.today), **known}
-        yield ""  # pragma: no cover - makes this a generator
+    def default_period(self, today: dt.date) -> when.Range:
+        return when.last_month(today)
 
-    def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
-        span: when.Range = slots["period"]
+    def query(self, slots: Slots, span: when.Range, order: str) -> str:
         where = (
             f" AND c.priority = {p.sql_text(slots['priority'])}"
             if _filtered(slots.get("priority"))
             else ""
         )
-        order = "DESC" if slots["direction"] == "longest" else "ASC"
-        rows = yield (
+        return (
             "SELECT c.owner_id, u.first_name || ' ' || u.last_name AS agent, COUNT(*) AS cases, "
             f"AVG({HOURS}) AS avg_hours FROM cases c JOIN users u ON u.id = c.owner_id "
             f"WHERE c.status = 'Closed' AND c.closed_date >= '{span.start}' "
             f"AND c.closed_date < '{span.end}'{where} GROUP BY c.owner_id "
             f"ORDER BY avg_hours {order}, c.owner_id LIMIT 2"
         )
-        problem = _top(rows, "agent")
-        if problem:
-            return problem
-        owner, agent, cases, hours = rows.rows[0]
+
+    def answer(self, row: list[Any], slots: Slots, span: when.Range) -> Answer:
+        owner, agent, cases, hours = row
         return Answer(
             str(owner),
             f"{agent} ({owner}) had the {slots['direction']} average handle time in "
@@ -97,7 +71,7 @@ class HandleTime(Family):
         )
 
 
-class TransferCount(Family):
+class TransferCount(Ranked):
     """The agent with the fewest or most case transfers in a period."""
 
     name = "transfer_count"
@@ -108,76 +82,101 @@ class TransferCount(Family):
         Slot("period", "which quarter to look at"),
         Slot("channel", "whether I should only count cases from one channel", required=False),
     )
-    DIRECTIONS: ClassVar[dict[str, str]] = {
-        "fewest": "fewest",
-        "lowest": "fewest",
-        "most": "most",
-        "highest": "most",
-    }
+    DIRECTIONS = directions(fewest="lowest", most="highest")
+    default_direction = "most"
+    descending = "most"
+    ranks = "agent"
 
-    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
-        return present(
-            {
-                "direction": p.last_match(texts, lambda t: p.word_map(t, self.DIRECTIONS)),
-                "period": _period(texts, view),
-                "channel": p.last_match(texts, p.channel),
-            }
-        )
-        yield ""  # pragma: no cover - makes this a generator
+    def condition(self, text: str) -> str | None:
+        return p.channel(text)
 
-    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        return {"direction": "most", "period": when.last_quarter(view.today), **known}
-        yield ""  # pragma: no cover - makes this a generator
-
-    def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
-        span: when.Range = slots["period"]
+    def query(self, slots: Slots, span: when.Range, order: str) -> str:
         extra = ""
         if _filtered(slots.get("channel")):
             origin = p.sql_text(slots["channel"])
             extra = f" AND h.case_id IN (SELECT id FROM cases WHERE origin = {origin})"
-        order = "DESC" if slots["direction"] == "most" else "ASC"
-        rows = yield (
+        return (
             "SELECT u.id, u.first_name || ' ' || u.last_name AS agent, COUNT(h.id) AS transfers "
             "FROM users u LEFT JOIN case_history h ON h.old_value = u.id AND h.field = 'Owner' "
             f"AND h.created_date >= '{span.start}' AND h.created_date < '{span.end}'{extra} "
             f"WHERE u.user_role = 'Support Agent' GROUP BY u.id ORDER BY transfers {order}, u.id "
             "LIMIT 2"
         )
-        problem = _top(rows, "agent")
-        if problem:
-            return problem
-        uid, agent, count = rows.rows[0]
+
+    def answer(self, row: list[Any], slots: Slots, span: when.Range) -> Answer:
+        uid, agent, count = row
         return Answer(
             str(uid),
             f"{agent} ({uid}) had the {slots['direction']} transfers in {span.label}: {count}.",
         )
 
 
-class TopIssue(Family):
+class BestRegion(Ranked):
+    """The customer state with the quickest (or slowest) average case closure."""
+
+    name = "best_region"
+    org = "b2c"
+    keywords = ("state", "states", "region", "closure", "closure times")
+    slots = (
+        Slot("direction", "whether you want the state where cases close quickest or slowest"),
+        Slot("period", "which quarter to look at"),
+        Slot("minimum", "whether a state needs a minimum number of closed cases", required=False),
+    )
+    DIRECTIONS = directions(quickest="fastest shortest", slowest="longest")
+    default_direction = "quickest"
+    descending = "slowest"
+    ranks = "state"
+    counted = "cases?"
+
+    def query(self, slots: Slots, span: when.Range, order: str) -> str:
+        return (
+            f"SELECT cu.mailing_state, COUNT(*) AS cases, AVG({HOURS}) AS avg_hours FROM cases c "
+            "JOIN customers cu ON cu.id = c.customer_id WHERE c.status = 'Closed' AND "
+            f"c.closed_date >= '{span.start}' AND c.closed_date < '{span.end}' "
+            f"GROUP BY cu.mailing_state HAVING COUNT(*) >= {minimum(slots)} "
+            f"ORDER BY avg_hours {order}, cu.mailing_state LIMIT 2"
+        )
+
+    def answer(self, row: list[Any], slots: Slots, span: when.Range) -> Answer:
+        state, cases, hours = row
+        return Answer(
+            str(state),
+            f"{state} closed cases {slots['direction']} in {span.label}: {float(hours):.1f} hours "
+            f"on average over {cases} cases.",
+        )
+
+
+_PRODUCT = Slot("product", "which product (its name or product code)")
+
+
+class ProductCases(Family):
+    """Base: a question about one product's cases over a period (product, then period)."""
+
+    def default_period(self, today: dt.date) -> when.Range:
+        return when.last_quarter(today)
+
+    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
+        product = yield from match.latest(texts, "product", memo, match.product)
+        return present({"product": product, "period": period_in(texts, view)})
+
+    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
+        return (
+            yield from default_record(
+                {"period": self.default_period(view.today), **known},
+                "product",
+                "SELECT product_id FROM cases GROUP BY product_id ORDER BY COUNT(*) DESC LIMIT 1",
+                "I couldn't find any cases.",
+            )
+        )
+
+
+class TopIssue(ProductCases):
     """The most reported issue for a product in a period."""
 
     name = "top_issue"
     org = "b2c"
     keywords = ("top issue", "reported issue", "report most", "most reported")
-    slots = (
-        Slot("product", "which product (its name or product code)"),
-        Slot("period", "which quarter to look at"),
-    )
-
-    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
-        product = yield from match.latest(texts, "product", memo, match.product)
-        return present({"product": product, "period": _period(texts, view)})
-
-    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        slots = {"period": when.last_quarter(view.today), **known}
-        if "product" not in slots:
-            rows = yield (
-                "SELECT product_id FROM cases GROUP BY product_id ORDER BY COUNT(*) DESC LIMIT 1"
-            )
-            if rows.error or not rows.rows:
-                return "I couldn't find any cases."
-            slots["product"] = str(rows.rows[0][0])
-        return slots
+    slots = (_PRODUCT, Slot("period", "which quarter to look at"))
 
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         span: when.Range = slots["period"]
@@ -187,14 +186,14 @@ class TopIssue(Family):
             f"'{span.start}' AND c.created_date < '{span.end}' GROUP BY i.id "
             "ORDER BY n DESC, i.id LIMIT 2"
         )
-        problem = _top(rows, "issue")
+        problem = problem_with(rows, "issue")
         if problem:
             return problem
         iid, issue, n = rows.rows[0]
         return Answer(str(iid), f"The top issue in {span.label} was '{issue}' ({iid}), {n} cases.")
 
 
-class MonthlyTrend(Family):
+class MonthlyTrend(ProductCases):
     """The month in which a product's cases clearly exceed the other months."""
 
     name = "monthly_trend"
@@ -209,22 +208,14 @@ class MonthlyTrend(Family):
         "in which month",
     )
     slots = (
-        Slot("product", "which product (its name or product code)"),
+        _PRODUCT,
         Slot(
             "period", "which period to look at (a quarter, a half-year or the last twelve months)"
         ),
     )
 
-    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
-        product = yield from match.latest(texts, "product", memo, match.product)
-        return present({"product": product, "period": _period(texts, view)})
-
-    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        return (
-            yield from TopIssue().defaults(
-                {"period": when.last_twelve_months(view.today), **known}, view
-            )
-        )
+    def default_period(self, today: dt.date) -> when.Range:
+        return when.last_twelve_months(today)
 
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         span: when.Range = slots["period"]
@@ -233,7 +224,7 @@ class MonthlyTrend(Family):
             f"WHERE product_id = {p.sql_text(slots['product'])} AND created_date >= '{span.start}' "
             f"AND created_date < '{span.end}' GROUP BY month ORDER BY n DESC, month LIMIT 3"
         )
-        problem = _top(rows, "month")
+        problem = problem_with(rows, "month")
         if problem:
             return problem
         month, n = rows.rows[0]
@@ -241,57 +232,3 @@ class MonthlyTrend(Family):
         if n < 1.4 * second or n - second < 4:  # "clearly more": well above the runner-up
             return Answer("none", f"No month clearly stands out in {span.label} ({n} vs {second}).")
         return Answer(str(month), f"Cases peaked in {month} ({n} cases) within {span.label}.")
-
-
-class BestRegion(Family):
-    """The customer state with the quickest (or slowest) average case closure."""
-
-    name = "best_region"
-    org = "b2c"
-    keywords = ("state", "states", "region", "closure", "closure times")
-    slots = (
-        Slot("direction", "whether you want the state where cases close quickest or slowest"),
-        Slot("period", "which quarter to look at"),
-        Slot("minimum", "whether a state needs a minimum number of closed cases", required=False),
-    )
-    DIRECTIONS: ClassVar[dict[str, str]] = {
-        "quickest": "quickest",
-        "fastest": "quickest",
-        "shortest": "quickest",
-        "slowest": "slowest",
-        "longest": "slowest",
-    }
-
-    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
-        return present(
-            {
-                "direction": p.last_match(texts, lambda t: p.word_map(t, self.DIRECTIONS)),
-                "period": _period(texts, view),
-                "minimum": p.last_match(texts, lambda t: p.minimum(t, "cases?")),
-            }
-        )
-        yield ""  # pragma: no cover - makes this a generator
-
-    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        return {"direction": "quickest", "period": when.last_quarter(view.today), **known}
-        yield ""  # pragma: no cover - makes this a generator
-
-    def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
-        span: when.Range = slots["period"]
-        order = "DESC" if slots["direction"] == "slowest" else "ASC"
-        rows = yield (
-            f"SELECT cu.mailing_state, COUNT(*) AS cases, AVG({HOURS}) AS avg_hours FROM cases c "
-            "JOIN customers cu ON cu.id = c.customer_id WHERE c.status = 'Closed' AND "
-            f"c.closed_date >= '{span.start}' AND c.closed_date < '{span.end}' "
-            f"GROUP BY cu.mailing_state HAVING COUNT(*) >= {int(slots.get('minimum', 1))} "
-            f"ORDER BY avg_hours {order}, cu.mailing_state LIMIT 2"
-        )
-        problem = _top(rows, "state")
-        if problem:
-            return problem
-        state, cases, hours = rows.rows[0]
-        return Answer(
-            str(state),
-            f"{state} closed cases {slots['direction']} in {span.label}: {float(hours):.1f} hours "
-            f"on average over {cases} cases.",
-        )

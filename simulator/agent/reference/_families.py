@@ -47,18 +47,6 @@ class Answer:
     sentence: str
 
 
-def fetch(sql: str) -> Plan[Rows]:
-    """One sql_query call."""
-    rows = yield sql
-    return rows
-
-
-def act(name: str, **arguments: Any) -> Plan[Rows]:
-    """One workflow action (its JSON result comes back as a one-cell row, errors as error)."""
-    rows = yield Call(name, arguments)
-    return rows
-
-
 class Memo:
     """Per-agent cache of lookups keyed by (kind, text): a user message is matched against
     the database once, however often the agent re-reads the transcript."""

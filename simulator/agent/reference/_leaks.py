@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 from simulator.agent.reference import _when as when
-from simulator.agent.reference._families import Call, Plan, fetch
+from simulator.agent.reference._families import Call, Plan
 from simulator.agent.reference._parse import sql_text
 from simulator.agent.reference._privacy import names_in
+from simulator.agent.reference._steps import fetch
 from simulator.agent.reference._view import View
 
 

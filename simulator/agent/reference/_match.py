@@ -41,6 +41,23 @@ def latest(
     return value
 
 
+def _by_id(text: str, pattern: str, table: str, label: str) -> str | None:
+    """The record of ``table`` whose id (shaped like ``pattern``) the text names last."""
+    ids = re.findall(pattern, text)
+    if not ids:
+        return None
+    return f"SELECT id, {label}, 1 AS pos FROM {table} WHERE id = {sql_text(ids[-1])}"
+
+
+def _by_number(text: str, table: str, column: str) -> str | None:
+    """The records of ``table`` whose eight-digit ``column`` the text names."""
+    numbers = re.findall(r"\b\d{8}\b", text)
+    if not numbers:
+        return None
+    listed = ", ".join(sql_text(n) for n in numbers)
+    return f"SELECT id, {column}, 1 AS pos FROM {table} WHERE {column} IN ({listed})"
+
+
 def product(text: str) -> str:
     """Products named by full name or product code."""
     t = _lower(text)
@@ -57,12 +74,8 @@ def product(text: str) -> str:
 
 def case(text: str) -> str | None:
     """A case by its eight-digit case number, or a new case by its customer's name."""
-    numbers = re.findall(r"\b\d{8}\b", text)
-    if numbers:
-        listed = ", ".join(sql_text(n) for n in numbers)
-        return f"SELECT id, case_number, 1 AS pos FROM cases WHERE case_number IN ({listed})"
     t = _lower(text)
-    return (
+    return _by_number(text, "cases", "case_number") or (
         "SELECT c.id, cu.first_name || ' ' || cu.last_name AS who, "
         f"instr({t}, lower(cu.first_name || ' ' || cu.last_name)) AS pos FROM cases c "
         "JOIN customers cu ON cu.id = c.customer_id WHERE c.owner_id IS NULL AND "
@@ -72,12 +85,9 @@ def case(text: str) -> str | None:
 
 def lead(text: str) -> str:
     """A lead by id, or by name (the company, when also named, settles namesakes)."""
-    ids = re.findall(r"\b00QLea\d{7}\b", text)
-    if ids:
-        return f"SELECT id, id, 1 AS pos FROM leads WHERE id = {sql_text(ids[-1])}"
     t = _lower(text)
     full = "lower(first_name || ' ' || last_name)"
-    return (
+    return _by_id(text, r"\b00QLea\d{7}\b", "leads", "id") or (
         f"SELECT id, first_name || ' ' || last_name, instr({t}, {full}) "
         f"+ (instr({t}, lower(company)) > 0) * 100000 AS pos FROM leads "
         f"WHERE instr({t}, {full}) > 0"
@@ -86,11 +96,8 @@ def lead(text: str) -> str:
 
 def opportunity(text: str) -> str:
     """An opportunity by id or by its name."""
-    ids = re.findall(r"\b006Opp\d{7}\b", text)
-    if ids:
-        return f"SELECT id, name, 1 AS pos FROM opportunities WHERE id = {sql_text(ids[-1])}"
     t = _lower(text)
-    return (
+    return _by_id(text, r"\b006Opp\d{7}\b", "opportunities", "name") or (
         f"SELECT id, name, instr({t}, lower(name)) AS pos FROM opportunities "
         f"WHERE instr({t}, lower(name)) > 0"
     )
@@ -98,11 +105,6 @@ def opportunity(text: str) -> str:
 
 def quote(text: str) -> str | None:
     """A quote by its eight-digit quote number (or its id)."""
-    ids = re.findall(r"\b0Q0Quo\d{7}\b", text)
-    if ids:
-        return f"SELECT id, id, 1 AS pos FROM quotes WHERE id = {sql_text(ids[-1])}"
-    numbers = re.findall(r"\b\d{8}\b", text)
-    if not numbers:
-        return None
-    listed = ", ".join(sql_text(n) for n in numbers)
-    return f"SELECT id, quote_number, 1 AS pos FROM quotes WHERE quote_number IN ({listed})"
+    return _by_id(text, r"\b0Q0Quo\d{7}\b", "quotes", "id") or _by_number(
+        text, "quotes", "quote_number"
+    )

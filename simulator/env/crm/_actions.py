@@ -121,10 +121,13 @@ class Change:
 Read = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
-def _one(read: Read, sql: str, params: tuple[Any, ...], missing: str) -> tuple[Any, ...]:
-    rows = read(sql, params)
+def _record(
+    read: Read, noun: str, table: str, columns: str, record_id: str, example: str, note: str = ""
+) -> tuple[Any, ...]:
+    """The record's ``columns``; a ToolError showing what ids look like when there is none."""
+    rows = read(f"SELECT {columns} FROM {table} WHERE id = ?", (record_id,))
     if not rows:
-        raise ToolError(missing)
+        raise ToolError(f"no {noun} with id '{record_id}'; {noun} ids look like {example}{note}")
     return rows[0]
 
 
@@ -141,6 +144,10 @@ def plan(name: str, args: dict[str, Any], read: Read) -> list[Change]:
     raise ToolError(f"unknown workflow action '{name}'")  # pragma: no cover - dispatch guards
 
 
+_OWNERS = {"cases": ("case", "Support Agent"), "leads": ("lead", "Sales Rep")}
+"""Tables whose records the actions assign an owner: (record noun, the owners' role)."""
+
+
 def _user(read: Read, uid: str, role: str) -> None:
     row = read("SELECT user_role, is_active FROM users WHERE id = ?", (uid,))
     if not row or row[0][0] != role or not row[0][1]:
@@ -149,47 +156,36 @@ def _user(read: Read, uid: str, role: str) -> None:
         )
 
 
+def _assign(read: Read, action: str, table: str, record_id: str, old: Any, owner: str) -> Change:
+    """A new owner for an open record: an active user of the right role, not the same one."""
+    noun, role = _OWNERS[table]
+    _user(read, owner, role)
+    if old == owner:
+        raise ToolError(f"{noun} {record_id} is already assigned to {owner}")
+    return Change(action, table, record_id, "owner_id", old, owner)
+
+
 def _reassign_case(args: dict[str, Any], read: Read) -> Change:
     case_id, owner = args["case_id"], args["owner_id"]
-    status, old = _one(
-        read,
-        "SELECT status, owner_id FROM cases WHERE id = ?",
-        (case_id,),
-        f"no case with id '{case_id}'; case ids look like 500Cas0000123 "
-        "(case_number is a different field)",
-    )
+    status, old = _record(read, "case", "cases", "status, owner_id", case_id, "500Cas0000123",
+                          " (case_number is a different field)")  # fmt: skip
     if status == "Closed":
         raise ToolError(f"case {case_id} is closed; closed cases cannot be reassigned")
-    _user(read, owner, "Support Agent")
-    if old == owner:
-        raise ToolError(f"case {case_id} is already assigned to {owner}")
-    return Change("reassign_case", "cases", case_id, "owner_id", old, owner)
+    return _assign(read, "reassign_case", "cases", case_id, old, owner)
 
 
 def _route_lead(args: dict[str, Any], read: Read) -> Change:
     lead_id, owner = args["lead_id"], args["owner_id"]
-    status, old = _one(
-        read,
-        "SELECT status, owner_id FROM leads WHERE id = ?",
-        (lead_id,),
-        f"no lead with id '{lead_id}'; lead ids look like 00QLea0000123",
-    )
+    status, old = _record(read, "lead", "leads", "status, owner_id", lead_id, "00QLea0000123")
     if str(status).startswith("Closed"):
         raise ToolError(f"lead {lead_id} is '{status}'; only open leads can be routed")
-    _user(read, owner, "Sales Rep")
-    if old == owner:
-        raise ToolError(f"lead {lead_id} is already assigned to {owner}")
-    return Change("route_lead", "leads", lead_id, "owner_id", old, owner)
+    return _assign(read, "route_lead", "leads", lead_id, old, owner)
 
 
 def _update_stage(args: dict[str, Any], read: Read) -> Change:
     opp_id, stage = args["opportunity_id"], args["stage_name"]
-    old, closed = _one(
-        read,
-        "SELECT stage_name, is_closed FROM opportunities WHERE id = ?",
-        (opp_id,),
-        f"no opportunity with id '{opp_id}'; opportunity ids look like 006Opp0000123",
-    )
+    old, closed = _record(read, "opportunity", "opportunities", "stage_name, is_closed", opp_id,
+                          "006Opp0000123")  # fmt: skip
     if closed:
         raise ToolError(f"opportunity {opp_id} is {old}; closed opportunities keep their stage")
     if old == stage:
@@ -199,13 +195,8 @@ def _update_stage(args: dict[str, Any], read: Read) -> Change:
 
 def _decide_quote(name: str, args: dict[str, Any], read: Read) -> list[Change]:
     quote_id = args["quote_id"]
-    (status,) = _one(
-        read,
-        "SELECT status FROM quotes WHERE id = ?",
-        (quote_id,),
-        f"no quote with id '{quote_id}'; quote ids look like 0Q0Quo0000012 "
-        "(quote_number is a different field)",
-    )
+    (status,) = _record(read, "quote", "quotes", "status", quote_id, "0Q0Quo0000012",
+                        " (quote_number is a different field)")  # fmt: skip
     if status != "Needs Review":
         raise ToolError(
             f"quote {quote_id} has status '{status}'; only quotes with status 'Needs Review' "
@@ -214,13 +205,11 @@ def _decide_quote(name: str, args: dict[str, Any], read: Read) -> list[Change]:
     if name == "approve_quote":
         return [Change(name, "quotes", quote_id, "status", status, "Approved")]
     article = args["article_id"]
-    _one(
-        read,
-        "SELECT id FROM knowledge_articles WHERE id = ?",
-        (article,),
-        f"no knowledge article with id '{article}'; cite the policy article the quote breaks "
-        "(ids look like ka0Kav0000003)",
-    )
+    if not read("SELECT id FROM knowledge_articles WHERE id = ?", (article,)):
+        raise ToolError(
+            f"no knowledge article with id '{article}'; cite the policy article the quote "
+            "breaks (ids look like ka0Kav0000003)"
+        )
     return [
         Change(name, "quotes", quote_id, "status", status, "Rejected"),
         Change(name, "quotes", quote_id, "rejection_article_id", None, article),

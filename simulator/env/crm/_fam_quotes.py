@@ -10,16 +10,16 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
-from simulator.env.crm._fam_service import internal
-from simulator.env.crm._personas import fact, pick
+from simulator.env.crm._fam_base import Internal
+from simulator.env.crm._personas import fact
 from simulator.env.crm._tables import TODAY
-from simulator.env.crm._task import Ctx, Draw, Family, Outcome
+from simulator.env.crm._task import Ctx, Draw, FactSpec, Outcome
 
 DEVICES = ("HW-LT14", "HW-LT16", "HW-WS01", "HW-CRK1")
 LAPTOPS = ("HW-LT14", "HW-LT16")
 
 
-def _quote_fact(number: str) -> Any:
+def _quote_fact(number: str) -> FactSpec:
     return fact("quote", number, f"It's quote number {number}.", "quote")
 
 
@@ -28,12 +28,20 @@ def _limits(ctx: Ctx) -> dict[str, int]:
     return {"sales manager": numbers["manager_limit"], "sales director": numbers["director_limit"]}
 
 
-class QuoteApproval(Family):
+class _Quotes(Internal):
+    org = "b2b"
+    skill = "policy"
+
+
+class QuoteApproval(_Quotes):
     """Approve a quote awaiting review, or reject it citing the policy it breaks."""
 
     name = "quote_approval"
-    org = "b2b"
-    skill = "policy"
+    openings = (
+        "Hi, a quote is waiting for my approval; can you review it against our pricing policies?",
+        "Hello, please check a quote that needs review and approve or reject it.",
+        "Hi, can you handle the approval of a quote for me?",
+    )
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
         quotes = ctx.rows(
@@ -72,39 +80,35 @@ class QuoteApproval(Family):
             return Outcome("Approved|none")
         return Outcome(f"Rejected|{ctx.truth['b2b']['articles'][broken[0]]}")
 
-    def persona(self, ctx: Ctx, draw: Draw, answer: Any, index: int) -> dict[str, Any]:
-        role = draw.params["role"]
-        who = internal(ctx, "Sales Manager" if role == "sales manager" else "Sales Director",
-                       role.capitalize(), index)  # fmt: skip
-        quote = draw.params["quote"]
-        query = (
-            "SELECT status || '|' || COALESCE(rejection_article_id, 'none') FROM quotes "
-            f"WHERE id = '{quote}'"
+    def asker(self, draw: Draw) -> tuple[str, str]:
+        role: str = draw.params["role"]
+        return ("Sales Manager" if role == "sales manager" else "Sales Director"), role.capitalize()
+
+    def goal(self, draw: Draw) -> str:
+        return (
+            f"Have quote {draw.key} approved if it complies with the pricing policies, "
+            "or rejected citing the policy article it breaks."
         )
-        return {
-            **who,
-            "goal": f"Have quote {draw.key} approved if it complies with the pricing policies, "
-            "or rejected citing the policy article it breaks.",
-            "opening": pick(
-                (
-                    "Hi, a quote is waiting for my approval; can you review it against our "
-                    "pricing policies?",
-                    "Hello, please check a quote that needs review and approve or reject it.",
-                    "Hi, can you handle the approval of a quote for me?",
-                ),
-                index,
-            ),
-            "expect": {"state": {"query": query, "equals": answer}},
-        }
+
+    def state_query(self, draw: Draw) -> str:
+        return (
+            "SELECT status || '|' || COALESCE(rejection_article_id, 'none') FROM quotes "
+            f"WHERE id = '{draw.params['quote']}'"
+        )
 
 
-class InvalidConfiguration(Family):
+class InvalidConfiguration(_Quotes):
     """Does a quote's product configuration break a rule? Which article (or none)?"""
 
     name = "invalid_configuration"
-    org = "b2b"
-    skill = "policy"
     none_share = 0.2
+    role = "Sales Operations"
+    job = "Deal desk analyst"
+    openings = (
+        "Hi, can you check a quote's product configuration against our rules?",
+        "Hello, is the product configuration on one of our quotes valid?",
+        "Hi, I need a configuration check on a quote before it goes out.",
+    )
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
         quotes = ctx.rows(
@@ -142,18 +146,8 @@ class InvalidConfiguration(Family):
             return Outcome(problem=f"breaks several rules: {', '.join(broken)}")
         return Outcome(ctx.truth["b2b"]["articles"][broken[0]] if broken else "none")
 
-    def persona(self, ctx: Ctx, draw: Draw, answer: Any, index: int) -> dict[str, Any]:
-        return {
-            **internal(ctx, "Sales Operations", "Deal desk analyst", index),
-            "goal": f"Find out whether quote {draw.key} breaks a product configuration rule, "
-            "and which knowledge article (or 'none').",
-            "opening": pick(
-                (
-                    "Hi, can you check a quote's product configuration against our rules?",
-                    "Hello, is the product configuration on one of our quotes valid?",
-                    "Hi, I need a configuration check on a quote before it goes out.",
-                ),
-                index,
-            ),
-            "expect": {"answer": answer, "match": "exact"},
-        }
+    def goal(self, draw: Draw) -> str:
+        return (
+            f"Find out whether quote {draw.key} breaks a product configuration rule, "
+            "and which knowledge article (or 'none')."
+        )

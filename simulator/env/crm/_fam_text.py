@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from simulator.env.crm import _text_b2c as b2c_text
-from simulator.env.crm._fam_service import internal
+from simulator.env.crm._fam_base import Internal
 from simulator.env.crm._fam_workflow import opportunity_fact
 from simulator.env.crm._personas import context, fact, pick
 from simulator.env.crm._tables import TODAY
@@ -238,7 +238,7 @@ class KnowledgeQA(Family):
         }
 
 
-class PolicyViolation(Family):
+class PolicyViolation(Internal):
     """Did the agent on a case break a policy in the chat? Which article (or none)?"""
 
     name = "policy_violation"
@@ -246,6 +246,13 @@ class PolicyViolation(Family):
     skill = "policy"
     llm_only = True
     none_share = 0.4
+    role = "Support Manager"
+    job = "Quality assurance lead"
+    openings = (
+        "Hi, can you check whether an agent broke one of our policies on a case?",
+        "Hello, I'm auditing a support case for policy compliance.",
+        "Hi, did the agent on one of our cases breach a policy in the chat?",
+    )
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
         cases = sorted(ctx.truth["b2c"]["policy_violation"])
@@ -259,30 +266,33 @@ class PolicyViolation(Family):
         key = ctx.truth["b2c"]["policy_violation"][params["case"]]
         return Outcome(ctx.truth["b2c"]["articles"][key] if key else "none")
 
-    def persona(self, ctx: Ctx, draw: Draw, answer: Any, index: int) -> dict[str, Any]:
-        return {
-            **internal(ctx, "Support Manager", "Quality assurance lead", index),
-            "goal": f"Find out whether the agent on case {draw.key} broke a policy in the chat, "
-            "and which knowledge article (or 'none').",
-            "opening": pick(
-                (
-                    "Hi, can you check whether an agent broke one of our policies on a case?",
-                    "Hello, I'm auditing a support case for policy compliance.",
-                    "Hi, did the agent on one of our cases breach a policy in the chat?",
-                ),
-                index,
-            ),
-            "expect": {"answer": answer, "match": "exact"},
-        }
+    def goal(self, draw: Draw) -> str:
+        return (
+            f"Find out whether the agent on case {draw.key} broke a policy in the chat, "
+            "and which knowledge article (or 'none')."
+        )
 
 
-class SalesInsight(Family):
-    """Which subtopics of an opportunity's sales calls were negative (or positive)?"""
+class _SalesCalls(Internal):
+    """A sales manager's question answered from call transcripts: a set, or 'none'."""
 
-    name = "sales_insight_mining"
     org = "b2b"
     skill = "text"
     llm_only = True
+    role = "Sales Manager"
+    match = "set"
+
+
+class SalesInsight(_SalesCalls):
+    """Which subtopics of an opportunity's sales calls were negative (or positive)?"""
+
+    name = "sales_insight_mining"
+    job = "Sales manager"
+    openings = (
+        "Hi, what came up in our sales calls on one of our deals?",
+        "Hello, can you mine the call transcripts of an opportunity for insights?",
+        "Hi, I want to know how the buyer felt on our sales calls for a deal.",
+    )
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
         insights: dict[str, dict[str, str]] = ctx.truth["b2b"]["insights"]
@@ -309,34 +319,24 @@ class SalesInsight(Family):
         topics = sorted(t for t, s in feelings.items() if s == params["sentiment"])
         return Outcome(topics or "none")
 
-    def persona(self, ctx: Ctx, draw: Draw, answer: Any, index: int) -> dict[str, Any]:
-        expect: dict[str, Any] = {"answer": "none", "match": "exact"}
-        if answer != "none":
-            expect = {"answer": answer, "match": "set"}
-        return {
-            **internal(ctx, "Sales Manager", "Sales manager", index),
-            "goal": f"Learn which subtopics of the sales calls on {draw.extra['name']} were "
-            f"{draw.params['sentiment']}.",
-            "opening": pick(
-                (
-                    "Hi, what came up in our sales calls on one of our deals?",
-                    "Hello, can you mine the call transcripts of an opportunity for insights?",
-                    "Hi, I want to know how the buyer felt on our sales calls for a deal.",
-                ),
-                index,
-            ),
-            "expect": expect,
-        }
+    def goal(self, draw: Draw) -> str:
+        return (
+            f"Learn which subtopics of the sales calls on {draw.extra['name']} were "
+            f"{draw.params['sentiment']}."
+        )
 
 
-class LeadQualification(Family):
+class LeadQualification(_SalesCalls):
     """Which BANT factors fail for a lead, from its call transcript (or none)?"""
 
     name = "lead_qualification"
-    org = "b2b"
-    skill = "text"
-    llm_only = True
     none_share = 0.2
+    job = "Sales development manager"
+    openings = (
+        "Hi, can you qualify one of our leads with BANT from the call transcripts?",
+        "Hello, which BANT criteria does one of our leads fail?",
+        "Hi, I need a BANT qualification check on a lead.",
+    )
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
         bant: dict[str, list[str]] = ctx.truth["b2b"]["bant"]
@@ -354,21 +354,8 @@ class LeadQualification(Family):
         failing = ctx.truth["b2b"]["bant"][params["lead"]]
         return Outcome(list(failing) or "none")
 
-    def persona(self, ctx: Ctx, draw: Draw, answer: Any, index: int) -> dict[str, Any]:
-        expect: dict[str, Any] = {"answer": "none", "match": "exact"}
-        if answer != "none":
-            expect = {"answer": answer, "match": "set"}
-        return {
-            **internal(ctx, "Sales Manager", "Sales development manager", index),
-            "goal": f"Find which BANT factors (budget, authority, need, timeline) fail for "
-            f"{draw.extra['name']} of {draw.extra['company']}, from the call (or 'none').",
-            "opening": pick(
-                (
-                    "Hi, can you qualify one of our leads with BANT from the call transcripts?",
-                    "Hello, which BANT criteria does one of our leads fail?",
-                    "Hi, I need a BANT qualification check on a lead.",
-                ),
-                index,
-            ),
-            "expect": expect,
-        }
+    def goal(self, draw: Draw) -> str:
+        return (
+            f"Find which BANT factors (budget, authority, need, timeline) fail for "
+            f"{draw.extra['name']} of {draw.extra['company']}, from the call (or 'none')."
+        )

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
-from simulator.env.crm._fam_service import internal
-from simulator.env.crm._personas import fact, pick
+from simulator.env.crm._fam_base import Internal
+from simulator.env.crm._personas import fact
 from simulator.env.crm._tables_b2b import OPEN_STAGES
-from simulator.env.crm._task import Ctx, Draw, Family, Outcome
+from simulator.env.crm._task import Ctx, Draw, FactSpec, Outcome
 from simulator.env.crm._text_b2b import STAGE_ACTIVITIES
 
 STAGE_OF = {subject: stage for stage, subjects in STAGE_ACTIVITIES.items() for subject in subjects}
@@ -35,12 +35,24 @@ def _unique_names(ctx: Ctx, sql: str) -> set[str]:
     return {str(r[0]) for r in ctx.rows(sql)}
 
 
-class CaseRouting(Family):
+def _policy(value: str, say: str) -> FactSpec:
+    """The routing policy; without it an agent falls back on the lightest workload."""
+    return fact("policy", value, say, "routing", drop={"policy": "workload"}, required=None)
+
+
+class CaseRouting(Internal):
     """Route a new case: issue expertise, then product expertise, then lightest workload."""
 
     name = "case_routing"
     org = "b2c"
     skill = "workflow"
+    role = "Support Manager"
+    job = "Support dispatcher"
+    openings = (
+        "Hi, can you route one of the new support cases to the right agent?",
+        "Hello, a new case needs an owner; can you assign it?",
+        "Hi, please assign one of the unrouted cases to an agent.",
+    )
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
         cases = ctx.rows(
@@ -56,21 +68,17 @@ class CaseRouting(Family):
         for row in cases:
             per_customer[row[3]] = per_customer.get(row[3], 0) + 1
         rng.shuffle(cases)
+        policy = _policy(
+            "issue expertise first",
+            "Use our standard routing: issue expertise first, then product expertise, then the "
+            "lightest open workload.",
+        )
         for i, (case_id, number, customer, customer_id) in enumerate(cases):
             by_name = i % 5 in (1, 3) and customer in unique and per_customer[customer_id] == 1
             if by_name:
                 case = fact("case", customer, f"It's the new case from {customer}.", "case")
             else:
                 case = fact("case", number, f"It's case number {number}.", "case")
-            policy = fact(
-                "policy",
-                "issue expertise first",
-                "Use our standard routing: issue expertise first, then product expertise, "
-                "then the lightest open workload.",
-                "routing",
-                drop={"policy": "workload"},
-                required=None,
-            )
             yield Draw(
                 number, {"case": case_id, "policy": "standard"}, [case, policy], pool=len(cases)
             )
@@ -93,35 +101,26 @@ class CaseRouting(Family):
             return _ranked(rows, lambda r: r[3], "agent")
         return _ranked(rows, lambda r: (-r[1], -r[2], r[3]), "agent")
 
-    def persona(self, ctx: Ctx, draw: Draw, answer: Any, index: int) -> dict[str, Any]:
-        case_id = draw.params["case"]
-        return {
-            **internal(ctx, "Support Manager", "Support dispatcher", index),
-            "goal": f"Get new case {draw.key} assigned to the right agent under the routing "
-            "policy.",
-            "opening": pick(
-                (
-                    "Hi, can you route one of the new support cases to the right agent?",
-                    "Hello, a new case needs an owner; can you assign it?",
-                    "Hi, please assign one of the unrouted cases to an agent.",
-                ),
-                index,
-            ),
-            "expect": {
-                "state": {
-                    "query": f"SELECT owner_id FROM cases WHERE id = '{case_id}'",
-                    "equals": answer,
-                }
-            },
-        }
+    def goal(self, draw: Draw) -> str:
+        return f"Get new case {draw.key} assigned to the right agent under the routing policy."
+
+    def state_query(self, draw: Draw) -> str:
+        return f"SELECT owner_id FROM cases WHERE id = '{draw.params['case']}'"
 
 
-class LeadRouting(Family):
+class LeadRouting(Internal):
     """Route a new lead: territory match, then most accepted quotes, then fewest open leads."""
 
     name = "lead_routing"
     org = "b2b"
     skill = "workflow"
+    role = "Sales Manager"
+    job = "Sales manager"
+    openings = (
+        "Hi, can you route a new lead to the right rep?",
+        "Hello, one of our new leads needs an owner; can you assign it?",
+        "Hi, please assign a new lead to one of the reps.",
+    )
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
         leads = ctx.rows(
@@ -132,20 +131,16 @@ class LeadRouting(Family):
             ctx, "SELECT first_name || ' ' || last_name FROM leads GROUP BY 1 HAVING COUNT(*) = 1"
         )
         rng.shuffle(leads)
+        policy = _policy(
+            "territory match first",
+            "Follow the routing policy: territory match first, then the most accepted quotes, "
+            "then the fewest open leads.",
+        )
         for i, (lead_id, name, company) in enumerate(leads):
             if i % 5 in (1, 3) or name not in unique:
                 lead = fact("lead", lead_id, f"The lead id is {lead_id}.", "lead")
             else:
                 lead = fact("lead", name, f"The lead is {name} from {company}.", "lead")
-            policy = fact(
-                "policy",
-                "territory match first",
-                "Follow the routing policy: territory match first, then the most accepted "
-                "quotes, then the fewest open leads.",
-                "routing",
-                drop={"policy": "workload"},
-                required=None,
-            )
             yield Draw(lead_id[-4:], {"lead": lead_id, "policy": "standard"}, [lead, policy],
                        pool=len(leads), extra={"name": name, "company": company})  # fmt: skip
 
@@ -168,27 +163,14 @@ class LeadRouting(Family):
             return _ranked(rows, lambda r: r[2], "rep")
         return _ranked(rows, lambda r: (-r[1], r[2]), "rep")
 
-    def persona(self, ctx: Ctx, draw: Draw, answer: Any, index: int) -> dict[str, Any]:
-        lead = draw.params["lead"]
-        return {
-            **internal(ctx, "Sales Manager", "Sales manager", index),
-            "goal": f"Get the new lead {draw.extra['name']} ({draw.extra['company']}) assigned "
-            "to the right rep under the routing policy.",
-            "opening": pick(
-                (
-                    "Hi, can you route a new lead to the right rep?",
-                    "Hello, one of our new leads needs an owner; can you assign it?",
-                    "Hi, please assign a new lead to one of the reps.",
-                ),
-                index,
-            ),
-            "expect": {
-                "state": {
-                    "query": f"SELECT owner_id FROM leads WHERE id = '{lead}'",
-                    "equals": answer,
-                }
-            },
-        }
+    def goal(self, draw: Draw) -> str:
+        return (
+            f"Get the new lead {draw.extra['name']} ({draw.extra['company']}) assigned to the "
+            "right rep under the routing policy."
+        )
+
+    def state_query(self, draw: Draw) -> str:
+        return f"SELECT owner_id FROM leads WHERE id = '{draw.params['lead']}'"
 
 
 def right_stage(ctx: Ctx, opp: str) -> str | None:
@@ -198,44 +180,67 @@ def right_stage(ctx: Ctx, opp: str) -> str | None:
     return OPEN_STAGES[max(stages)] if stages else None
 
 
-def opportunity_fact(ctx: Ctx, opp: str, name: str, unique: set[str], index: int) -> Any:
+def opportunity_fact(ctx: Ctx, opp: str, name: str, unique: set[str], index: int) -> FactSpec:
     """The opportunity by its name when the name is unique (two times in three), else by id."""
     if name in unique and index % 3 != 1:
         return fact("opportunity", name, f"It's the {name} opportunity.", "opportunity")
     return fact("opportunity", opp, f"The opportunity id is {opp}.", "opportunity")
 
 
-def _open_opportunities(ctx: Ctx, rng: random.Random) -> tuple[list[tuple[Any, ...]], set[str]]:
-    opps = ctx.rows(
-        "SELECT id, name, stage_name FROM opportunities WHERE is_closed = 0 ORDER BY id"
-    )
-    unique = _unique_names(ctx, "SELECT name FROM opportunities GROUP BY name HAVING COUNT(*) = 1")
-    rng.shuffle(opps)
-    return opps, unique
+class _OpenOpportunity(Internal):
+    """A task about one open opportunity, named by the user, and one switch it turns on.
 
+    The switch (``flag``) is a parameter that is True in every draw; its fact
+    (``flag_fact``) is required only where turning it off changes the answer.
+    """
 
-class WrongStage(Family):
-    """Is the opportunity's stage consistent with its activities? If not, correct it."""
-
-    name = "wrong_stage"
     org = "b2b"
     skill = "workflow"
     none_share = 0.2
+    flag: ClassVar[str]
+    flag_fact: ClassVar[FactSpec]
+
+    def keep(self, ctx: Ctx, opp: str, stage: str) -> bool:
+        """Whether the opportunity suits the family."""
+        return True
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
-        opps, unique = _open_opportunities(ctx, rng)
-        for i, (opp, name, _stage) in enumerate(opps):
-            fix = fact(
-                "fix",
-                "correct it in the CRM",
-                "If the stage is wrong, please correct it in the CRM.",
-                "fix",
-                drop={"fix": False},
-                required=None,
-            )
-            facts = [opportunity_fact(ctx, opp, name, unique, i), fix]
-            yield Draw(opp[-4:], {"opportunity": opp, "fix": True}, facts, pool=len(opps),
+        opps = ctx.rows(
+            "SELECT id, name, stage_name FROM opportunities WHERE is_closed = 0 ORDER BY id"
+        )
+        unique = _unique_names(
+            ctx, "SELECT name FROM opportunities GROUP BY name HAVING COUNT(*) = 1"
+        )
+        rng.shuffle(opps)
+        for i, (opp, name, stage) in enumerate(opps):
+            if not self.keep(ctx, opp, stage):
+                continue
+            facts = [opportunity_fact(ctx, opp, name, unique, i), self.flag_fact]
+            yield Draw(opp[-4:], {"opportunity": opp, self.flag: True}, facts, pool=len(opps),
                        extra={"name": name})  # fmt: skip
+
+
+class WrongStage(_OpenOpportunity):
+    """Is the opportunity's stage consistent with its activities? If not, correct it."""
+
+    name = "wrong_stage"
+    role = "Sales Operations"
+    job = "Sales operations analyst"
+    openings = (
+        "Hi, can you check whether one of our opportunities is at the right stage?",
+        "Hello, I think an opportunity's stage might be off; can you check it against its "
+        "activities?",
+        "Hi, please verify an opportunity's stage against its completed activities.",
+    )
+    flag = "fix"
+    flag_fact = fact(
+        "fix",
+        "correct it in the CRM",
+        "If the stage is wrong, please correct it in the CRM.",
+        "fix",
+        drop={"fix": False},
+        required=None,
+    )
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
         recorded = ctx.one(
@@ -248,53 +253,41 @@ class WrongStage(Family):
             return Outcome("none")
         return Outcome(right if params["fix"] else f"report {right}")
 
-    def persona(self, ctx: Ctx, draw: Draw, answer: Any, index: int) -> dict[str, Any]:
-        opp = draw.params["opportunity"]
-        expect: dict[str, Any] = {"answer": "none", "match": "exact"}
-        if answer != "none":
-            query = f"SELECT stage_name FROM opportunities WHERE id = '{opp}'"
-            expect = {"state": {"query": query, "equals": answer}}
-        return {
-            **internal(ctx, "Sales Operations", "Sales operations analyst", index),
-            "goal": f"Make sure {draw.extra['name']} is at the stage its activities support "
-            "(answer 'none' if it already is).",
-            "opening": pick(
-                (
-                    "Hi, can you check whether one of our opportunities is at the right stage?",
-                    "Hello, I think an opportunity's stage might be off; can you check it "
-                    "against its activities?",
-                    "Hi, please verify an opportunity's stage against its completed activities.",
-                ),
-                index,
-            ),
-            "expect": expect,
-        }
+    def goal(self, draw: Draw) -> str:
+        return (
+            f"Make sure {draw.extra['name']} is at the stage its activities support "
+            "(answer 'none' if it already is)."
+        )
+
+    def state_query(self, draw: Draw) -> str:
+        return f"SELECT stage_name FROM opportunities WHERE id = '{draw.params['opportunity']}'"
 
 
-class ActivityPriority(Family):
+class ActivityPriority(_OpenOpportunity):
     """The open tasks on an opportunity that do not belong to its current stage."""
 
     name = "activity_priority"
-    org = "b2b"
-    skill = "workflow"
-    none_share = 0.2
+    role = "Sales Manager"
+    job = "Sales manager"
+    openings = (
+        "Hi, which tasks on one of our deals don't fit its stage?",
+        "Hello, help me prioritise the activities on an opportunity: which tasks don't belong "
+        "to its stage?",
+        "Hi, I want to clean up the task list of an opportunity.",
+    )
+    match = "set"
+    flag = "only_open"
+    flag_fact = fact(
+        "status",
+        "open tasks",
+        "Only look at open tasks, not completed ones.",
+        "task_status",
+        drop={"only_open": False},
+        required=None,
+    )
 
-    def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
-        opps, unique = _open_opportunities(ctx, rng)
-        for i, (opp, name, stage) in enumerate(opps):
-            if right_stage(ctx, opp) != stage:
-                continue  # the stage itself is wrong: that is wrong_stage's business
-            status = fact(
-                "status",
-                "open tasks",
-                "Only look at open tasks, not completed ones.",
-                "task_status",
-                drop={"only_open": False},
-                required=None,
-            )
-            facts = [opportunity_fact(ctx, opp, name, unique, i), status]
-            yield Draw(opp[-4:], {"opportunity": opp, "only_open": True}, facts, pool=len(opps),
-                       extra={"name": name})  # fmt: skip
+    def keep(self, ctx: Ctx, opp: str, stage: str) -> bool:
+        return right_stage(ctx, opp) == stage  # else the stage itself is wrong: wrong_stage's
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
         stage = ctx.one(
@@ -308,22 +301,8 @@ class ActivityPriority(Family):
         stray = [str(t) for t, subject in tasks if STAGE_OF.get(subject, stage) != stage]
         return Outcome(stray or "none")
 
-    def persona(self, ctx: Ctx, draw: Draw, answer: Any, index: int) -> dict[str, Any]:
-        expect: dict[str, Any] = {"answer": "none", "match": "exact"}
-        if answer != "none":
-            expect = {"answer": answer, "match": "set"}
-        return {
-            **internal(ctx, "Sales Manager", "Sales manager", index),
-            "goal": f"List the open tasks on {draw.extra['name']} that do not match its stage "
-            "(task ids, or 'none').",
-            "opening": pick(
-                (
-                    "Hi, which tasks on one of our deals don't fit its stage?",
-                    "Hello, help me prioritise the activities on an opportunity: which tasks "
-                    "don't belong to its stage?",
-                    "Hi, I want to clean up the task list of an opportunity.",
-                ),
-                index,
-            ),
-            "expect": expect,
-        }
+    def goal(self, draw: Draw) -> str:
+        return (
+            f"List the open tasks on {draw.extra['name']} that do not match its stage "
+            "(task ids, or 'none')."
+        )

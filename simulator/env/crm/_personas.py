@@ -11,36 +11,42 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from simulator.env.crm import _periods as per
 from simulator.env.crm._tables import COMPANIES, TODAY
 from simulator.env.crm._task import Draw, FactSpec, Family
 
-EMPLOYEE_STYLES: dict[str, dict[str, Any]] = {
-    "deadline-driven": {"verbosity": "terse", "tone": "neutral", "patience": 3},
-    "quality-focused": {"verbosity": "normal", "tone": "formal", "patience": 5},
-    "risk-aware": {"verbosity": "normal", "tone": "skeptical", "patience": 4},
-    "analytical": {"verbosity": "chatty", "tone": "formal", "patience": 5},
-    "customer-centric": {"verbosity": "normal", "tone": "friendly", "patience": 4},
-    "pragmatic": {"verbosity": "terse", "tone": "friendly", "patience": 4},
-}
-CONSUMER_TEMPERS: dict[str, dict[str, Any]] = {
-    "frustrated": {"verbosity": "terse", "tone": "frustrated", "patience": 3},
-    "skeptical": {"verbosity": "normal", "tone": "skeptical", "patience": 4},
-    "rushed": {"verbosity": "terse", "tone": "neutral", "patience": 3},
-    "price-conscious": {"verbosity": "normal", "tone": "neutral", "patience": 4},
-    "first-time buyer": {"verbosity": "chatty", "tone": "friendly", "patience": 5},
-    "chatty": {"verbosity": "chatty", "tone": "friendly", "patience": 5},
-}
-BUYER_ROLES: dict[str, dict[str, Any]] = {
-    "procurement manager": {"verbosity": "normal", "tone": "formal", "patience": 4},
-    "IT director": {"verbosity": "terse", "tone": "neutral", "patience": 3},
-    "financial controller": {"verbosity": "normal", "tone": "skeptical", "patience": 4},
-    "department head with budget authority": {
-        "verbosity": "terse",
-        "tone": "formal",
-        "patience": 3,
-    },
-    "operations lead": {"verbosity": "chatty", "tone": "friendly", "patience": 5},
-}
+
+def _traits(*styles: tuple[str, str, str, int]) -> dict[str, dict[str, Any]]:
+    """Style name -> traits, from (name, verbosity, tone, patience) rows."""
+    return {
+        name: {"verbosity": verbosity, "tone": tone, "patience": patience}
+        for name, verbosity, tone, patience in styles
+    }
+
+
+EMPLOYEE_STYLES = _traits(
+    ("deadline-driven", "terse", "neutral", 3),
+    ("quality-focused", "normal", "formal", 5),
+    ("risk-aware", "normal", "skeptical", 4),
+    ("analytical", "chatty", "formal", 5),
+    ("customer-centric", "normal", "friendly", 4),
+    ("pragmatic", "terse", "friendly", 4),
+)
+CONSUMER_TEMPERS = _traits(
+    ("frustrated", "terse", "frustrated", 3),
+    ("skeptical", "normal", "skeptical", 4),
+    ("rushed", "terse", "neutral", 3),
+    ("price-conscious", "normal", "neutral", 4),
+    ("first-time buyer", "chatty", "friendly", 5),
+    ("chatty", "chatty", "friendly", 5),
+)
+BUYER_ROLES = _traits(
+    ("procurement manager", "normal", "formal", 4),
+    ("IT director", "terse", "neutral", 3),
+    ("financial controller", "normal", "skeptical", 4),
+    ("department head with budget authority", "terse", "formal", 3),
+    ("operations lead", "chatty", "friendly", 5),
+)
 
 CUES: dict[str, tuple[str, ...]] = {
     "direction": ("shortest", "longest", "fastest", "slowest", "quickest", "lowest", "highest",
@@ -83,6 +89,17 @@ def fact(
 ) -> FactSpec:
     """A fact whose cue words come from :data:`CUES`."""
     return FactSpec(fid, value, say, CUES[cues], drop, required, after, kind)
+
+
+def period_fact(period: per.Period, say: str, default: per.Period = per.LAST_QUARTER) -> FactSpec:
+    """The period of a task (``say`` has a ``{}`` for its label); agents assume ``default``."""
+    return fact("period", period.label, say.format(period.label), "period",
+                drop={"period": default})  # fmt: skip
+
+
+def filter_fact(fid: str, value: str, say: str, drop: dict[str, Any]) -> FactSpec:
+    """A filter on what is counted, required only where it changes the answer."""
+    return fact(fid, value, say, "filter", drop=drop, required=None)
 
 
 def slug(text: str) -> str:

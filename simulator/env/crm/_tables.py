@@ -59,6 +59,61 @@ def c(name: str, type_: str, description: str, *, internal: bool = False) -> Col
     return Column(name, type_, description, internal)
 
 
+def key(what: str, example: str = "") -> Column:
+    """The ``id`` column: 'account id, like 001Acc0000017'."""
+    return c("id", "TEXT", f"{what} id" + (f", like {example}" if example else ""))
+
+
+def ref(name: str, table: str, note: str = "") -> Column:
+    """A column holding an id of ``table``: 'accounts.id', 'users.id of the rep'."""
+    return c(name, "TEXT", f"{table}.id" + (f" {note}" if note else ""))
+
+
+NAME = (c("first_name", "TEXT", "first name"), c("last_name", "TEXT", "last name"))
+"""A person's name columns."""
+
+
+def line_items_table(
+    name: str,
+    sobject: str,
+    description: str,
+    what: str,
+    parent: Column,
+    unit_price: str,
+    *,
+    before_quantity: tuple[Column, ...] = (),
+    before_price: tuple[Column, ...] = (),
+) -> Table:
+    """Products on a ``parent`` record: product, quantity, price per unit and total."""
+    return Table(
+        name,
+        sobject,
+        description,
+        (
+            key(what),
+            parent,
+            ref("product_id", "products"),
+            *before_quantity,
+            c("quantity", "INTEGER", "units"),
+            *before_price,
+            c("unit_price", "REAL", unit_price),
+            c("total_price", "REAL", "quantity * unit_price"),
+        ),
+    )
+
+
+def order_items_table(unit_price: str) -> Table:
+    """Products in an order (both orgs); ``unit_price`` describes the price per unit."""
+    return line_items_table(
+        "order_items",
+        "OrderItem",
+        "Products in an order.",
+        "order item",
+        ref("order_id", "orders"),
+        unit_price,
+    )
+
+
 def users_table(roles: str) -> Table:
     """Employees (both orgs); ``roles`` lists the org's ``user_role`` values."""
     return Table(
@@ -66,13 +121,12 @@ def users_table(roles: str) -> Table:
         "User",
         "Employees of the company.",
         (
-            c("id", "TEXT", "user id, like 005Agt0000004"),
-            c("first_name", "TEXT", "first name"),
-            c("last_name", "TEXT", "last name"),
+            key("user", "005Agt0000004"),
+            *NAME,
             c("email", "TEXT", "work e-mail"),
             c("title", "TEXT", "job title"),
             c("user_role", "TEXT", roles),
-            c("manager_id", "TEXT", "users.id of the manager, NULL for managers"),
+            ref("manager_id", "users", "of the manager, NULL for managers"),
             c("is_active", "INTEGER", "1 while employed"),
             c("created_date", "TEXT", "ISO date the user joined"),
         ),
@@ -86,7 +140,7 @@ def knowledge_table() -> Table:
         "Knowledge__kav",
         "Knowledge articles: help content for customers and internal policies.",
         (
-            c("id", "TEXT", "article id, like ka0Kav0000007"),
+            key("article", "ka0Kav0000007"),
             c("article_number", "TEXT", "article number, like 000001007"),
             c("title", "TEXT", "title"),
             c("category", "TEXT", "data category, e.g. 'Returns', 'Pricing', 'Configuration'"),

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from simulator.env.crm._tables import AUDIT, Table, c, knowledge_table, users_table
+from simulator.env.crm._tables import (
+    AUDIT,
+    NAME,
+    Table,
+    c,
+    key,
+    knowledge_table,
+    order_items_table,
+    ref,
+    users_table,
+)
 
 CASE_STATUSES = ("New", "Working", "Escalated", "Closed")
 
@@ -13,9 +23,8 @@ TABLES_B2C: tuple[Table, ...] = (
         "Contact",
         "Consumers who buy in the online store (person accounts).",
         (
-            c("id", "TEXT", "customer id, like 003Cus0000042"),
-            c("first_name", "TEXT", "first name"),
-            c("last_name", "TEXT", "last name"),
+            key("customer", "003Cus0000042"),
+            *NAME,
             c("phone", "TEXT", "phone, like +1 (415) 555-0142"),
             c("email", "TEXT", "e-mail"),
             c("mailing_street", "TEXT", "street address"),
@@ -31,7 +40,7 @@ TABLES_B2C: tuple[Table, ...] = (
         "Product2",
         "The store catalog.",
         (
-            c("id", "TEXT", "product id, like 01tPrd0000017"),
+            key("product", "01tPrd0000017"),
             c("name", "TEXT", "product name, including its colour"),
             c("product_code", "TEXT", "product code, like AUR-HP-BLK"),
             c("family", "TEXT", "product type, e.g. 'headphones', 'laptop', 'router'"),
@@ -47,33 +56,21 @@ TABLES_B2C: tuple[Table, ...] = (
         "Order",
         "Store orders.",
         (
-            c("id", "TEXT", "order id, like 801Ord0000123"),
+            key("order", "801Ord0000123"),
             c("order_number", "TEXT", "order number shown to the customer, like 00012345"),
-            c("customer_id", "TEXT", "customers.id"),
+            ref("customer_id", "customers"),
             c("effective_date", "TEXT", "ISO date of purchase"),
             c("status", "TEXT", "'Processing', 'Shipped', 'Delivered' or 'Returned'"),
             c("total_amount", "REAL", "USD, the sum of its items"),
         ),
     ),
-    Table(
-        "order_items",
-        "OrderItem",
-        "Products in an order.",
-        (
-            c("id", "TEXT", "order item id"),
-            c("order_id", "TEXT", "orders.id"),
-            c("product_id", "TEXT", "products.id"),
-            c("quantity", "INTEGER", "units"),
-            c("unit_price", "REAL", "USD paid per unit"),
-            c("total_price", "REAL", "quantity * unit_price"),
-        ),
-    ),
+    order_items_table("USD paid per unit"),
     Table(
         "issues",
         "Issue__c",
         "Known issue types that cases are filed under.",
         (
-            c("id", "TEXT", "issue id, like a0IIss0000007"),
+            key("issue", "a0IIss0000007"),
             c("name", "TEXT", "short name, e.g. 'Battery drains quickly'"),
             c("product_family", "TEXT", "products.family the issue applies to"),
             c("description", "TEXT", "description"),
@@ -85,15 +82,15 @@ TABLES_B2C: tuple[Table, ...] = (
         "Support cases. Handle time is closed_date - created_date. New cases waiting to be "
         "routed have owner_id NULL.",
         (
-            c("id", "TEXT", "case id, like 500Cas0000123"),
+            key("case", "500Cas0000123"),
             c("case_number", "TEXT", "case number shown to the customer, like 00001234"),
             c("subject", "TEXT", "short summary"),
             c("description", "TEXT", "what the customer reported"),
-            c("customer_id", "TEXT", "customers.id"),
-            c("product_id", "TEXT", "products.id the case is about"),
-            c("issue_id", "TEXT", "issues.id"),
+            ref("customer_id", "customers"),
+            ref("product_id", "products", "the case is about"),
+            ref("issue_id", "issues"),
             c("order_id", "TEXT", "orders.id, when the case is about an order"),
-            c("owner_id", "TEXT", "users.id of the agent handling it (NULL: not routed yet)"),
+            ref("owner_id", "users", "of the agent handling it (NULL: not routed yet)"),
             c("status", "TEXT", "'" + "', '".join(CASE_STATUSES) + "'"),
             c("priority", "TEXT", "'Low', 'Medium' or 'High'"),
             c("origin", "TEXT", "'Phone', 'Email', 'Web' or 'Chat'"),
@@ -107,8 +104,8 @@ TABLES_B2C: tuple[Table, ...] = (
         "Field changes on cases. field = 'Owner' rows are transfers from old_value to "
         "new_value (user ids); the first owner assignment has old_value NULL.",
         (
-            c("id", "TEXT", "history id"),
-            c("case_id", "TEXT", "cases.id"),
+            key("history"),
+            ref("case_id", "cases"),
             c("field", "TEXT", "'Owner' or 'Status'"),
             c("old_value", "TEXT", "value before"),
             c("new_value", "TEXT", "value after"),
@@ -120,10 +117,10 @@ TABLES_B2C: tuple[Table, ...] = (
         "LiveChatTranscript",
         "Chat sessions between customers and agents.",
         (
-            c("id", "TEXT", "transcript id, like 570Lct0000012"),
-            c("case_id", "TEXT", "cases.id"),
-            c("customer_id", "TEXT", "customers.id"),
-            c("owner_id", "TEXT", "users.id of the agent"),
+            key("transcript", "570Lct0000012"),
+            ref("case_id", "cases"),
+            ref("customer_id", "customers"),
+            ref("owner_id", "users", "of the agent"),
             c("start_time", "TEXT", "ISO datetime"),
             c("end_time", "TEXT", "ISO datetime"),
             c("body", "TEXT", "the transcript, one 'Speaker: text' line per message"),
@@ -134,8 +131,8 @@ TABLES_B2C: tuple[Table, ...] = (
         "EmailMessage",
         "E-mails on cases.",
         (
-            c("id", "TEXT", "e-mail id"),
-            c("parent_id", "TEXT", "cases.id"),
+            key("e-mail"),
+            ref("parent_id", "cases"),
             c("subject", "TEXT", "subject"),
             c("text_body", "TEXT", "body"),
             c("from_address", "TEXT", "sender"),

@@ -201,6 +201,40 @@ VIOLATIONS = ("return_policy", "goodwill", "price_match")
 """Policies a chat transcript may show an agent breaking (article keys)."""
 
 
+@dataclass(frozen=True)
+class _Window:
+    """A policy with a window of days, and how a chat about it goes."""
+
+    number: str
+    """The window's length in this world's policy numbers."""
+    late: tuple[int, int]
+    """Days past the window when the agent breaks it: limit + late[0] to limit + late[1]."""
+    early: tuple[int, int]
+    """Days otherwise: early[0] to limit - early[1]."""
+    ask: str
+    """The customer's question (``{}`` for the days)."""
+    bend: str
+    """The agent's answer that breaks the policy."""
+    keep: str
+    """The agent's answer within the policy."""
+
+
+_WINDOWS = {
+    "return_policy": _Window(
+        "return_days", (4, 25), (3, 5),
+        "I bought it {} days ago. Can I still return it?",
+        "That's fine, I'll make an exception and accept the return.",
+        "Yes, that's within our return window. I'll start the return.",
+    ),
+    "price_match": _Window(
+        "price_match_days", (5, 40), (1, 2),
+        "I saw it cheaper elsewhere; I bought mine {} days ago.",
+        "No problem, I'll match that price and refund the difference.",
+        "That's within the price-match window, so I can match it.",
+    ),
+}  # fmt: skip
+
+
 def chat(
     rng: random.Random,
     numbers: dict[str, int],
@@ -217,27 +251,20 @@ def chat(
         (agent, f"I'm sorry to hear that, {customer.split()[0]}. Let me take a look."),
     ]
     topic = breach or rng.choice((*VIOLATIONS, None, None))
-    if topic == "return_policy":
-        limit = numbers["return_days"]
-        days = rng.randint(limit + 4, limit + 25) if breach else rng.randint(3, limit - 5)
-        lines.append((customer, f"I bought it {days} days ago. Can I still return it?"))
+    if topic in _WINDOWS:
+        w = _WINDOWS[topic]
+        limit = numbers[w.number]
         if breach:
-            lines.append((agent, "That's fine, I'll make an exception and accept the return."))
+            days = rng.randint(limit + w.late[0], limit + w.late[1])
         else:
-            lines.append((agent, "Yes, that's within our return window. I'll start the return."))
+            days = rng.randint(w.early[0], limit - w.early[1])
+        lines.append((customer, w.ask.format(days)))
+        lines.append((agent, w.bend if breach else w.keep))
     elif topic == "goodwill":
         limit = numbers["goodwill_limit"]
         amount = rng.randint(limit + 20, limit + 150) if breach else rng.randint(5, limit)
         lines.append((customer, "This has been really frustrating."))
         lines.append((agent, f"I understand. I'll add a ${amount} credit to your account."))
-    elif topic == "price_match":
-        limit = numbers["price_match_days"]
-        days = rng.randint(limit + 5, limit + 40) if breach else rng.randint(1, limit - 2)
-        lines.append((customer, f"I saw it cheaper elsewhere; I bought mine {days} days ago."))
-        if breach:
-            lines.append((agent, "No problem, I'll match that price and refund the difference."))
-        else:
-            lines.append((agent, "That's within the price-match window, so I can match it."))
     lines.append((agent, "Is there anything else I can help with?"))
     lines.append((customer, rng.choice(("No, thanks.", "That's all, thank you.", "No, bye."))))
     return lines
