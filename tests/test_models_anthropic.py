@@ -7,25 +7,17 @@ and ``tool_result`` blocks) and responses come back provider-neutral.
 
 from __future__ import annotations
 
-import asyncio
-import json
 from pathlib import Path
 from typing import Any
 
-import httpx2
+import _wire
 import pytest
 
 from simulator.agent import ToolSpec
 from simulator.models import (
-    CallLog,
     ChatRequest,
-    ChatResponse,
     ModelCallError,
     ModelConfigError,
-    ModelRegistry,
-    ReplayHandler,
-    RetryPolicy,
-    call_model,
     load_recording,
 )
 
@@ -51,34 +43,10 @@ def _key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
 
 
-class Served:
-    """A registry whose Anthropic clients talk to recorded interactions, by name, in order."""
+class Served(_wire.Served):
+    """Anthropic clients served from the recording."""
 
-    def __init__(self, *names: str, attempts: int = 3) -> None:
-        self.handler = ReplayHandler([WIRE[n] for n in names])
-        self.sleeps: list[float] = []
-        self.calls = CallLog()
-
-        async def sleep(seconds: float) -> None:
-            self.sleeps.append(seconds)
-
-        transport = httpx2.MockTransport(self.handler)
-        self.registry = ModelRegistry(
-            cache=False,
-            sleep=sleep,
-            retry=RetryPolicy(max_attempts=attempts, base_delay=1.0),
-            http_client=lambda spec: httpx2.AsyncClient(transport=transport),
-        )
-
-    def call(self, request: ChatRequest) -> ChatResponse:
-        client = self.registry.client(request.model)
-        return asyncio.run(
-            call_model(client, request, role="agent", calls=self.calls, models=self.registry)
-        )
-
-    def body(self, index: int = -1) -> dict[str, Any]:
-        content: dict[str, Any] = json.loads(self.handler.requests[index].content)
-        return content
+    wire = WIRE
 
 
 def ask(**kwargs: Any) -> ChatRequest:

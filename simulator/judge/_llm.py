@@ -17,15 +17,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import partial
 
 from simulator.judge._score import agent_texts
-from simulator.models._call import call_model
+from simulator.models._call import RoleModel
 from simulator.models._client import ChatRequest, ModelCallError
 from simulator.models._json import parse_json_object
-from simulator.models._log import CallLog
-from simulator.models._registry import ModelRegistry, default_registry
-from simulator.models._roles import Budget, BudgetExceeded, RoleConfig
+from simulator.models._roles import BudgetExceeded
 from simulator.persona._schema import Persona
 from simulator.record import (
     EfficiencyScore,
@@ -51,21 +48,10 @@ _SYSTEM = (
 )
 
 
-class LLMJudge:
+class LLMJudge(RoleModel):
     """Verdicts of one judge model, logged into the dialogue's call log."""
 
-    def __init__(
-        self,
-        role: RoleConfig,
-        *,
-        calls: CallLog,
-        budget: Budget | None = None,
-        models: ModelRegistry | None = None,
-    ) -> None:
-        self.role = role
-        self.calls = calls
-        self.budget = budget
-        self.models = models if models is not None else default_registry()
+    role_name = "judge"
 
     async def judge(self, persona: Persona, events: Sequence[Event], scores: Scores) -> Scores:
         """``scores`` with the judge's verdicts applied (a new object; the input is kept)."""
@@ -128,14 +114,7 @@ class LLMJudge:
             )
 
         try:
-            response = await call_model(
-                partial(self.models.client, self.role.model),
-                request,
-                role="judge",
-                calls=self.calls,
-                budget=self.budget,
-                models=self.models,
-            )
+            response = await self.ask(request)
         except BudgetExceeded as exc:
             return verdict(False, f"not judged: {exc}"), {}
         except ModelCallError as exc:

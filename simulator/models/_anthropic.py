@@ -10,23 +10,20 @@ The key comes from ``ANTHROPIC_API_KEY`` (or the SDK's other environment credent
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 import anthropic
-import httpx2
 
 from simulator.agent._protocol import Message, ToolCall
 from simulator.models._client import (
     ChatRequest,
     ChatResponse,
-    ModelCallError,
     StopReason,
     TransientModelError,
 )
-from simulator.models._retry import RETRY_STATUSES, parse_retry_after
-from simulator.models._spec import ModelConfigError, ModelSpec
+from simulator.models._sdk import SDKClient, SDKErrors
+from simulator.models._spec import ModelConfigError
 from simulator.record import Usage
 
 _STOP: dict[str, StopReason] = {
@@ -39,49 +36,32 @@ _STOP: dict[str, StopReason] = {
 }
 
 
-class AnthropicChatClient:
+class AnthropicChatClient(SDKClient[anthropic.AsyncAnthropic]):
     """One Claude model through the Messages API."""
 
-    def __init__(
-        self,
-        spec: ModelSpec,
-        *,
-        http_client: httpx2.AsyncClient | None = None,
-        timeout: float = 120.0,
-    ) -> None:
-        self.spec = spec
-        self.model = str(spec)
-        self.limit_key = spec.limit_key
-        self._http_client = http_client
-        self._timeout = timeout
-        self._sdk: anthropic.AsyncAnthropic | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+    errors = SDKErrors(
+        status=anthropic.APIStatusError,
+        timeout=anthropic.APITimeoutError,
+        connection=anthropic.APIConnectionError,
+        validation=anthropic.APIResponseValidationError,
+    )
 
-    def check_credentials(self) -> None:
-        """Raise ``ModelConfigError`` now if no key is set (call it inside an event loop)."""
-        self._client()
-
-    def _client(self) -> anthropic.AsyncAnthropic:
-        """The SDK client of the running event loop (its connections belong to one loop)."""
-        loop = asyncio.get_running_loop()
-        if self._sdk is None or self._loop is not loop:
-            try:
-                sdk = anthropic.AsyncAnthropic(
-                    max_retries=0,  # our retry layer decides
-                    timeout=self._timeout,
-                    http_client=self._http_client,
-                )
-            except anthropic.AnthropicError as exc:
-                raise ModelConfigError(
-                    f"{self.model}: set ANTHROPIC_API_KEY in the environment to call Anthropic "
-                    f"({exc})"
-                ) from exc
-            if sdk.api_key is None and sdk.auth_token is None and sdk.credentials is None:
-                raise ModelConfigError(
-                    f"{self.model}: set ANTHROPIC_API_KEY in the environment to call Anthropic"
-                )
-            self._sdk, self._loop = sdk, loop
-        return self._sdk
+    def _new_sdk(self) -> anthropic.AsyncAnthropic:
+        try:
+            sdk = anthropic.AsyncAnthropic(
+                max_retries=0,  # our retry layer decides
+                timeout=self._timeout,
+                http_client=self._http_client,
+            )
+        except anthropic.AnthropicError as exc:
+            raise ModelConfigError(
+                f"{self.model}: set ANTHROPIC_API_KEY in the environment to call Anthropic ({exc})"
+            ) from exc
+        if sdk.api_key is None and sdk.auth_token is None and sdk.credentials is None:
+            raise ModelConfigError(
+                f"{self.model}: set ANTHROPIC_API_KEY in the environment to call Anthropic"
+            )
+        return sdk
 
     def wire_request(self, request: ChatRequest) -> dict[str, Any]:
         """The keyword arguments of ``messages.create`` for a request."""
@@ -102,21 +82,7 @@ class AnthropicChatClient:
 
     async def complete(self, request: ChatRequest) -> ChatResponse:
         kwargs = self.wire_request(request)
-        try:
-            message = await self._client().messages.create(**kwargs)
-        except anthropic.APIStatusError as exc:
-            message_text = f"{self.model}: HTTP {exc.status_code}: {exc.message}"
-            if exc.status_code in RETRY_STATUSES:
-                retry_after = parse_retry_after(exc.response.headers)
-                raise TransientModelError(message_text, retry_after=retry_after) from exc
-            raise ModelCallError(message_text) from exc
-        except anthropic.APITimeoutError as exc:
-            raise TransientModelError(f"{self.model}: request timed out") from exc
-        except anthropic.APIConnectionError as exc:
-            raise TransientModelError(f"{self.model}: connection failed: {exc}") from exc
-        except (ValueError, anthropic.APIResponseValidationError) as exc:
-            raise TransientModelError(f"{self.model}: unreadable response: {exc}") from exc
-        return parse_message(message.model_dump(mode="json"))
+        return parse_message(await self._send(lambda: self._client().messages.create(**kwargs)))
 
 
 def to_anthropic(messages: list[Message]) -> tuple[str, list[dict[str, Any]]]:

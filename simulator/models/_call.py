@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import cast
+from functools import partial
+from typing import ClassVar, cast
 
 from simulator.models._client import (
     ChatClient,
@@ -22,7 +23,7 @@ from simulator.models._client import (
 from simulator.models._log import CallLog
 from simulator.models._registry import ModelRegistry, default_registry
 from simulator.models._retry import with_retries
-from simulator.models._roles import Budget, BudgetExceeded
+from simulator.models._roles import Budget, BudgetExceeded, RoleConfig
 from simulator.record import ModelCallEvent
 
 Role = str  # "agent" | "user" | "classifier" | "judge"
@@ -125,3 +126,35 @@ async def call_model(
         )
     )
     return response
+
+
+class RoleModel:
+    """An LLM role (user, classifier, judge) bound to one dialogue: the role's settings,
+    the dialogue's call log, the run's budget and registry. Subclasses word the requests
+    and read the answers; every call goes through ``ask``."""
+
+    role_name: ClassVar[Role]
+
+    def __init__(
+        self,
+        role: RoleConfig,
+        *,
+        calls: CallLog,
+        budget: Budget | None = None,
+        models: ModelRegistry | None = None,
+    ) -> None:
+        self.role = role
+        self.calls = calls
+        self.budget = budget
+        self.models = models if models is not None else default_registry()
+
+    async def ask(self, request: ChatRequest) -> ChatResponse:
+        """One call of the role's model, logged (see ``call_model``)."""
+        return await call_model(
+            partial(self.models.client, self.role.model),
+            request,
+            role=self.role_name,
+            calls=self.calls,
+            budget=self.budget,
+            models=self.models,
+        )

@@ -7,24 +7,21 @@ the OpenAI key is never sent to a third-party URL).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 from typing import Any
 
-import httpx2
 import openai
 
 from simulator.agent._protocol import Message, ToolCall
 from simulator.models._client import (
     ChatRequest,
     ChatResponse,
-    ModelCallError,
     StopReason,
     TransientModelError,
 )
-from simulator.models._retry import RETRY_STATUSES, parse_retry_after
-from simulator.models._spec import ModelConfigError, ModelSpec
+from simulator.models._sdk import SDKClient, SDKErrors
+from simulator.models._spec import ModelConfigError
 from simulator.record import Usage
 
 _STOP: dict[str, StopReason] = {
@@ -37,49 +34,32 @@ _STOP: dict[str, StopReason] = {
 _NO_KEY = "not-needed"  # local servers ignore the key, but the SDK insists on one
 
 
-class OpenAIChatClient:
+class OpenAIChatClient(SDKClient[openai.AsyncOpenAI]):
     """One model at OpenAI or an OpenAI-compatible server, with native tool calling."""
 
-    def __init__(
-        self,
-        spec: ModelSpec,
-        *,
-        http_client: httpx2.AsyncClient | None = None,
-        timeout: float = 120.0,
-    ) -> None:
-        self.spec = spec
-        self.model = str(spec)
-        self.limit_key = spec.limit_key
-        self._http_client = http_client
-        self._timeout = timeout
-        self._sdk: openai.AsyncOpenAI | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+    errors = SDKErrors(
+        status=openai.APIStatusError,
+        timeout=openai.APITimeoutError,
+        connection=openai.APIConnectionError,
+        validation=openai.APIResponseValidationError,
+    )
 
-    def check_credentials(self) -> None:
-        """Raise ``ModelConfigError`` now if no key is set (call it inside an event loop)."""
-        self._client()
-
-    def _client(self) -> openai.AsyncOpenAI:
-        """The SDK client of the running event loop (its connections belong to one loop)."""
-        loop = asyncio.get_running_loop()
-        if self._sdk is None or self._loop is not loop:
-            if self.spec.provider == "openai-compatible":
-                key = os.environ.get("OPENAI_COMPATIBLE_API_KEY") or _NO_KEY
-            else:
-                key = os.environ.get("OPENAI_API_KEY", "")
-                if not key:
-                    raise ModelConfigError(
-                        f"{self.model}: set OPENAI_API_KEY in the environment to call OpenAI"
-                    )
-            self._sdk = openai.AsyncOpenAI(
-                api_key=key,
-                base_url=self.spec.base_url,
-                max_retries=0,  # our retry layer decides
-                timeout=self._timeout,
-                http_client=self._http_client,
-            )
-            self._loop = loop
-        return self._sdk
+    def _new_sdk(self) -> openai.AsyncOpenAI:
+        if self.spec.provider == "openai-compatible":
+            key = os.environ.get("OPENAI_COMPATIBLE_API_KEY") or _NO_KEY
+        else:
+            key = os.environ.get("OPENAI_API_KEY", "")
+            if not key:
+                raise ModelConfigError(
+                    f"{self.model}: set OPENAI_API_KEY in the environment to call OpenAI"
+                )
+        return openai.AsyncOpenAI(
+            api_key=key,
+            base_url=self.spec.base_url,
+            max_retries=0,  # our retry layer decides
+            timeout=self._timeout,
+            http_client=self._http_client,
+        )
 
     def wire_request(self, request: ChatRequest) -> dict[str, Any]:
         """The keyword arguments of ``chat.completions.create`` for a request."""
@@ -100,21 +80,10 @@ class OpenAIChatClient:
         return kwargs
 
     async def complete(self, request: ChatRequest) -> ChatResponse:
-        try:
-            completion = await self._client().chat.completions.create(**self.wire_request(request))
-        except openai.APIStatusError as exc:
-            message = f"{self.model}: HTTP {exc.status_code}: {exc.message}"
-            if exc.status_code in RETRY_STATUSES:
-                retry_after = parse_retry_after(exc.response.headers)
-                raise TransientModelError(message, retry_after=retry_after) from exc
-            raise ModelCallError(message) from exc
-        except openai.APITimeoutError as exc:
-            raise TransientModelError(f"{self.model}: request timed out") from exc
-        except openai.APIConnectionError as exc:
-            raise TransientModelError(f"{self.model}: connection failed: {exc}") from exc
-        except (ValueError, openai.APIResponseValidationError) as exc:
-            raise TransientModelError(f"{self.model}: unreadable response: {exc}") from exc
-        return parse_completion(completion.model_dump(mode="json"))
+        kwargs = self.wire_request(request)
+        return parse_completion(
+            await self._send(lambda: self._client().chat.completions.create(**kwargs))
+        )
 
 
 def _clean(message: Message) -> Message:

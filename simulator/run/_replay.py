@@ -175,6 +175,46 @@ class PrefixAgent:
 # --- replay -----------------------------------------------------------------------------------
 
 
+async def _rerun(
+    record: DialogueRecord,
+    persona: Persona,
+    spec: AgentSpec,
+    *,
+    fork_at: int | None,
+    said: Persona | None,
+    live_from: int | None,
+    step_timeout: float | None,
+    roles: Roles | None,
+    models: ModelRegistry | None,
+) -> DialogueRecord:
+    """``record``'s dialogue run again with ``persona`` and ``spec``, its model calls served
+    from the record (until user turn ``live_from``). With ``fork_at``, the record's agent
+    replies serve the user turns before it, and ``said`` (when set) says turns 1 to
+    ``fork_at``. Settings not given are the record's."""
+    wrapper: Callable[[AgentUnderTest], AgentUnderTest] | None = None
+    if fork_at is not None:
+        at = fork_at
+
+        def wrapper(built: AgentUnderTest) -> AgentUnderTest:
+            return PrefixAgent(record, at, built)
+
+    return await run_dialogue(
+        persona,
+        spec,
+        record.mode,
+        seed=record.seed,
+        max_turns=record.max_turns,
+        max_steps=record.max_steps,
+        step_timeout=step_timeout if step_timeout is not None else recorded_step_timeout(record),
+        agent_wrapper=wrapper,
+        prefix=(said, fork_at) if said is not None and fork_at is not None else None,
+        replay_calls=[e for e in record.events if isinstance(e, ModelCallEvent)],
+        live_from=live_from,
+        roles=roles if roles is not None else recorded_roles(record),
+        models=models,
+    )
+
+
 async def replay_record(
     record: DialogueRecord,
     *,
@@ -191,32 +231,19 @@ async def replay_record(
     persona = Persona.model_validate(record.persona)
     live = replay_spec(AgentSpec.model_validate(record.agent), search_from)
     fork_turn = record.fork_turn
-    wrapper: Callable[[AgentUnderTest], AgentUnderTest] | None = None
-    prefix: tuple[Persona, int] | None = None
-    if fork_turn is not None:
-
-        def wrapper(built: AgentUnderTest) -> AgentUnderTest:
-            return PrefixAgent(record, fork_turn, built)
-
-        if record.traits_before_fork:
-            prefix = (changed_traits(persona, record.traits_before_fork), fork_turn)
-
-    calls = [e for e in record.events if isinstance(e, ModelCallEvent)]
+    said = None
+    if fork_turn is not None and record.traits_before_fork:
+        said = changed_traits(persona, record.traits_before_fork)
     try:
-        got = await run_dialogue(
+        got = await _rerun(
+            record,
             persona,
             live,
-            record.mode,
-            seed=record.seed,
-            max_turns=record.max_turns,
-            max_steps=record.max_steps,
-            step_timeout=step_timeout
-            if step_timeout is not None
-            else recorded_step_timeout(record),
-            agent_wrapper=wrapper,
-            prefix=prefix,
-            replay_calls=calls,
-            roles=roles if roles is not None else recorded_roles(record),
+            fork_at=fork_turn,
+            said=said,
+            live_from=None,
+            step_timeout=step_timeout,
+            roles=roles,
             models=models,
         )
     except ReplayMiss as exc:
@@ -359,19 +386,15 @@ async def fork_record(
         persona = changed_traits(persona, traits)
     before = _trait_changes(persona, said)
     live = replay_spec(spec, search_from)
-    got = await run_dialogue(
+    got = await _rerun(
+        record,
         persona,
         live,
-        record.mode,
-        seed=record.seed,
-        max_turns=record.max_turns,
-        max_steps=record.max_steps,
-        step_timeout=step_timeout if step_timeout is not None else recorded_step_timeout(record),
-        agent_wrapper=lambda built: PrefixAgent(record, at, built),
-        prefix=(said, at) if before else None,
-        replay_calls=[e for e in record.events if isinstance(e, ModelCallEvent)],
+        fork_at=at,
+        said=said if before else None,
         live_from=at,
-        roles=roles if roles is not None else recorded_roles(record),
+        step_timeout=step_timeout,
+        roles=roles,
         models=models,
     )
     label = agent.name if agent is not None else ""

@@ -11,14 +11,10 @@ the verifier catches that.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 
-from simulator.models._call import call_model
+from simulator.models._call import RoleModel
 from simulator.models._client import ChatRequest, ModelCallError
 from simulator.models._json import parse_json_object
-from simulator.models._log import CallLog
-from simulator.models._registry import ModelRegistry, default_registry
-from simulator.models._roles import Budget, RoleConfig
 from simulator.persona._schema import Persona
 from simulator.record import ErrorEvent, Event
 from simulator.user._classify import AgentTurn, Classification, Move, classify
@@ -63,23 +59,11 @@ def _persona_text(persona: Persona, text: str, allowed: set[str]) -> str:
     return redact(text, violations) if violations else text
 
 
-class LLMRealizer:
+class LLMRealizer(RoleModel):
     """Words the user's turns with a model; the policy and the verifier stay in charge."""
 
     source = "llm"
-
-    def __init__(
-        self,
-        role: RoleConfig,
-        *,
-        calls: CallLog,
-        budget: Budget | None = None,
-        models: ModelRegistry | None = None,
-    ) -> None:
-        self.role = role
-        self.calls = calls
-        self.budget = budget
-        self.models = models if models is not None else default_registry()
+    role_name = "user"
 
     def prompt(self, request: DraftRequest) -> ChatRequest:
         """The model request for one draft (also what the tests inspect)."""
@@ -138,11 +122,7 @@ class LLMRealizer:
         )
 
     async def draft(self, request: DraftRequest) -> str:
-        chat = self.prompt(request)
-        client = partial(self.models.client, self.role.model)
-        response = await call_model(
-            client, chat, role="user", calls=self.calls, budget=self.budget, models=self.models
-        )
+        response = await self.ask(self.prompt(request))
         return _clean_draft(response.text)
 
 
@@ -163,21 +143,10 @@ def _clean_draft(text: str) -> str:
     return text
 
 
-class LLMClassifier:
+class LLMClassifier(RoleModel):
     """Reads an agent turn that is not a ``submit_answer`` call: answer, question, other."""
 
-    def __init__(
-        self,
-        role: RoleConfig,
-        *,
-        calls: CallLog,
-        budget: Budget | None = None,
-        models: ModelRegistry | None = None,
-    ) -> None:
-        self.role = role
-        self.calls = calls
-        self.budget = budget
-        self.models = models if models is not None else default_registry()
+    role_name = "classifier"
 
     def prompt(
         self, persona: Persona, turn: AgentTurn, conversation: Sequence[tuple[Speaker, str]]
@@ -221,16 +190,7 @@ class LLMClassifier:
         self, persona: Persona, turn: AgentTurn, conversation: Sequence[tuple[Speaker, str]] = ()
     ) -> Classification | None:
         """The classification, or None when the model's answer cannot be read."""
-        chat = self.prompt(persona, turn, conversation)
-        client = partial(self.models.client, self.role.model)
-        response = await call_model(
-            client,
-            chat,
-            role="classifier",
-            calls=self.calls,
-            budget=self.budget,
-            models=self.models,
-        )
+        response = await self.ask(self.prompt(persona, turn, conversation))
         return parse_classification(persona, response.text, turn)
 
 
