@@ -81,13 +81,12 @@ class DialogueContext:
     classifier: LLMClassifier | None = None  # for agent turns without submit_answer
     judge: LLMJudge | None = None  # after the deterministic judge, where text needs reading
     max_regenerations: int = DEFAULT_MAX_REGENERATIONS
-    prefix_persona: Persona | None = None  # plays user turns 1..prefix_turns (a trait fork)
-    prefix_turns: int = 0
+    prefix: tuple[Persona, int] | None = None  # (persona, N): it says user turns 1 to N
 
     def persona_for(self, turn: int) -> Persona:
         """The persona that says user turn ``turn``."""
-        if self.prefix_persona is not None and turn <= self.prefix_turns:
-            return self.prefix_persona
+        if self.prefix is not None and turn <= self.prefix[1]:
+            return self.prefix[0]
         return self.persona
 
 

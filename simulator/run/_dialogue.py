@@ -99,8 +99,7 @@ async def run_dialogue(
             max_steps=max_steps,
             step_timeout=step_timeout,
             calls=calls,
-            prefix_persona=prefix[0] if prefix is not None else None,
-            prefix_turns=prefix[1] if prefix is not None else 0,
+            prefix=prefix,
             **_llm_roles(roles, calls, budget, registry),
         )
         state = initial_state([system_message(persona, env)])
