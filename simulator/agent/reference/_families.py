@@ -72,7 +72,6 @@ class Family:
     audiences: ClassVar[tuple[str, ...]] = ("internal",)
     keywords: ClassVar[tuple[str, ...]]
     slots: ClassVar[tuple[Slot, ...]] = ()
-    llm_only: ClassVar[bool] = False
 
     def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
         """Slot values found in the user's messages (later messages win)."""
