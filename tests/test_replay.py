@@ -18,7 +18,9 @@ from simulator.cli import app, main
 from simulator.errors import SimulatorError
 from simulator.models import ModelRegistry, use_registry
 from simulator.models._client import ChatRequest, ChatResponse
+from simulator.models._cost import Price
 from simulator.models._limits import ProviderLimits
+from simulator.models._roles import Budget
 from simulator.persona import load_persona
 from simulator.record import DialogueRecord, EndReason, ModelCallEvent, Usage, UserTurnEvent
 from simulator.run import read_records, run_dialogue
@@ -336,3 +338,21 @@ def test_fork_to_an_llm_agent_without_its_key_is_one_clean_line(
     assert err.startswith("error: ") and err.count("\n") == 1, err
     assert "OPENAI_API_KEY" in err and "gpt-4.1-mini" in err
     assert not forks.exists()  # no record of a fork that never reached its agent
+
+
+def test_a_fork_budget_stops_the_llm_agent_and_the_fork_still_replays() -> None:
+    (parent,) = read_records(GAVE_UP)
+    models = fake_registry(FakeAgentModel())
+    models.prices.update({FAKE_AGENT: Price(input=1_000.0, output=1_000.0)})  # $ per 1M
+    budget = Budget(0.25)  # the first live call (~110 tokens) costs about $0.12
+    fork = asyncio.run(fork_record(parent, at=2, agent=FAKE_SPEC, models=models, budget=budget))
+    record = fork.record
+    assert record.end_reason == EndReason.BUDGET_EXCEEDED
+    calls = [e for e in record.events if isinstance(e, ModelCallEvent)]
+    *paid, refused = calls
+    assert refused.error is not None and refused.error.startswith("budget exceeded")
+    # the calls went on until the spend crossed the budget, and not one call further
+    assert sum(c.cost_usd for c in paid) == pytest.approx(budget.spent_usd)
+    assert sum(c.cost_usd for c in paid[:-1]) < 0.25 <= budget.spent_usd
+    result = asyncio.run(replay_record(record, models=fake_registry(NoCallsModel())))
+    assert result.identical, result.divergence

@@ -13,7 +13,7 @@ from rich.console import Console
 from simulator.agent import resolve_agent_spec
 from simulator.cli._records import matching, one_record, records_file
 from simulator.errors import SimulatorError
-from simulator.models._roles import Roles
+from simulator.models._roles import Budget, Roles
 from simulator.models._spec import ModelConfigError
 from simulator.record import DialogueRecord, ErrorEvent
 from simulator.run._manifest import MANIFEST_FILE, read_manifest
@@ -126,6 +126,14 @@ def replay(
         Path | None,
         typer.Option("--out", "-o", help="With --fork-at: records file for the fork."),
     ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            min=0,
+            metavar="USD",
+            help="With --fork-at: the most the fork's live model calls may cost.",
+        ),
+    ] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Dialogues replayed at once.")] = 8,
 ) -> None:
     """Replay dialogues from their recorded model calls and report the first divergence.
@@ -136,7 +144,9 @@ def replay(
     kept up to that user turn and continued live with --agent and/or --trait; the new
     record (linked to its parent) is appended to --out (default: forks.jsonl beside the
     records). An LLM agent taking over calls its model (its provider's key must be set)
-    and its calls are recorded, so the fork replays with no network like any record.
+    and its calls are recorded, so the fork replays with no network like any record. A
+    budget (--budget) caps what those calls may cost: the fork then ends with
+    budget_exceeded.
 
     Examples:
 
@@ -144,16 +154,16 @@ def replay(
 
         simulator replay runs/demo
 
-        simulator replay runs/demo -d 'eager~sharded~s0' --fork-at 2 -a reference:careful
+        simulator replay runs/demo -d 'amount*eager~sharded~s0' --fork-at 2 -a reference:careful
 
-        simulator replay runs/demo -d 'eager~sharded~s0' --fork-at 2 -a agents/gpt-4.1-mini.yaml
+        simulator replay dialogues/eager-on-ask-gave-up.jsonl --fork-at 2 -a agents/gpt-4.1.yaml
     """
     file = records_file(path)
     roles, step_timeout = _run_settings(path)
     console = Console()
     if fork_at is None:
-        if agent is not None or trait or out is not None:
-            raise SimulatorError("--agent, --trait and --out go with --fork-at")
+        if agent is not None or trait or out is not None or budget is not None:
+            raise SimulatorError("--agent, --trait, --out and --budget go with --fork-at")
         _replay_all(console, file, dialogue, concurrency, roles, step_timeout)
         return
     record = one_record(file, dialogue)
@@ -167,6 +177,7 @@ def replay(
             search_from=file.parent,
             roles=roles,
             step_timeout=step_timeout,
+            budget=Budget(budget) if budget is not None else None,
         )
     )
     setup = _agent_setup_error(result.record)

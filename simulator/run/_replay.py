@@ -24,7 +24,7 @@ from simulator.agent._spec import AgentSpec
 from simulator.errors import SimulatorError
 from simulator.models._log import ReplayMiss
 from simulator.models._registry import ModelRegistry
-from simulator.models._roles import RoleConfig, Roles
+from simulator.models._roles import Budget, RoleConfig, Roles
 from simulator.persona._schema import Persona
 from simulator.record import (
     AgentMessageEvent,
@@ -186,6 +186,7 @@ async def _rerun(
     step_timeout: float | None,
     roles: Roles | None,
     models: ModelRegistry | None,
+    budget: Budget | None = None,
 ) -> DialogueRecord:
     """``record``'s dialogue run again with ``persona`` and ``spec``, its model calls served
     from the record (until user turn ``live_from``). With ``fork_at``, the record's agent
@@ -212,6 +213,7 @@ async def _rerun(
         live_from=live_from,
         roles=roles if roles is not None else recorded_roles(record),
         models=models,
+        budget=budget,
     )
 
 
@@ -364,12 +366,14 @@ async def fork_record(
     roles: Roles | None = None,
     step_timeout: float | None = None,
     models: ModelRegistry | None = None,
+    budget: Budget | None = None,
 ) -> ForkResult:
     """Keep ``record``'s first ``at`` user turns and continue live; a new record, linked.
 
     Any agent can take over, an LLM agent too: its live calls (from turn ``at`` on) are
     logged into the fork record, so the fork replays with no network. ``models`` holds
-    the model clients (default: the process-wide registry).
+    the model clients (default: the process-wide registry); ``budget`` caps what the live
+    calls may cost (the fork then ends with ``budget_exceeded``).
     """
     kept = user_turns(record)
     if not 1 <= at <= len(kept):
@@ -396,6 +400,7 @@ async def fork_record(
         step_timeout=step_timeout,
         roles=roles,
         models=models,
+        budget=budget,
     )
     label = agent.name if agent is not None else ""
     if traits:
