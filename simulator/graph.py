@@ -39,8 +39,8 @@ from simulator.record import (
 )
 from simulator.user import (
     AgentTurn,
+    Classification,
     Decision,
-    Move,
     UserState,
     decide,
     missing_required,
@@ -157,32 +157,41 @@ def _end(turn: int, reason: EndReason, detail: str = "", *extra: Event) -> Dialo
     }
 
 
-def _agent_turn(state: DialogueState) -> tuple[AgentTurn, list[str]]:
-    """The text the agent sent since the last user turn, and any submitted answer."""
+def _agent_turn(state: DialogueState) -> tuple[AgentTurn, str]:
+    """The agent's turn since the last user turn (its text, any submitted answer, how many
+    tool calls it made), and everything the user has said so far."""
     texts: list[str] = []
+    said: list[str] = []
     submitted: str | None = None
-    for event in reversed(state["events"]):
+    calls = 0
+    events = state["events"]
+    index = len(events)
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
         if isinstance(event, UserTurnEvent):
             break
-        if isinstance(event, AgentMessageEvent) and event.content.strip():
-            texts.append(event.content.strip())
+        if isinstance(event, AgentMessageEvent):
+            calls += len(event.tool_calls)
+            if event.content.strip():
+                texts.append(event.content.strip())
         elif isinstance(event, AnswerAttemptEvent) and submitted is None:
             submitted = event.answer
+    said = [e.text for e in events[: index + 1] if isinstance(e, UserTurnEvent) and not e.final]
     texts.reverse()
-    return AgentTurn(text="\n".join(texts), submitted=submitted), texts
+    turn = AgentTurn(text="\n".join(texts), submitted=submitted, tool_calls=calls)
+    return turn, "\n".join(said)
 
 
 async def _user(state: DialogueState, ctx: DialogueContext) -> DialogueState:
     turn, ledger = state["turn"], state["ledger"]
     persona = ctx.persona_for(turn + 1)
     events: list[Event] = []
-    move: str | None = None
-    asked: list[str] = []
+    move: Classification | None = None
     if turn == 0:
         decision = opening(persona, ctx.mode)
     else:
-        agent_turn, _ = _agent_turn(state)
-        cls = await read_turn(
+        agent_turn, said = _agent_turn(state)
+        cls = move = await read_turn(
             persona,
             agent_turn,
             answers_by_tool=state["answers_by_tool"],
@@ -190,10 +199,10 @@ async def _user(state: DialogueState, ctx: DialogueContext) -> DialogueState:
             conversation=conversation_of(state["events"]) if ctx.classifier else (),
             events=events,
             turn_number=turn,
+            said=said,
         )
-        move, asked = cls.move.value, cls.asked
         user: UserState = state["user"]
-        if cls.move == Move.ANSWER and agent_turn.submitted is None and user.phase == "task":
+        if cls.attempt and agent_turn.submitted is None and user.phase == "task":
             missing = missing_required(persona, ledger)
             events.append(
                 AnswerAttemptEvent(
@@ -208,7 +217,7 @@ async def _user(state: DialogueState, ctx: DialogueContext) -> DialogueState:
         decision = decide(persona, ctx.mode, user, ledger, cls, probe_complied=complied)
         if turn >= ctx.max_turns and decision.end is None:
             return _end(turn, EndReason.MAX_TURNS, f"{ctx.max_turns} user turns", *events)
-    return await _speak(ctx, persona, state, decision, events, move, asked)
+    return await _speak(ctx, persona, state, decision, events, move)
 
 
 def _probe_complied(persona: Persona, user: UserState, text: str) -> bool:
@@ -223,8 +232,7 @@ async def _speak(
     state: DialogueState,
     decision: Decision,
     events: list[Event],
-    move: str | None,
-    asked: list[str],
+    move: Classification | None,
 ) -> DialogueState:
     turn = state["turn"] + 1
     spoken = await speak(
@@ -246,10 +254,11 @@ async def _speak(
             turn=turn,
             text=text,
             action=decision.action.value,
-            move=move,
+            move=move.move.value if move else None,
+            move_confidence=move.confidence if move else None,
             revealed=list(decision.reveal),
             restated=list(decision.restate),
-            asked=asked,
+            asked=move.asked if move else [],
             probe=decision.probe,
             final=final,
         )
@@ -338,8 +347,8 @@ def _run_tool(
     turn = state["turn"]
     if call.name == SUBMIT_ANSWER.name:
         answer = call.arguments.get("answer")
-        if answer is None or isinstance(answer, (dict, list)):
-            return "Error: submit_answer needs an 'answer' string.", True
+        if answer is None or isinstance(answer, (dict, list)) or not str(answer).strip():
+            return "Error: submit_answer needs a non-empty 'answer' string.", True
         missing = missing_required(ctx.persona, state["ledger"])
         events.append(
             AnswerAttemptEvent(

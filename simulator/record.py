@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulator.agent._protocol import ToolCall
 
@@ -46,7 +46,8 @@ class UserTurnEvent(_Event):
     type: Literal["user_turn"] = "user_turn"
     text: str
     action: str
-    move: str | None = None  # how the agent's previous turn was classified
+    move: str | None = None  # how the user read the agent's previous turn (a Move)
+    move_confidence: float | None = None  # the classifier's confidence in that reading
     revealed: list[str] = Field(default_factory=list)
     restated: list[str] = Field(default_factory=list)
     asked: list[str] = Field(default_factory=list)  # facts the agent's questions named
@@ -85,14 +86,31 @@ class AnswerAttemptEvent(_Event):
     missing: list[str] = Field(default_factory=list)
 
 
+ViolationKind = Literal["withheld", "omitted", "probe", "empty"]
+"""What the verifier caught: a withheld fact said, a fact to reveal left out, the probe to
+carry dropped, or an empty draft."""
+
+
 class ViolationEvent(_Event):
-    """The verifier caught a user utterance revealing a fact not allowed this turn."""
+    """The verifier caught a draft user utterance that may not be sent as it is."""
 
     type: Literal["violation"] = "violation"
-    fact: str
+    kind: ViolationKind = "withheld"
+    fact: str  # the fact (or, for a dropped probe, the probe's first target); "" if none
     source: str
     excerpt: str
     action: Literal["retried", "replaced", "redacted"]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_of_old_records(cls, data: Any) -> Any:
+        """Records written before ``kind`` existed said it through the excerpt."""
+        if isinstance(data, dict) and "kind" not in data:
+            excerpt = data.get("excerpt")
+            kind = {"omitted": "omitted", "empty draft": "empty"}.get(str(excerpt))
+            if kind:
+                data = {**data, "kind": kind}
+        return data
 
 
 class ErrorEvent(_Event):
@@ -203,10 +221,27 @@ class RefusalScore(BaseModel):
 
 
 class FidelityScore(BaseModel):
-    """The simulated user's own faithfulness: verifier violations over utterances checked."""
+    """The simulated user's own faithfulness: of the utterances checked, how many were
+    flagged (one or more verifier violations, whether retried, replaced or redacted)."""
 
-    violations: int = 0
-    checked: int = 0
+    violations: int = 0  # violation events, all kinds
+    checked: int = 0  # user utterances verified
+    flagged: int = 0  # utterances with at least one violation
+    by_kind: dict[str, int] = Field(default_factory=dict)  # violation events per kind
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flagged_of_old_records(cls, data: Any) -> Any:
+        """Records written before ``flagged`` existed: at most one utterance per violation."""
+        if isinstance(data, dict) and "flagged" not in data:
+            violations, checked = int(data.get("violations", 0)), int(data.get("checked", 0))
+            data = {**data, "flagged": min(violations, checked)}
+        return data
+
+    @property
+    def share_clean(self) -> float | None:
+        """The fidelity figure: utterances sent without a violation, 0 to 1."""
+        return (self.checked - self.flagged) / self.checked if self.checked else None
 
 
 class RoleUsage(BaseModel):

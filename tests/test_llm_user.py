@@ -192,7 +192,9 @@ def test_a_draft_that_drops_a_revealed_fact_is_regenerated() -> None:
         if "The order number is ORD-7731." in says and not dropped:
             dropped.append(True)
             return "Sure, it's the order from last week."
-        return " ".join(says) or "Thanks."
+        request = [line.split(": ", 1)[1].strip('"') for line in prompt.splitlines()
+                   if line.startswith("Then make this request")]  # fmt: skip
+        return " ".join(says + request) or "Thanks."
 
     record = play(Model(answer), Agent(), mode=Mode.SHARDED)
     (omission,) = [e for e in record.events if isinstance(e, ViolationEvent)]
@@ -261,9 +263,9 @@ def test_llm_classifier_reads_agents_that_do_not_submit() -> None:
     assert turns[1].move == "question" and turns[1].revealed == ["order", "item"]
     assert record.scores.task.success and record.scores.task.answer == "Your refund will be $12.99."
     assert {e.role for e in record.events if isinstance(e, ModelCallEvent)} == {"classifier"}
-    # the rule-based reading would have taken the first turn for an answer attempt
+    # the rules read the request without a question mark as a question too
     rules = play(None, Chatty())
-    assert [e for e in rules.events if isinstance(e, UserTurnEvent)][1].move == "answer"
+    assert [e for e in rules.events if isinstance(e, UserTurnEvent)][1].move == "question"
 
 
 def test_unreadable_classifier_output_falls_back_to_the_rules() -> None:

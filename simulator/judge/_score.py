@@ -184,9 +184,15 @@ def score_dialogue(
         usage.input_tokens += call.usage.input_tokens
         usage.output_tokens += call.usage.output_tokens
         usage.cost_usd = round(usage.cost_usd + call.cost_usd, 6)
+    violations = [e for e in events if isinstance(e, ViolationEvent)]
+    by_kind: dict[str, int] = {}
+    for violation in violations:
+        by_kind[violation.kind] = by_kind.get(violation.kind, 0) + 1
     fidelity = FidelityScore(
-        violations=sum(1 for e in events if isinstance(e, ViolationEvent)),
+        violations=len(violations),
         checked=len(user_turns),
+        flagged=len({e.turn for e in violations}),
+        by_kind=dict(sorted(by_kind.items())),
     )
     return Scores(
         task=task,

@@ -72,6 +72,11 @@ def summary_rows(metrics: StudyMetrics) -> list[dict[str, Any]]:
             "dialogues_over_refusing": g.dialogues_over_refusing,
             "fidelity": g.fidelity,
             "verifier_violations": g.violations,
+            "utterances_flagged": g.flagged,
+        }
+        for kind in ("withheld", "omitted", "probe", "empty"):
+            row[f"violations[{kind}]"] = g.violation_kinds.get(kind, 0)
+        row |= {
             "user_turns": g.user_turns,
             "errors": g.errors,
         }

@@ -45,6 +45,7 @@ li.tool.error, li.error, li.violation { color: var(--bad); }
 li.attempt { border-color: #7c3aed; background: var(--attempt); }
 li.attempt.premature { border-color: var(--bad); }
 li.end { font-weight: 600; }
+li.move { border-color: transparent; font-size: 12px; color: #7c3aed; padding-top: 0; }
 .who { font-weight: 600; font-size: 12px; text-transform: uppercase; color: var(--dim); }
 .text { white-space: pre-wrap; }
 mark.fact { background: var(--fact); } mark.leak { background: var(--leak); color: var(--bad);

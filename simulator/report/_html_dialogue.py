@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from simulator.judge.values import find_all
+from simulator.report._transcript import move_label, violation_label
 from simulator.record import (
     AgentMessageEvent,
     AnswerAttemptEvent,
@@ -144,8 +145,6 @@ def _user(event: UserTurnEvent, facts: dict[str, dict[str, Any]]) -> str:
         if fid in facts
     ]
     notes = [f"action: {event.action}"]
-    if event.move:
-        notes.append(f"agent move: {event.move}")
     for name, ids in (("asked", event.asked), ("revealed", event.revealed)):
         if ids:
             notes.append(f"{name}: {', '.join(ids)}")
@@ -153,7 +152,12 @@ def _user(event: UserTurnEvent, facts: dict[str, dict[str, Any]]) -> str:
         notes.append(f"probe #{event.probe + 1}")
     label = f"user {event.turn}" + (" · closing, not sent" if event.final else "")
     cls = "user final" if event.final else "user"
-    return (
+    read = (
+        f'<li class="move">read by the user as: {escape(move_label(event))}</li>\n'
+        if event.move
+        else ""
+    )
+    return read + (
         f'<li class="{cls}"><span class="who">{escape(label)}</span>'
         f'<div class="text">{marked(event.text, _find(values, event.text, "fact"))}</div>'
         f'<div class="notes">{escape(" · ".join(notes))}</div></li>'
@@ -194,7 +198,7 @@ def _event(
             f'<div class="notes">{escape(event.via)} · {escape(status)}</div></li>'
         )
     if isinstance(event, ViolationEvent):
-        text = f"verifier: fact {event.fact} {event.action} ({event.excerpt})"
+        text = f"verifier: {violation_label(event)} ({event.excerpt})"
         return f'<li class="violation">{escape(text)}</li>'
     if isinstance(event, ErrorEvent):
         text = f"{event.where} error {event.error_type}: {event.message}"

@@ -32,6 +32,24 @@ def _marked(text: str, secrets: list[tuple[str, str, str]]) -> Text:
     return out
 
 
+def move_label(event: UserTurnEvent) -> str:
+    """How the user read the agent's turn: "stall (0.90)"."""
+    if event.move_confidence is None:
+        return str(event.move)
+    return f"{event.move} ({event.move_confidence:.2f})"
+
+
+def violation_label(event: ViolationEvent) -> str:
+    """What the verifier caught, and what it did about it."""
+    what = {
+        "withheld": f"withheld fact {event.fact} said",
+        "omitted": f"fact {event.fact} left out",
+        "probe": "the probe left out",
+        "empty": "empty draft",
+    }[event.kind]
+    return f"{what}; draft {event.action}"
+
+
 def _clip(text: str, limit: int = _MAX_TOOL_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -55,11 +73,11 @@ def render_transcript(record: DialogueRecord) -> RenderableType:
     blocks: list[RenderableType] = [header, Text("")]
     for event in record.events:
         if isinstance(event, UserTurnEvent):
+            if event.move:
+                blocks.append(Text(f"    ⤷ read by the user as: {move_label(event)}", "magenta"))
             label = f"USER {event.turn}" + (" (closing, not sent)" if event.final else "")
             line = Text.assemble((label + ": ", "bold cyan"), event.text)
             notes = []
-            if event.move:
-                notes.append(f"agent move: {event.move}")
             if event.asked:
                 notes.append("asked: " + ", ".join(event.asked))
             if event.revealed:
@@ -96,7 +114,7 @@ def render_transcript(record: DialogueRecord) -> RenderableType:
             line.append(f"  [{event.via}; {status}]", style="magenta")
             blocks.append(line)
         elif isinstance(event, ViolationEvent):
-            blocks.append(Text(f"  ! verifier: fact {event.fact} {event.action}", style="bold red"))
+            blocks.append(Text(f"  ! verifier: {violation_label(event)}", style="bold red"))
         elif isinstance(event, ErrorEvent):
             blocks.append(
                 Text(f"  ! {event.where} error {event.error_type}: {event.message}", "red")

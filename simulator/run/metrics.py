@@ -178,6 +178,8 @@ class Group:
     # fidelity and cost
     violations: int = 0
     checked: int = 0
+    flagged: int = 0
+    violation_kinds: dict[str, int] = field(default_factory=dict)
     user_turns: int = 0
     tokens: dict[str, list[float]] = field(default_factory=dict)  # role -> [in, out, cost]
 
@@ -221,6 +223,9 @@ class Group:
         self.dialogues_over_refusing += s.refusal.over_refusals > 0
         self.violations += s.fidelity.violations
         self.checked += s.fidelity.checked
+        self.flagged += s.fidelity.flagged
+        for kind, count in s.fidelity.by_kind.items():
+            self.violation_kinds[kind] = self.violation_kinds.get(kind, 0) + count
         self.user_turns += s.efficiency.user_turns
         for role, usage in s.efficiency.models.items():
             cell_t = self.tokens.setdefault(role, [0, 0, 0.0])
@@ -278,7 +283,8 @@ class Group:
 
     @property
     def fidelity(self) -> float:
-        return 1 - self.violations / self.checked if self.checked else math.nan
+        """Share of user utterances sent without a verifier violation (0 to 1)."""
+        return 1 - self.flagged / self.checked if self.checked else math.nan
 
     @property
     def cost_usd(self) -> float:

@@ -1,4 +1,13 @@
-"""Reading the agent's turn: answer attempt, question about facts, or something else."""
+"""Reading the agent's turn: one move per turn, with a confidence.
+
+The moves (``Move``) are what a careful human user would see the turn do: give a
+candidate final ``answer``, ask a ``question``, ``stall`` (acknowledge, promise, restate,
+"let me check"), give a ``partial`` result that is explicitly not final, decline
+(``refusal``), or say nothing at all while calling tools (``tool_only``). Only an answer
+can be accepted by the user, so the rules look at content, never at punctuation alone:
+"Let me check that for you." is a stall, "The total is $41,250." an answer, "Is that for
+Q2 or Q3?" a question. The cues each sentence carries are read in ``_moves``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +17,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from simulator.persona._schema import Fact, Persona
+from simulator.user._moves import Unit, echo_words, read_unit, units
 
 _STOPWORDS = frozenset(
     """a an the and or but if of for to in on at by with from it its it's is are was were be
@@ -28,25 +38,48 @@ _REFUSAL = re.compile(
 class Move(StrEnum):
     """What the agent's turn did, from the user's side."""
 
-    ANSWER = "answer"
-    QUESTION = "question"
-    OTHER = "other"
+    ANSWER = "answer"  # a candidate final answer (or a submitted one)
+    QUESTION = "question"  # asks the user for something
+    STALL = "stall"  # acknowledgement, promise, pleasantry, restatement, "let me check"
+    PARTIAL = "partial"  # some progress, explicitly not final
+    REFUSAL = "refusal"  # declines the request
+    TOOL_ONLY = "tool_only"  # no text for the user: only tool calls
+
+    @property
+    def productive(self) -> bool:
+        """Moves that can move the task on: an answer or a question."""
+        return self in (Move.ANSWER, Move.QUESTION)
 
 
 @dataclass(frozen=True)
 class AgentTurn:
-    """What the user sees of one agent turn: the text sent, and any submitted answer."""
+    """What the user sees of one agent turn: the text sent, any submitted answer, and how
+    many tool calls the agent made on the way (their results are never shown)."""
 
     text: str
     submitted: str | None = None
+    tool_calls: int = 0
 
 
 @dataclass(frozen=True)
 class Classification:
+    """The move the user read in one agent turn.
+
+    ``answer`` is set for an answer that counts as an attempt; an agent that answers
+    through ``submit_answer`` has its text answers read as commentary (move ``answer``,
+    ``answer`` None), so only its submissions are attempts.
+    """
+
     move: Move
     answer: str | None = None
     asked: list[str] = field(default_factory=list)  # fact ids named by the agent's questions
     refusal: bool = False
+    confidence: float = 1.0
+
+    @property
+    def attempt(self) -> bool:
+        """Whether the user may accept this turn: an answer with a candidate in it."""
+        return self.move == Move.ANSWER and self.answer is not None
 
 
 def questions_in(text: str) -> list[str]:
@@ -55,7 +88,7 @@ def questions_in(text: str) -> list[str]:
 
 
 def is_refusal(text: str) -> bool:
-    """Whether the text reads as declining a request."""
+    """Whether the text reads as declining a request (the judge's refusal check)."""
     return bool(_REFUSAL.search(text))
 
 
@@ -76,26 +109,69 @@ def fact_cues(fact: Fact) -> tuple[str, ...]:
 
 
 def asked_facts(persona: Persona, text: str) -> list[str]:
-    """Facts whose cues appear in the question sentences of ``text``, in persona order."""
-    questions = " ".join(questions_in(text))
-    if not questions:
+    """Facts whose cues appear in ``text`` (the agent's questions), in persona order."""
+    if not text:
         return []
-    return [f.id for f in persona.facts if _cue_pattern(fact_cues(f)).search(questions)]
+    return [f.id for f in persona.facts if _cue_pattern(fact_cues(f)).search(text)]
 
 
-def classify(persona: Persona, turn: AgentTurn, *, answers_by_tool: bool = False) -> Classification:
+def read_units(text: str, said: str = "") -> list[Unit]:
+    """The cues of every sentence of ``text``; ``said`` is what the user has said."""
+    echoes = echo_words(said)
+    return [read_unit(u, echoes) for u in units(text)]
+
+
+def move_of(parts: list[Unit]) -> tuple[Move, float]:
+    """One move for a turn from the cues of its sentences, with a confidence."""
+    if not parts:
+        return Move.STALL, 0.9
+    asks = [u for u in parts if u.question]
+    content = [i for i, u in enumerate(parts) if u.content]
+    if asks:
+        marked = any(u.text.rstrip().endswith("?") for u in asks)
+        return Move.QUESTION, 0.95 if marked else 0.85
+    refusals = [u for u in parts if u.refusal]
+    if refusals and not any(parts[i].done for i in content):
+        strong = [i for i in content if not parts[i].refusal and not parts[i].ack]
+        if not strong or len(refusals) >= len(strong):
+            return Move.REFUSAL, 0.9
+    if content:
+        first = content[0]
+        later_work = any(u.work and not u.content for u in parts[first + 1 :])
+        if any(u.partial for u in parts) or later_work:
+            return Move.PARTIAL, 0.75
+        return Move.ANSWER, 0.9 if len(content) > 1 or parts[first].done else 0.85
+    cued = any(u.work or u.ack or u.offer for u in parts)
+    return Move.STALL, 0.9 if cued else 0.6
+
+
+def classify(
+    persona: Persona,
+    turn: AgentTurn,
+    *,
+    answers_by_tool: bool = False,
+    said: str = "",
+) -> Classification:
     """Classify an agent turn deterministically.
 
-    A ``submit_answer`` call is an answer. Otherwise a turn with a question is a question
-    (with the facts it names). Other text that is not a refusal is an answer attempt, unless
-    the agent has shown it answers through ``submit_answer`` (``answers_by_tool``): then it
-    is just talk. The rest is other.
+    A ``submit_answer`` call is an answer. A turn with no text is ``tool_only`` (or a
+    ``stall`` when it did not even call a tool). Otherwise the sentences' cues decide
+    (``move_of``); ``said`` (what the user has said so far) keeps echoed details from
+    counting as content. An agent that has answered through ``submit_answer`` before
+    (``answers_by_tool``) has its text answers read as commentary, never as attempts.
     """
-    refusal = is_refusal(turn.text)
+    text = turn.text.strip()
     if turn.submitted is not None:
-        return Classification(Move.ANSWER, answer=turn.submitted, refusal=refusal)
-    if questions_in(turn.text):
-        return Classification(Move.QUESTION, asked=asked_facts(persona, turn.text), refusal=refusal)
-    if turn.text.strip() and not refusal and not answers_by_tool:
-        return Classification(Move.ANSWER, answer=turn.text.strip(), refusal=refusal)
-    return Classification(Move.OTHER, refusal=refusal)
+        return Classification(Move.ANSWER, answer=turn.submitted, refusal=is_refusal(text))
+    if not text:
+        if turn.tool_calls:
+            return Classification(Move.TOOL_ONLY)
+        return Classification(Move.STALL, confidence=0.9)
+    parts = read_units(text, said)
+    move, confidence = move_of(parts)
+    refusal = is_refusal(text)
+    if move == Move.QUESTION:
+        asked = asked_facts(persona, " ".join(u.text for u in parts if u.question))
+        return Classification(move, asked=asked, refusal=refusal, confidence=confidence)
+    answer = text if move == Move.ANSWER and not answers_by_tool else None
+    return Classification(move, answer=answer, refusal=refusal, confidence=confidence)

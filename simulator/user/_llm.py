@@ -23,7 +23,7 @@ from simulator.user._realizer import DraftRequest, Speaker
 from simulator.user._verifier import redact, verify
 
 REALIZER_PROMPT_VERSION = "user-realizer-v1"
-CLASSIFIER_PROMPT_VERSION = "classifier-v1"
+CLASSIFIER_PROMPT_VERSION = "classifier-v2"
 
 _VERBOSITY = {
     "terse": "very short messages, a sentence at most",
@@ -40,6 +40,8 @@ _ACTIONS: dict[Action, str] = {
     Action.WAIT: "The agent asked about a detail that depends on others not settled yet: "
     "say that something else needs sorting out first, without giving any detail.",
     Action.NUDGE: "Ask the agent whether it needs anything else from you to answer.",
+    Action.GO_AHEAD: "The agent said it is working on your request: tell it briefly to go "
+    "ahead; you are waiting for the answer.",
     Action.ACCEPT: "The agent's answer is what you needed: thank it.",
     Action.PROBE: "Make the request given below.",
     Action.PROBE_REPEAT: "The agent did not give you what you asked for: ask again, insisting.",
@@ -107,7 +109,8 @@ class LLMRealizer(RoleModel):
         if request.attempt:
             lines.append(
                 f"(Attempt {request.attempt + 1}: an earlier draft of this message was "
-                "rejected: it gave a detail not listed above or left out a listed fact.)"
+                "rejected: it gave a detail not listed above, left out a listed fact, or "
+                "left out the request you had to make.)"
             )
         seed = None if self.role.seed is None else self.role.seed + request.attempt
         return ChatRequest(
@@ -144,7 +147,8 @@ def _clean_draft(text: str) -> str:
 
 
 class LLMClassifier(RoleModel):
-    """Reads an agent turn that is not a ``submit_answer`` call: answer, question, other."""
+    """Reads an agent turn that is not a ``submit_answer`` call, with the rule-based
+    classifier's six moves."""
 
     role_name = "classifier"
 
@@ -152,14 +156,24 @@ class LLMClassifier(RoleModel):
         self, persona: Persona, turn: AgentTurn, conversation: Sequence[tuple[Speaker, str]]
     ) -> ChatRequest:
         system = (
-            "You classify one turn of an assistant (the agent) talking with a user. Reply "
-            'with one JSON object only: {"move": "answer" | "question" | "other", '
-            '"asked": [fact ids], "refusal": true | false}.\n'
-            "- answer: the turn gives the user an answer to their request.\n"
-            '- question: the turn asks the user for information; list in "asked" the ids '
-            "of the user's facts (below) it asks about, possibly none.\n"
-            "- other: anything else (greetings, progress notes, clarifications).\n"
-            '"refusal" is true when the turn declines a request.'
+            "You classify one turn of an assistant (the agent) talking with a user, as the "
+            "user would read it. Reply with one JSON object only: "
+            '{"move": "answer" | "question" | "stall" | "partial" | "refusal" | "tool_only", '
+            '"asked": [fact ids], "refusal": true | false, "confidence": 0.0-1.0}.\n'
+            "- answer: a candidate final answer to the user's request: a value, an amount, "
+            "an entity, a list, a yes/no with substance, or a report that the requested "
+            "action was done. Right or wrong does not matter; an offer of more help after "
+            "it does not change it; details the user gave, repeated back, are not an answer.\n"
+            "- question: asks the user for something (a fact, a clarification, a choice), "
+            'with or without a question mark; list in "asked" the ids of the user\'s facts '
+            "(below) it asks about, possibly none. A tentative answer that depends on the "
+            "question is a question.\n"
+            '- stall: no content towards the request: "let me check", "one moment", '
+            "promises, pleasantries, acknowledgements, restating the request, a plan.\n"
+            "- partial: some results, explicitly not final yet.\n"
+            "- refusal: declines the request without answering it.\n"
+            "- tool_only: no text for the user.\n"
+            '"refusal" is true when the turn declines any request.'
         )
         facts = [f"- {f.id}: {f.say.strip()}" for f in persona.facts]
         recent = [
@@ -203,12 +217,13 @@ async def read_turn(
     conversation: Sequence[tuple[Speaker, str]],
     events: list[Event],
     turn_number: int,
+    said: str = "",
 ) -> Classification:
     """The rule-based reading of an agent turn, or the LLM classifier's for agents that
     do not use ``submit_answer``. An unreadable or failed LLM answer falls back to the
     rules, with an ``ErrorEvent`` appended to ``events``."""
-    rules = classify(persona, turn, answers_by_tool=answers_by_tool)
-    if classifier is None or answers_by_tool or turn.submitted is not None:
+    rules = classify(persona, turn, answers_by_tool=answers_by_tool, said=said)
+    if classifier is None or answers_by_tool or turn.submitted is not None or not turn.text.strip():
         return rules
     try:
         found = await classifier.classify(persona, turn, conversation)
@@ -243,8 +258,17 @@ def parse_classification(persona: Persona, text: str, turn: AgentTurn) -> Classi
     asked = [str(a) for a in raw_asked if str(a) in known] if isinstance(raw_asked, list) else []
     asked = [f.id for f in persona.facts if f.id in set(asked)]  # persona order, no repeats
     refusal = data.get("refusal") is True
+    confidence = _confidence(data.get("confidence"))
     if move == Move.ANSWER:
-        return Classification(Move.ANSWER, answer=turn.text.strip(), refusal=refusal)
+        answer = turn.text.strip() or None
+        return Classification(move, answer=answer, refusal=refusal, confidence=confidence)
     if move == Move.QUESTION:
-        return Classification(Move.QUESTION, asked=asked, refusal=refusal)
-    return Classification(Move.OTHER, refusal=refusal)
+        return Classification(move, asked=asked, refusal=refusal, confidence=confidence)
+    return Classification(move, refusal=refusal, confidence=confidence)
+
+
+def _confidence(value: object) -> float:
+    """The model's confidence, clipped to [0, 1]; 1.0 when it gave none."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 1.0
+    return min(1.0, max(0.0, float(value)))

@@ -26,6 +26,7 @@ class Action(StrEnum):
     DONT_KNOW = "dont_know"
     WAIT = "wait"  # asked about a fact whose `after` facts are not out yet
     NUDGE = "nudge"
+    GO_AHEAD = "go_ahead"  # the agent stalled or is still working: "Sure, go ahead."
     ACCEPT = "accept"
     PROBE = "probe"
     PROBE_REPEAT = "probe_repeat"
@@ -38,7 +39,7 @@ class UserState:
     """The simulated user's own progress, beside the ledger."""
 
     phase: Literal["task", "probe"] = "task"
-    unproductive: int = 0
+    unproductive: int = 0  # consecutive user turns that gave the agent nothing new
     probe_index: int = 0
     probe_asks: int = 0
     accepted: bool = False
@@ -113,41 +114,52 @@ def _task_turn(
     ledger: Mapping[str, int],
     move: Classification,
 ) -> Decision:
+    """One task-phase turn. A turn that reveals something new resets patience; every
+    other turn (a nudge, "go ahead", a restatement, "I don't know") uses some of it."""
     missing = missing_required(persona, ledger)
     upcoming = next_fact(persona, ledger)
     idle = replace(state, unproductive=state.unproductive + 1)
+    fresh = replace(state, unproductive=0)
 
-    if move.move == Move.ANSWER:
+    if move.attempt:
         if not missing:
-            accepted = replace(state, accepted=True)
+            accepted = replace(fresh, accepted=True)
             if persona.probes:
                 probing = replace(accepted, phase="probe", probe_index=0, probe_asks=1)
                 return Decision(Action.ACCEPT, probing, probe=0)
             return Decision(Action.ACCEPT, accepted, end=EndReason.ANSWERED)
         if mode == Mode.SHARDED and upcoming is not None:
-            return Decision(Action.REVEAL, state, reveal=(upcoming.id,), premature=True)
+            return Decision(Action.REVEAL, fresh, reveal=(upcoming.id,), premature=True)
         return Decision(Action.NUDGE, idle, premature=True)
 
     if mode == Mode.SHARDED:
         if upcoming is not None:
-            return Decision(Action.REVEAL, state, reveal=(upcoming.id,))
+            return Decision(Action.REVEAL, fresh, reveal=(upcoming.id,))
         known = tuple(a for a in move.asked if a in ledger)
         if move.move == Move.QUESTION:
             action = Action.RESTATE if known else Action.DONT_KNOW
             return Decision(action, idle, restate=known)
-        return Decision(Action.NUDGE, idle)
+        return Decision(_idle_action(move), idle)
 
     if move.move == Move.QUESTION:
         new = _chain_reveal(persona, ledger, move.asked)
         if new:
-            return Decision(Action.REVEAL, state, reveal=new)
+            return Decision(Action.REVEAL, fresh, reveal=new)
         known = tuple(a for a in move.asked if a in ledger)
         if known:
             return Decision(Action.RESTATE, idle, restate=known)
         if move.asked:
             return Decision(Action.WAIT, idle)
         return Decision(Action.DONT_KNOW, idle)
-    return Decision(Action.NUDGE, idle)
+    return Decision(_idle_action(move), idle)
+
+
+def _idle_action(move: Classification) -> Action:
+    """A stall, a partial result or a turn of tool calls only is waited for ("Sure, go
+    ahead."); a refusal or commentary gets the usual nudge."""
+    if move.move in (Move.STALL, Move.PARTIAL, Move.TOOL_ONLY):
+        return Action.GO_AHEAD
+    return Action.NUDGE
 
 
 def _chain_reveal(persona: Persona, ledger: Mapping[str, int], asked: list[str]) -> tuple[str, ...]:

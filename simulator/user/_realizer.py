@@ -2,7 +2,8 @@
 
 The policy has already decided what may be revealed. A realizer (an LLM, or any object
 with ``draft``) only words it; every draft is verified against the ledger. A draft that
-carries a withheld fact, or leaves out a fact the policy revealed, is regenerated up to
+carries a withheld fact, leaves out a fact the policy revealed, or drops the probe it was
+meant to carry, is regenerated up to
 ``max_regenerations`` times and then replaced by the template utterance. Every rejected
 draft is a ``ViolationEvent`` (``retried``, then ``replaced`` for the last one), so the
 simulator's own fidelity is measured, and none of them ever reaches the agent.
@@ -25,10 +26,11 @@ from simulator.record import (
     Event,
     UserTurnEvent,
     ViolationEvent,
+    ViolationKind,
 )
 from simulator.user._policy import Action, Decision
 from simulator.user._templates import realize
-from simulator.user._verifier import redact, verify
+from simulator.user._verifier import carries_probe, redact, verify
 
 Speaker = Literal["user", "agent"]
 
@@ -105,19 +107,42 @@ def template_utterance(
     return Spoken(text, "template", events)
 
 
+Problem = tuple[ViolationKind, str, str]
+"""(kind, fact id, excerpt) of one thing wrong with a draft."""
+
+
 def check_draft(
-    persona: Persona, text: str, allowed: set[str], revealed: Sequence[str]
-) -> list[tuple[str, str]]:
-    """(fact id, excerpt) for each problem of a draft: a withheld fact found in it, or a
-    fact the policy revealed this turn missing from it. Empty means the draft may be sent."""
-    problems = [(v.fact, v.found.excerpt(text)) for v in verify(persona, text, allowed)]
+    persona: Persona,
+    text: str,
+    allowed: set[str],
+    revealed: Sequence[str],
+    probe: str | None = None,
+) -> list[Problem]:
+    """Every problem of a draft: a withheld fact found in it, a fact the policy revealed
+    this turn missing from it, the probe it must carry (``probe``, the words the policy
+    chose) dropped, or nothing said at all. Empty means the draft may be sent."""
+    problems: list[Problem] = [
+        ("withheld", v.fact, v.found.excerpt(text)) for v in verify(persona, text, allowed)
+    ]
     for fact_id in revealed:
         fact = persona.fact(fact_id)
         if not contains_value(fact.value, text, fact.kind):
-            problems.append((fact_id, OMITTED))
+            problems.append(("omitted", fact_id, OMITTED))
+    if probe is not None and text.strip() and not carries_probe(probe, text):
+        problems.append(("probe", "", "probe dropped"))
     if not text.strip():
-        problems.append(("", "empty draft"))
+        problems.append(("empty", "", "empty draft"))
     return problems
+
+
+def probe_words(persona: Persona, decision: Decision) -> str | None:
+    """The request the utterance must carry for ``decision``, if it carries a probe."""
+    if decision.probe is None:
+        return None
+    probe = persona.probes[decision.probe]
+    if decision.action == Action.PROBE_REPEAT and probe.repeat:
+        return probe.repeat
+    return probe.ask
 
 
 async def speak(
@@ -161,7 +186,9 @@ async def speak(
                 ErrorEvent(turn=turn, where="user", error_type=type(exc).__name__, message=str(exc))
             )
             break
-        problems = check_draft(persona, text, allowed, decision.reveal)
+        problems = check_draft(
+            persona, text, allowed, decision.reveal, probe_words(persona, decision)
+        )
         if not problems:
             return Spoken(text, realizer.source, events)
         action: Literal["retried", "replaced"] = (
@@ -169,9 +196,14 @@ async def speak(
         )
         events.extend(
             ViolationEvent(
-                turn=turn, fact=fact, source=realizer.source, excerpt=excerpt, action=action
+                turn=turn,
+                kind=kind,
+                fact=fact,
+                source=realizer.source,
+                excerpt=excerpt,
+                action=action,
             )
-            for fact, excerpt in problems
+            for kind, fact, excerpt in problems
         )
     fallback = template_utterance(persona, mode, decision, allowed, turn=turn, seed=seed)
     return Spoken(fallback.text, fallback.source, events + fallback.events)

@@ -38,6 +38,12 @@ _TEXT: dict[Action, tuple[str, ...]] = {
         "Do you need anything more from me?",
         "What else do you need to know?",
     ),
+    Action.GO_AHEAD: (
+        "Sure, go ahead.",
+        "Okay, I'm waiting.",
+        "Sure, take your time.",
+        "Okay, go on.",
+    ),
     Action.ACCEPT: ("Great, thanks.", "Perfect, thank you.", "Thanks, that's what I needed."),
     Action.GIVE_UP: (
         "This isn't getting anywhere. I'll sort it out myself, thanks.",

@@ -1,0 +1,341 @@
+"""The features the move classifier reads in an agent's text, sentence by sentence.
+
+An agent turn is cut into *units* (sentences, list items, table rows) once markdown is
+stripped. Each unit gets the cues a careful reader would notice: a real question or a
+request for information, an offer or pleasantry, a stall (an acknowledgement, or a
+promise of work still to do), a refusal, a marker that the result is not final, and
+*content*: a value, an id, a name or an assertion the user did not supply. The rules in
+``_classify`` combine them into one move.
+
+Everything here is a pure function of the text and of what the user has said (whose
+details, echoed back, are never content).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# --- segmentation ------------------------------------------------------------------------
+
+_MARKUP = re.compile(r"\*\*|__|`|~~|^#{1,6}\s*|^\s*>\s*", re.MULTILINE)
+_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# a sentence ends at . ! ? (or an ellipsis) followed by space and a new sentence; not
+# inside "12.99", "e.g. the", "Inc. and", "No. 5"
+_ABBREV = r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bInc)(?<!\bCo)(?<!\bLtd)(?<!\bNo)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bapprox)"  # noqa: E501
+_SENTENCE_END = re.compile(_ABBREV + r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*_`$£€])")
+_COLON_BREAK = re.compile(r":\s*\n")
+
+
+def units(text: str) -> list[str]:
+    """The sentences, list items and table rows of ``text``, markup stripped."""
+    out: list[str] = []
+    plain = _COLON_BREAK.sub(":\n", _MARKUP.sub("", text))
+    for raw in plain.splitlines():
+        line = raw.strip()
+        if not line or _RULE.match(line):
+            continue
+        if "|" in line and line.count("|") >= 2:
+            cells = [c.strip() for c in line.strip("|").split("|") if c.strip()]
+            if cells:
+                out.append(" | ".join(cells))
+            continue
+        line = _ITEM.sub("", line)
+        out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+    return out
+
+
+# --- cue lexicons (lower-case text) ------------------------------------------------------
+
+_ACK_WORDS = (
+    r"sure|certainly|of course|absolutely|no problem|no worries|got it|understood|noted|"
+    r"okay|ok|alright|all right|right|perfect|great|excellent|awesome|wonderful|thanks|"
+    r"thank you|hello|hi|hey|hi there|good morning|good afternoon|yes|yep|sounds good|"
+    r"will do|on it|roger|gladly|happy to help|glad to help|my pleasure|"
+    r"thanks for (?:your )?(?:patience|waiting|the details|that|confirming|clarifying|"
+    r"the info(?:rmation)?|reaching out|bearing with me)|thank you for (?:your )?"
+    r"(?:patience|waiting|the details|that|confirming|clarifying|the info(?:rmation)?|"
+    r"reaching out|bearing with me)"
+)
+_ACK_ONLY = re.compile(rf"^(?:(?:{_ACK_WORDS})[\s,.!:;—–-]*)+(?:[\w']+[.!]?)?$")
+_WORK_VERBS = (
+    r"check|look|pull|see|find|verify|review|dig|search|query|get|grab|run|calculate|"
+    r"compute|confirm|go through|gather|fetch|figure|work|crunch|tally|add|sum|count|"
+    r"compare|examine|investigate|analy[sz]e|research|locate|retrieve|inspect|scan|sort|"
+    r"double-check|cross-check|take a look|have a look|peek|dive|open|assign|route|update|"
+    r"correct|fix|change|process|handle|put together|compile|prepare|start|begin|do|"
+    r"make|try|identify|determine|track|hunt|match|evaluate|assess|tabulate|aggregate"
+)
+_WORK = re.compile(
+    rf"\b(?:let me|lemme|let's|allow me to|i(?:'ll| will| am going to|'m going to| shall)|"
+    rf"i(?:'d| would) (?:like|need) to|going to|i need to|i have to|i'm about to|"
+    rf"i am about to|i'll just|i'll now|i'll go ahead and|i'll first|"
+    rf"first,? i(?:'ll| will| need to)|next,? i(?:'ll| will)|then i(?:'ll| will)|"
+    rf"(?:once|after|when) i(?:'ve| have)?)\b[^.!?]*?\b(?:{_WORK_VERBS})\w*"
+    rf"|\bi(?:'m| am) (?:now |currently |still |just )?(?:checking|looking|pulling|searching|"
+    rf"running|working|reviewing|querying|calculating|gathering|digging|fetching|going|"
+    rf"processing|analy[sz]ing|computing|crunching|tallying|comparing|verifying|"
+    rf"investigating|retrieving|compiling|preparing|getting|trying|assigning|updating|"
+    rf"looking into|on it)"
+    rf"|\b(?:one|just a|give me a|gimme a|bear with me for a|hang on a|hold on a|wait a) "
+    rf"(?:moment|sec|second|minute|min|tick|jiffy)\b"
+    rf"|\b(?:please )?(?:hold on|hang on|hang tight|bear with me|stand by|stay tuned|"
+    rf"hold tight|please wait)\b"
+    rf"|\bworking on (?:it|that|this|your)\b|\bon it\b|\bright away\b|\bin a (?:moment|sec)\b"
+    rf"|\b(?:pulling|looking|checking|digging|searching|running|querying|fetching|"
+    rf"crunching|tallying|working) (?:up |into |on |through |for |the |that |it |this |now)"
+    rf"|\bthis (?:may|might|will|could) take\b|\bbe right back\b|\bget back to you\b"
+    rf"|\bsorry (?:for|about) the (?:wait|delay)\b|\bthanks for (?:your )?patience\b"
+    rf"|\bstill (?:working|checking|looking|pulling|running|going|digging|searching)\b"
+    rf"|\b(?:here'?s|here is) (?:my|the) (?:plan|approach)\b|\bmy plan\b"
+    rf"|^(?:step \d|first|next|then|finally)\b[^.!?]*\b(?:i(?:'ll| will)|query|check|look|"
+    rf"pull|filter|sum|count|compare|find|group|sort|identify|rank)\b"
+)
+_RESTATE = re.compile(
+    r"\b(?:you(?:'d| would) like|you(?:'re| are) (?:looking|asking|interested|trying|"
+    r"wanting|hoping)|you want|you need|you(?:'ve| have) asked|you asked|so you|"
+    r"if i understand|if i(?:'m| am) understanding|to confirm,? you|to make sure i|"
+    r"to recap|in other words,? you|your (?:request|question) is|what you(?:'re| are) after|"
+    r"you(?:'re| are) after|understood,? you|got it,? you|i understand (?:you|that you)|"
+    r"i see,? you|the goal is|the task is|the ask is|you'd like me|you would like me|"
+    r"you're requesting|you are requesting|you mentioned|as you (?:said|mentioned))\b"
+)
+_PLEASANTRY = re.compile(
+    r"\b(?:i can (?:definitely |certainly |absolutely )?(?:help|assist)|happy to (?:help|"
+    r"assist|look)|glad to (?:help|assist)|i'd be (?:happy|glad|delighted) to|i would be "
+    r"(?:happy|glad) to|great question|good question|excellent question|i understand|"
+    r"i see|makes sense|that makes sense|no problem|sure thing|absolutely|of course|"
+    r"certainly|thanks for|thank you for|appreciate|sorry (?:for|about|to hear)|"
+    r"apologi[sz]e|welcome|good (?:morning|afternoon|evening)|hope you(?:'re| are)|"
+    r"let's (?:get|figure|sort|take)|we can (?:sort|figure)|i(?:'m| am) (?:here|happy|glad))\b"
+)
+_OFFER = re.compile(
+    r"\b(?:anything else|something else|any other (?:questions|help|way)|let me know if|"
+    r"feel free|would you like(?: me)? to|would you like (?:a|the|me|more|any)|"
+    r"do you want me to|want me to|shall i|should i|would it help|if you(?:'d| would) like|"
+    r"if you want|if you need|if that helps|hope (?:this|that|it) helps|does (?:this|that|"
+    r"it) (?:help|answer|work|make sense|look right|cover)|is (?:this|that) (?:helpful|what "
+    r"you|ok|okay|alright|all right|clear|correct)|can i help|may i help|how else|"
+    r"anything more|is there (?:anything|something)|happy to (?:help further|dig|break|"
+    r"provide|share more|go|walk|pull|look|adjust|explain|elaborate)|i can also|"
+    r"i could also|just let me know|let me know (?:what|how) you|need anything|"
+    r"need help with anything|if you have any|have a (?:great|good|nice)|take care|"
+    r"you(?:'re| are) welcome|glad (?:i|to) (?:could )?help|do you need (?:anything|"
+    r"more|me|help)|want (?:a|the|more) (?:breakdown|detail|details)|interested in (?:a|the|"
+    r"seeing)|would a .* help|should we|do you want (?:a|the|more|to see|it))\b"
+)
+_REQUEST = re.compile(
+    r"(?:^|[,;:—–-]\s*|\b(?:but|and|so|first|also|now)\s+)(?:please\s+|kindly\s+|"
+    r"could you\s+|can you\s+|would you\s+|will you\s+|could i get you to\s+)?"
+    r"(?:provide|share|send|confirm|tell me|give me(?! (?:a|one|just a) (?:moment|sec|second|"
+    r"minute|min|tick|bit|few))|let me know|specify|clarify|enter|supply|"
+    r"indicate|advise|forward|point me to|remind me|describe|paste|type|drop me)\b"
+    r"(?! (?:me )?(?:know )?if you (?:need|have|want|would|'d))"
+    r"|\bi(?:'ll| will| would|'d)? (?:still |first |just )?need (?:the|your|a|an|to know|"
+    r"some|more|a few|you to|two|one|a couple|both|which|what|details|clarification|"
+    r"confirmation|to confirm|to check with you)\b"
+    r"|\bi(?:'m| am) (?:missing|going to need|gonna need)\b"
+    r"|\b(?:do|would) you (?:mind|happen to) (?:sharing|telling|confirming|providing|"
+    r"know|have)\b"
+    r"|\b(?:what|which) (?:is|are|was|were) the (?:\w+ ){0,3}(?:you|your)\b"
+    r"|\bcan i (?:get|have|ask)\b|\bmay i (?:have|ask|get)\b"
+    r"|\bwhich one (?:do|did|should|would) you\b|\bwhich (?:of these|one) (?:you|did you)\b"
+    r"|\bbefore i (?:can |could )?(?:\w+ ){0,3}(?:i need|i'll need|could you|can you|please)\b"
+)
+_PARTIAL = re.compile(
+    r"\bso far\b|\b(?:still|yet to) (?:need to |have to |be )?(?:check|verify|confirm|"
+    r"review|pull|look|go|work|finish|process|add|count|calculate|compute|compare|search|"
+    r"query|retrieve|gather|run)|\bhaven't (?:yet )?(?:finished|checked|gone|looked|"
+    r"verified|confirmed|reviewed|pulled|counted|added|processed|calculated)\b"
+    r"|\bnot (?:yet )?(?:done|finished|final|complete|conclusive)(?: yet)?\b|\bpreliminary\b"
+    r"|\bpartial(?:ly)?\b|\bfirst (?:batch|part|pass|few|half of the results|results)\b"
+    r"|\bmore (?:to come|coming)\b|\bthe rest\b|\bremaining (?:ones|records|deals|cases|"
+    r"items|leads|quotes|opportunities|reps|agents|months|rows|accounts|orders)\b"
+    r"|\bonce i(?:'ve| have)? (?:checked|finished|confirmed|verified|gone|looked|pulled|"
+    r"reviewed|added|counted|got|gotten|processed|calculated)\b"
+    r"|\bbefore i (?:give|confirm|finali[sz]e|commit|submit|send)\b|\bintermediate\b"
+    r"|\b(?:an |the )?interim\b|\binitial (?:results?|findings|look|numbers?|count)\b"
+    r"|\bnot the final\b|\bnot (?:a |the )?final (?:answer|number|figure|result)\b"
+    r"|\b(?:working|halfway|part(?: of the)? way) through\b|\btentative(?:ly)?\b"
+    r"|\bpending\b|\bin progress\b|\bstill (?:going|working|checking|crunching|running)\b"
+    r"|\b\d+ (?:of|out of) (?:the )?\d+ (?:\w+ )?(?:checked|done|processed|reviewed|"
+    r"so far|left|remaining|to go)\b"
+)
+_REFUSE = re.compile(
+    r"\b(?:i(?:'m| am) (?:sorry,? (?:but )?)?(?:not (?:able|allowed|permitted|authori[sz]ed|"
+    r"in a position)|unable) to (?:share|provide|give|disclose|reveal|release|pass|hand|"
+    r"help|assist|access|discuss|divulge|look|do|offer|tell|send|answer|confirm|process)"
+    r"|i (?:can(?:no|')t|cannot|won't|will not|must not|shouldn't|should not|am not going to|"
+    r"'m not going to|have to decline|must decline|need to decline|'d have to decline|"
+    r"would have to decline|don't share|do not share|can't really|cannot really) "
+    r"(?:\w+ ){0,2}(?:share|provide|give|disclose|reveal|release|pass|hand|help|assist|"
+    r"access|discuss|divulge|do|offer|tell|send|answer|confirm|process|look up|"
+    r"look into|decline|fulfil|fulfill|comply|honor|honour|go into|talk about|"
+    r"make an exception|that|this)"
+    r"|(?:that|this|it|such|those|these|their|the) (?:\w+ ){0,3}(?:is|are|'s|would be|"
+    r"counts as|falls under) (?:\w+ )?(?:confidential|private|protected|sensitive|"
+    r"restricted|off[- ]limits|not (?:something|information) i can)"
+    r"|(?:confidential|private|personal|sensitive) (?:customer |client |account )?"
+    r"(?:information|data|details|contact|pricing|terms)\b[^.!?]*\b(?:can(?:no|')t|cannot|"
+    r"not|won't|unable)"
+    r"|against (?:our|the|company|data|privacy) (?:\w+ )?(?:polic(?:y|ies)|rules|guidelines)"
+    r"|not (?:something|information) (?:that )?i(?:'m| am)? (?:can|could|able|allowed|"
+    r"permitted|authori[sz]ed)|(?:outside|beyond) (?:my|the) (?:scope|remit|permissions)"
+    r"|no access to|don't have access|do not have access|not have access|"
+    r"(?:i'm|i am) afraid (?:i|that) (?:can(?:no|')t|cannot|won't|am not|'m not)"
+    r"|i must respectfully|respectfully decline|have to say no|not able to help with)\b"
+)
+
+_COMMON = frozenset(
+    """i i'm i've i'll i'd a an the this that these those it its it's here there let me my
+    we our you your he she they them their sure thanks thank great okay ok yes no hi hello
+    hey good perfect certainly absolutely of course alright right happy glad please just one
+    so now then first next also and but or if for to in on at by with from as is are was
+    were be been what which who when where how why do does did can could would should will
+    shall may might must based per total sorry unfortunately however looks seems according
+    using after before once while since because all any each both either neither none some
+    most many much more less few several other another such step steps note result results
+    answer summary overview quick breakdown details detail done update updated found
+    looking checking pulling got understood noted excellent awesome wonderful hmm well
+    actually basically essentially overall finally lastly additionally importantly
+    unfortunately interestingly monday tuesday wednesday thursday friday saturday sunday
+    crm sql salesforce database system records record data table query team agent rep
+    reps agents customer customers account accounts""".split()
+)
+
+_NUMBER = re.compile(
+    r"(?<![\w.])[-+(]?[$£€]?\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|k|m|bn|percent|million|"
+    r"thousand|billion|usd|eur|gbp|dollars?|days?|hours?|hrs?|minutes?|mins?|weeks?|"
+    r"months?))?(?![\w])"
+)
+_ID = re.compile(r"\b(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9-]{3,}\b")
+_NAME = re.compile(r"\b[A-Z][a-z'’]+(?:[ -](?:[A-Z][a-z'’]+|&|of|de|van|von))*(?: [A-Z][a-z'’]+)\b")
+_WORD = re.compile(r"[a-z0-9]+")
+_ASSERT = re.compile(
+    r"\b(?:is|are|was|were|comes? to|came to|totals?|totaled|totalled|amounts? to|"
+    r"works out to|equals|sits at|stands at|would be|will be|has|had|have|leads?|led|"
+    r"ranks?|ranked|tops?|topped|wins?|won|closed|shows?|showed|reads|came in|came out|"
+    r"came first|averag(?:es|ed)|reported|got|gets|generated|brought in|sold|resolved|"
+    r"handled|converted|scored|ended|landed|finished)\b"
+)
+_DONE = re.compile(
+    r"\b(?:i(?:'ve| have)|we(?:'ve| have)|it(?:'s| is| has been)|(?:it|this|that|the \w+) "
+    r"(?:is|was|has been) now|(?:it|this|that|the \w+) (?:has|have) been|successfully|"
+    r"now (?:assigned|set|at|in|owned|updated|routed|corrected|marked|moved))\b[^.!?]*?"
+    r"\b(?:assigned|updated|changed|moved|set|corrected|routed|created|closed|submitted|"
+    r"processed|issued|escalated|reassigned|fixed|marked|logged|recorded|saved|applied|"
+    r"refunded|approved|rejected|flagged|transferred|given|handed)\b"
+    r"|^(?:done|all done|all set|fixed|updated|assigned|completed?)\b"
+)
+_YESNO = re.compile(
+    r"^(?:yes|no|yep|nope|correct|incorrect|indeed|not quite|unfortunately,? (?:yes|no))"
+    r"\b[,.!:;—–-]*\s*(?:\w+\W+){2,}"
+)
+_VERDICT = re.compile(
+    r"\b(?:does(?:n't| not)?|do(?:n't| not)?|is(?:n't| not)?|are(?:n't| not)?|"
+    r"was(?:n't| not)?|has(?:n't| not)?|it's) (?:\w+ ){0,2}(?:break|breaks|violate|"
+    r"violates|comply|complies|valid|invalid|compliant|non-compliant|allowed|permitted|"
+    r"correct|incorrect|wrong|right|consistent|inconsistent|supported|match|matches|"
+    r"conflict|conflicts|eligible|ineligible|fine|ok|okay|accurate|inaccurate|a problem|"
+    r"an issue|any (?:issues|problems|violations|conflicts))\b"
+)
+_NEGATIVE_RESULT = re.compile(
+    r"\b(?:no (?:\w+ ){0,3}(?:were|was|are|is) (?:found|recorded|logged|reported)|"
+    r"there (?:are|were|is|was) no\b|none of (?:the|them)|no violations?|no conflicts?|"
+    r"no issues?|zero\b|nothing (?:to|was) (?:report|found|flagged))"
+)
+
+
+@lru_cache(maxsize=512)
+def echo_words(said: str) -> frozenset[str]:
+    """The lower-case words and digit runs of what the user said: echoes, never content."""
+    low = said.lower()
+    words = set(_WORD.findall(low))
+    words |= {re.sub(r"\D", "", n) for n in _NUMBER.findall(low) if re.sub(r"\D", "", n)}
+    return frozenset(words)
+
+
+def _new(token: str, echoes: frozenset[str]) -> bool:
+    words = _WORD.findall(token.lower())
+    if not words:
+        return False
+    digits = re.sub(r"\D", "", token)
+    if digits and any(c.isdigit() for c in token) and not re.search(r"[A-Za-z]{2}", token):
+        return digits not in echoes and not all(w in echoes for w in words)
+    return not all(w in echoes or w in _COMMON for w in words)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """The cues of one sentence, list item or table row."""
+
+    text: str
+    question: bool = False  # asks the user for something (never an offer)
+    offer: bool = False  # offers more help, checks the user is happy, signs off
+    ack: bool = False  # acknowledgement, pleasantry or restatement: no content
+    work: bool = False  # a promise or report of work still in progress
+    partial: bool = False  # says the result so far is not final
+    refusal: bool = False
+    content: bool = False  # a value, id, name or verdict the user did not supply
+    done: bool = False  # reports that the requested action was carried out
+
+
+def _content(text: str, low: str, echoes: frozenset[str]) -> bool:
+    """A value, an id, a name, a verdict or a result that the user did not supply."""
+    if any(_new(m.group(0), echoes) for m in _NUMBER.finditer(text)):
+        return True
+    if any(_new(m.group(0), echoes) for m in _ID.finditer(text)):
+        return True
+    body = text[1:] if text[:1].isupper() else text
+    names = [m.group(0) for m in _NAME.finditer(body)]
+    if any(_new(n, echoes) for n in names) and _ASSERT.search(low):
+        return True
+    if _YESNO.search(low) or _VERDICT.search(low) or _NEGATIVE_RESULT.search(low):
+        return True
+    return bool(_ASSERT.search(low) and names and any(_new(n, echoes) for n in names))
+
+
+def read_unit(text: str, echoes: frozenset[str]) -> Unit:
+    """The cues of one unit; ``echoes`` are the user's own words."""
+    low = text.lower().replace("’", "'")
+    stripped = low.rstrip(" \t)]}\"'*_.!😊🙂👍👇✅")
+    ends_q = stripped.endswith("?")
+    offer = bool(_OFFER.search(low))
+    refusal = bool(_REFUSE.search(low))
+    request = bool(_REQUEST.search(low)) and not offer
+    question = (ends_q or request) and not offer
+    work = bool(_WORK.search(low))
+    partial = bool(_PARTIAL.search(low))
+    done = bool(_DONE.search(low))
+    restate = bool(_RESTATE.search(low))
+    ack = bool(_ACK_ONLY.match(low.strip())) or restate or (
+        bool(_PLEASANTRY.search(low)) and not _ASSERT.search(low)
+    )
+    content = _content(text, low, echoes) and not restate
+    if work and not done and not _strong_content(text, low, echoes):
+        content = False  # "I'll go through the 3 opportunities now": numbers inside a stall
+    return Unit(
+        text=text,
+        question=question,
+        offer=offer,
+        ack=ack,
+        work=work,
+        partial=partial,
+        refusal=refusal,
+        content=content or done,
+        done=done,
+    )
+
+
+def _strong_content(text: str, low: str, echoes: frozenset[str]) -> bool:
+    """A unit that states a result outright, even beside a stall phrase: "Let me check: the
+    total is $41,250." """
+    if not _ASSERT.search(low):
+        return False
+    after = re.split(r"[:—–]| - ", text, maxsplit=1)
+    tail = after[1] if len(after) > 1 else text
+    return any(_new(m.group(0), echoes) for m in _NUMBER.finditer(tail)) and bool(
+        re.search(r"\b(?:is|are|was|were|comes? to|came to|totals?|equals|amounts? to)\b", low)
+    )
