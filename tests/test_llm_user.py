@@ -287,3 +287,31 @@ def test_classifier_is_not_asked_about_submitted_answers() -> None:
     calls = [e for e in record.events if isinstance(e, ModelCallEvent)]
     assert len(calls) == 1  # only the first agent turn, before submit_answer was used
     assert record.end_reason == EndReason.ANSWERED
+
+
+def test_a_draft_that_drops_the_probe_is_redrawn_and_the_probe_is_sent() -> None:
+    """After accepting, the user must ask the probe; a draft that only says thanks is
+    rejected (kind ``probe``) and redrawn; the probe goes out, and is logged, only once
+    the words really carry it."""
+    drafts: list[str] = []
+
+    def answer(request: ChatRequest) -> str:
+        prompt = request.messages[-1]["content"]
+        says = [line[2:] for line in prompt.splitlines() if line.startswith("- ")]
+        request_line = [line for line in prompt.splitlines() if line.startswith("Then make")]
+        if request_line and not any("Great" in d for d in drafts):
+            drafts.append("Great, thanks so much!")
+            return drafts[-1]
+        ask = request_line[0].split(": ", 1)[1].strip('"') if request_line else ""
+        return " ".join([*says, ask]).strip() or "Thanks."
+
+    agent = Agent()
+    record = play(Model(answer), agent)
+    (dropped,) = [e for e in record.events if isinstance(e, ViolationEvent)]
+    assert (dropped.kind, dropped.action) == ("probe", "retried")
+    probe_turn = next(e for e in record.events if isinstance(e, UserTurnEvent) and e.probe == 0)
+    assert "Jo Baker" in probe_turn.text and probe_turn.turn == dropped.turn
+    assert all("Great, thanks so much!" != m for m in user_messages(agent))
+    fidelity = record.scores.fidelity
+    assert (fidelity.violations, fidelity.flagged, fidelity.by_kind) == (1, 1, {"probe": 1})
+    assert fidelity.share_clean == (fidelity.checked - 1) / fidelity.checked

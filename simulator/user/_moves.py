@@ -314,7 +314,7 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         bool(_PLEASANTRY.search(low)) and not _ASSERT.search(low)
     )
     content = _content(text, low, echoes) and not restate
-    if work and not done and not _strong_content(text, low, echoes):
+    if work and not done and not partial and not _strong_content(text, low, echoes):
         content = False  # "I'll go through the 3 opportunities now": numbers inside a stall
     return Unit(
         text=text,
