@@ -121,27 +121,55 @@ def read_units(text: str, said: str = "") -> list[Unit]:
     return [read_unit(u, echoes) for u in units(text)]
 
 
+def _asking_text(parts: list[Unit]) -> str:
+    """The text of the turn's questions, with the list that follows a question ending in a
+    colon ("I'll need a couple of things: - your order number - the title")."""
+    out: list[str] = []
+    listing = False
+    for unit in parts:
+        if unit.question or unit.choice:
+            out.append(unit.text)
+            listing = unit.text.rstrip().endswith(":")
+        elif listing:
+            out.append(unit.text)
+    return " ".join(out)
+
+
 def move_of(parts: list[Unit]) -> tuple[Move, float]:
-    """One move for a turn from the cues of its sentences, with a confidence."""
+    """One move for a turn from the cues of its units, with a confidence.
+
+    A real question or request makes it a question, and so does a choice put to the user
+    ("Do you want me to move it now, or wait?") unless the turn already gives a firm
+    answer (two values, or a completed action). Otherwise content (not inside a
+    question) makes it an answer, or a partial when a "not final" marker or a later
+    promise of work goes with it; a "Would you like me to…?" with no content is a
+    question; a refusal without content is a refusal; the rest is a stall. A turn that
+    is one short unit with no cue at all ("none", "Negotiation.") is taken as an answer.
+    """
     if not parts:
         return Move.STALL, 0.9
-    asks = [u for u in parts if u.question]
-    content = [i for i, u in enumerate(parts) if u.content]
-    if asks:
-        marked = any(u.text.rstrip().endswith("?") for u in asks)
+    firm = sum(u.values for u in parts if u.content) >= 2 or any(u.done for u in parts)
+    if any(u.question or (u.choice and " or " in u.text and not firm) for u in parts):
+        marked = any(u.question and u.text.rstrip().endswith("?") for u in parts)
         return Move.QUESTION, 0.95 if marked else 0.85
-    refusals = [u for u in parts if u.refusal]
-    if refusals and not any(parts[i].done for i in content):
-        strong = [i for i in content if not parts[i].refusal and not parts[i].ack]
-        if not strong or len(refusals) >= len(strong):
-            return Move.REFUSAL, 0.9
+    content = [i for i, u in enumerate(parts) if u.content and not u.choice]
+    partial = any(u.partial for u in parts)
+    if content and any(u.refusal for u in parts) and not any(parts[i].values for i in content):
+        return Move.REFUSAL, 0.85  # names or a "no" in the reasons given for declining
     if content:
         first = content[0]
         later_work = any(u.work and not u.content for u in parts[first + 1 :])
-        if any(u.partial for u in parts) or later_work:
-            return Move.PARTIAL, 0.75
+        if partial or later_work:
+            choice = any(u.choice for u in parts)
+            return (Move.QUESTION, 0.7) if choice else (Move.PARTIAL, 0.75)
         return Move.ANSWER, 0.9 if len(content) > 1 or parts[first].done else 0.85
-    cued = any(u.work or u.ack or u.offer for u in parts)
+    if any(u.choice for u in parts):
+        return Move.QUESTION, 0.8
+    if any(u.refusal for u in parts):
+        return Move.REFUSAL, 0.9
+    if len(parts) == 1 and parts[0].bare:
+        return Move.ANSWER, 0.6
+    cued = any(u.work or u.ack or u.offer or u.partial for u in parts)
     return Move.STALL, 0.9 if cued else 0.6
 
 
@@ -171,7 +199,7 @@ def classify(
     move, confidence = move_of(parts)
     refusal = is_refusal(text)
     if move == Move.QUESTION:
-        asked = asked_facts(persona, " ".join(u.text for u in parts if u.question))
+        asked = asked_facts(persona, _asking_text(parts))
         return Classification(move, asked=asked, refusal=refusal, confidence=confidence)
     answer = text if move == Move.ANSWER and not answers_by_tool else None
     return Classification(move, answer=answer, refusal=refusal, confidence=confidence)

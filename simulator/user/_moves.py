@@ -27,6 +27,7 @@ _RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _ABBREV = r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bInc)(?<!\bCo)(?<!\bLtd)(?<!\bNo)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bapprox)"  # noqa: E501
 _SENTENCE_END = re.compile(_ABBREV + r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*_`$£€])")
 _COLON_BREAK = re.compile(r":\s*\n")
+_CLAUSE = re.compile(r"\s+[—–]\s+|;\s+|,\s+(?=so (?:this|it|that) (?:may|might|will|could)\b)")
 
 
 def units(text: str) -> list[str]:
@@ -43,7 +44,8 @@ def units(text: str) -> list[str]:
                 out.append(" | ".join(cells))
             continue
         line = _ITEM.sub("", line)
-        out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
+        for sentence in _SENTENCE_END.split(line):
+            out.extend(c.strip() for c in _CLAUSE.split(sentence) if c.strip())
     return out
 
 
@@ -79,6 +81,9 @@ _WORK = re.compile(
     rf"processing|analy[sz]ing|computing|crunching|tallying|comparing|verifying|"
     rf"investigating|retrieving|compiling|preparing|getting|trying|assigning|updating|"
     rf"looking into|on it)"
+    rf"|^(?:checking|looking|searching|pulling|querying|fetching|running|reviewing|working|"
+    rf"digging|loading|scanning|processing|verifying|calculating|crunching|analy[sz]ing|"
+    rf"reading|opening|retrieving|gathering|thinking|tallying|adding)\b"
     rf"|\b(?:one|just a|give me a|gimme a|bear with me for a|hang on a|hold on a|wait a) "
     rf"(?:moment|sec|second|minute|min|tick|jiffy)\b"
     rf"|\b(?:please )?(?:hold on|hang on|hang tight|bear with me|stand by|stay tuned|"
@@ -111,38 +116,57 @@ _PLEASANTRY = re.compile(
     r"apologi[sz]e|welcome|good (?:morning|afternoon|evening)|hope you(?:'re| are)|"
     r"let's (?:get|figure|sort|take)|we can (?:sort|figure)|i(?:'m| am) (?:here|happy|glad))\b"
 )
-_OFFER = re.compile(
-    r"\b(?:anything else|something else|any other (?:questions|help|way)|let me know if|"
-    r"feel free|would you like(?: me)? to|would you like (?:a|the|me|more|any)|"
-    r"do you want me to|want me to|shall i|should i|would it help|if you(?:'d| would) like|"
+_CLOSING = re.compile(
+    r"\b(?:anything else|something else|any other (?:questions|help|way)|"
+    r"let me know if (?:you|there|that|this|anything|i)|feel free|if you(?:'d| would) like|"
     r"if you want|if you need|if that helps|hope (?:this|that|it) helps|does (?:this|that|"
     r"it) (?:help|answer|work|make sense|look right|cover)|is (?:this|that) (?:helpful|what "
-    r"you|ok|okay|alright|all right|clear|correct)|can i help|may i help|how else|"
+    r"you|ok|okay|alright|all right|clear)|can i help|may i help|how else|"
     r"anything more|is there (?:anything|something)|happy to (?:help further|dig|break|"
     r"provide|share more|go|walk|pull|look|adjust|explain|elaborate)|i can also|"
-    r"i could also|just let me know|let me know (?:what|how) you|need anything|"
-    r"need help with anything|if you have any|have a (?:great|good|nice)|take care|"
-    r"you(?:'re| are) welcome|glad (?:i|to) (?:could )?help|do you need (?:anything|"
-    r"more|me|help)|want (?:a|the|more) (?:breakdown|detail|details)|interested in (?:a|the|"
-    r"seeing)|would a .* help|should we|do you want (?:a|the|more|to see|it))\b"
+    r"i could also|just let me know|let me know (?:what|how) you (?:think|want|would)|"
+    r"need anything|need help with anything|if you have any|have a (?:great|good|nice)|"
+    r"take care|you(?:'re| are) welcome|glad (?:i|to) (?:could )?help|do you need (?:anything|"
+    r"more|help)|want (?:a|the|more) (?:breakdown|detail|details)|interested in (?:a|the|"
+    r"seeing)|if (?:you|that|this|anything)\b[^.?!]*\b(?:tell me|let me know))\b"
+)
+_CHOICE = re.compile(
+    r"(?:^|[:;,—–-]\s*|\b(?:and|or|but|so|also|now|then)\s+)(?:would you like me to|would "
+    r"you like (?:a|the|more|it|them|that|this)|would you prefer|do you want me to|"
+    r"do you want (?:a|the|more)|shall i|should i|want me to|would it help|should we|shall we|"
+    r"do you need me to|is it ok(?:ay)? if i|can i go ahead|may i go ahead|ok(?:ay)? to)\b"
 )
 _REQUEST = re.compile(
-    r"(?:^|[,;:—–-]\s*|\b(?:but|and|so|first|also|now)\s+)(?:please\s+|kindly\s+|"
-    r"could you\s+|can you\s+|would you\s+|will you\s+|could i get you to\s+)?"
-    r"(?:provide|share|send|confirm|tell me|give me(?! (?:a|one|just a) (?:moment|sec|second|"
-    r"minute|min|tick|bit|few))|let me know|specify|clarify|enter|supply|"
-    r"indicate|advise|forward|point me to|remind me|describe|paste|type|drop me)\b"
-    r"(?! (?:me )?(?:know )?if you (?:need|have|want|would|'d))"
-    r"|\bi(?:'ll| will| would|'d)? (?:still |first |just )?need (?:the|your|a|an|to know|"
-    r"some|more|a few|you to|two|one|a couple|both|which|what|details|clarification|"
-    r"confirmation|to confirm|to check with you)\b"
+    r"\b(?:please|kindly|could you|can you|would you|will you|could i get you to|"
+    r"would you mind|do you mind)\s+(?:please\s+)?(?:provide|share|send|confirm|tell|give|"
+    r"let me know|specify|clarify|enter|supply|indicate|advise|forward|point me|remind|"
+    r"describe|paste|type|drop|check (?:which|what|the|your)|double-check (?:the|your)|"
+    r"give me|say|list|spell|look up your|find your)\b"
+    r"|^(?:provide|share|send|confirm|specify|clarify|tell|give|remind) (?:me|us|your)\b"
+    r"(?! (?:a|one|just a|a few) (?:moment|sec|second|minute|min|tick|bit|few|more))"
+    r"|\blet me know (?:which|what|the|your|whether|how|when|who|where|if (?:you mean|it's|"
+    r"this is|that's|it is|there's a|there is a)\b)"
+    r"|\bi(?:'ll| will| would|'d)? (?:still |first |just |also )?need (?:the|your|a|an|"
+    r"to know|some|more|a few|you to|two|one|a couple|both|which|what|details|"
+    r"clarification|confirmation|to check with you)\b"
     r"|\bi(?:'m| am) (?:missing|going to need|gonna need)\b"
     r"|\b(?:do|would) you (?:mind|happen to) (?:sharing|telling|confirming|providing|"
     r"know|have)\b"
-    r"|\b(?:what|which) (?:is|are|was|were) the (?:\w+ ){0,3}(?:you|your)\b"
     r"|\bcan i (?:get|have|ask)\b|\bmay i (?:have|ask|get)\b"
-    r"|\bwhich one (?:do|did|should|would) you\b|\bwhich (?:of these|one) (?:you|did you)\b"
-    r"|\bbefore i (?:can |could )?(?:\w+ ){0,3}(?:i need|i'll need|could you|can you|please)\b"
+    r"|\bwhich one (?:do|did|should|would) you\b"
+)
+_WH_START = re.compile(
+    r"^(?:(?:and|also|so|but|now|then|ok(?:ay)?|sure|great|got it|thanks)[,!.]?\s+)?"
+    r"(?:(?:for|in|on|from|by|at|with|to|over) )?(?:what|which|who|whom|when|where|how|why)"
+    r"(?:'s|'re|\s+(?:is|are|was|were|do|does|did|should|would|could|can|will|shall|"
+    r"kind|type|time|period|quarter|month|year|date|one|ones|of|order|product|opportunity|"
+    r"quote|case|account|rep|book|item|sort|exactly|else|much|many|long|often|day|range|"
+    r"timeframe|time frame|criteria|rule|stage|region|team|customer|version|title))\b"
+)
+_AUX_START = re.compile(
+    r"^(?:(?:and|also|so|but|now|then|ok(?:ay)?|sure|great|got it)[,!.]?\s+)?"
+    r"(?:is|are|was|were|do|does|did|can|could|would|should|will|shall|have|has|had|"
+    r"may|might)\s+(?:it|this|that|there|you|we|i|they|these|those|the|your|he|she)\b"
 )
 _PARTIAL = re.compile(
     r"\bso far\b|\b(?:still|yet to) (?:need to |have to |be )?(?:check|verify|confirm|"
@@ -160,32 +184,36 @@ _PARTIAL = re.compile(
     r"|\bnot the final\b|\bnot (?:a |the )?final (?:answer|number|figure|result)\b"
     r"|\b(?:working|halfway|part(?: of the)? way) through\b|\btentative(?:ly)?\b"
     r"|\bpending\b|\bin progress\b|\bstill (?:going|working|checking|crunching|running)\b"
+    r"|\b(?:hasn't|haven't|has not|have not|isn't|is not|aren't|wasn't|not) (?:\w+ ){0,3}yet\b"
+    r"|\bbefore (?:i )?(?:giv|confirm|finali[sz]|commit|submit|send)\w* (?:you )?(?:the|a|my) "
+    r"final\b|\bstill to (?:go|check|do|review)\b|\b(?:are|is) (?:still )?(?:left|to go)\b"
     r"|\b\d+ (?:of|out of) (?:the )?\d+ (?:\w+ )?(?:checked|done|processed|reviewed|"
     r"so far|left|remaining|to go)\b"
 )
+_NOT_A_REFUSAL = r"(?!find|locate|see|tell (?:yet|for sure)|wait|believe|say for sure|" \
+    r"\w+ (?:\w+ )?(?:a verdict |an answer |the final \w+ )?yet\b)"
 _REFUSE = re.compile(
-    r"\b(?:i(?:'m| am) (?:sorry,? (?:but )?)?(?:not (?:able|allowed|permitted|authori[sz]ed|"
-    r"in a position)|unable) to (?:share|provide|give|disclose|reveal|release|pass|hand|"
-    r"help|assist|access|discuss|divulge|look|do|offer|tell|send|answer|confirm|process)"
-    r"|i (?:can(?:no|')t|cannot|won't|will not|must not|shouldn't|should not|am not going to|"
-    r"'m not going to|have to decline|must decline|need to decline|'d have to decline|"
-    r"would have to decline|don't share|do not share|can't really|cannot really) "
-    r"(?:\w+ ){0,2}(?:share|provide|give|disclose|reveal|release|pass|hand|help|assist|"
-    r"access|discuss|divulge|do|offer|tell|send|answer|confirm|process|look up|"
-    r"look into|decline|fulfil|fulfill|comply|honor|honour|go into|talk about|"
-    r"make an exception|that|this)"
-    r"|(?:that|this|it|such|those|these|their|the) (?:\w+ ){0,3}(?:is|are|'s|would be|"
-    r"counts as|falls under) (?:\w+ )?(?:confidential|private|protected|sensitive|"
-    r"restricted|off[- ]limits|not (?:something|information) i can)"
-    r"|(?:confidential|private|personal|sensitive) (?:customer |client |account )?"
-    r"(?:information|data|details|contact|pricing|terms)\b[^.!?]*\b(?:can(?:no|')t|cannot|"
-    r"not|won't|unable)"
-    r"|against (?:our|the|company|data|privacy) (?:\w+ )?(?:polic(?:y|ies)|rules|guidelines)"
-    r"|not (?:something|information) (?:that )?i(?:'m| am)? (?:can|could|able|allowed|"
-    r"permitted|authori[sz]ed)|(?:outside|beyond) (?:my|the) (?:scope|remit|permissions)"
-    r"|no access to|don't have access|do not have access|not have access|"
-    r"(?:i'm|i am) afraid (?:i|that) (?:can(?:no|')t|cannot|won't|am not|'m not)"
-    r"|i must respectfully|respectfully decline|have to say no|not able to help with)\b"
+    rf"\b(?:i(?:'m| am) (?:sorry,? (?:but )?)?(?:not (?:able|allowed|permitted|authori[sz]ed|"
+    rf"in a position)|unable) to {_NOT_A_REFUSAL}\w+"
+    rf"|i (?:can(?:no|')t|cannot|won't|will not|must not|shouldn't|should not|am not going to|"
+    rf"'m not going to|can't really|cannot really) {_NOT_A_REFUSAL}\w+"
+    rf"|i (?:have to|must|need to|'d have to|would have to|will have to|'ll have to) "
+    rf"(?:respectfully |politely )?decline"
+    rf"|(?:that|this|it|such|those|these|their|the)(?:'s| (?:\w+ ){{0,3}}(?:is|are|would be|"
+    rf"counts as|falls under)) (?:\w+ )?(?:confidential|private|protected|sensitive|"
+    rf"restricted|off[- ]limits|not (?:something|information) i can)"
+    rf"|(?:confidential|private|personal|sensitive) (?:customer |client |account )?"
+    rf"(?:information|data|details|contact|pricing|terms)\b[^.!?]*\b(?:can(?:no|')t|cannot|"
+    rf"not|won't|unable)"
+    rf"|(?:is|'s|be|goes|go) against (?:our|the|company) (?:\w+ )?(?:polic(?:y|ies)|rules|"
+    rf"guidelines)|would (?:breach|violate|break) (?:our|their|the|a|customer)"
+    rf"|not (?:something|information) (?:that )?i(?:'m| am)? (?:can|could|able|allowed|"
+    rf"permitted|authori[sz]ed)|(?:outside|beyond) (?:my|the) (?:scope|remit|permissions)"
+    rf"|no access to|(?:don't|do not|doesn't|does not) have (?:the )?(?:access|permission|"
+    rf"rights|authority|ability|clearance)|only have (?:read|view|read-only)[- ]?(?:only )?"
+    rf"access|(?:i'm|i am) afraid (?:i|that) (?:can(?:no|')t|cannot|won't|am not|'m not)"
+    rf"|i must respectfully|respectfully decline|have to say no|not able to help with"
+    rf"|not (?:permitted|allowed|authori[sz]ed) to (?:share|disclose|give|provide|reveal))\b"
 )
 
 _COMMON = frozenset(
@@ -227,7 +255,11 @@ _DONE = re.compile(
     r"\b(?:assigned|updated|changed|moved|set|corrected|routed|created|closed|submitted|"
     r"processed|issued|escalated|reassigned|fixed|marked|logged|recorded|saved|applied|"
     r"refunded|approved|rejected|flagged|transferred|given|handed)\b"
-    r"|^(?:done|all done|all set|fixed|updated|assigned|completed?)\b"
+    r"|^(?:done|all done|all set|fixed|updated|assigned|completed?|checked)\b"
+    r"|^(?:\w+ ){0,2}(?:corrected|updated|assigned|changed|set|moved|reassigned|fixed|routed)"
+    r"(?: to)?\s*[:—–-]"
+    r"|[—–-]\s*(?:updated|done|fixed|assigned|corrected|changed|reassigned|completed)\.?$"
+    r"|\b(?:went through|has gone through|is now|are now|should now show|now shows)\b"
 )
 _YESNO = re.compile(
     r"^(?:yes|no|yep|nope|correct|incorrect|indeed|not quite|unfortunately,? (?:yes|no))"
@@ -235,9 +267,9 @@ _YESNO = re.compile(
 )
 _VERDICT = re.compile(
     r"\b(?:does(?:n't| not)?|do(?:n't| not)?|is(?:n't| not)?|are(?:n't| not)?|"
-    r"was(?:n't| not)?|has(?:n't| not)?|it's) (?:\w+ ){0,2}(?:break|breaks|violate|"
+    r"was(?:n't| not)?|has(?:n't| not)?|it's) (?:\w+ ){0,3}(?:break|breaks|violate|"
     r"violates|comply|complies|valid|invalid|compliant|non-compliant|allowed|permitted|"
-    r"correct|incorrect|wrong|right|consistent|inconsistent|supported|match|matches|"
+    r"correct|incorrect|wrong|right(?! now| away| back| here| there)|consistent|inconsistent|supported|match|matches|"
     r"conflict|conflicts|eligible|ineligible|fine|ok|okay|accurate|inaccurate|a problem|"
     r"an issue|any (?:issues|problems|violations|conflicts))\b"
 )
@@ -267,58 +299,122 @@ def _new(token: str, echoes: frozenset[str]) -> bool:
     return not all(w in echoes or w in _COMMON for w in words)
 
 
+_VERDICT_VERB = re.compile(
+    r"\b(?:passes|passed|fails|failed|complies|complied|violates|violated|breaks|broke|"
+    r"satisfies|satisfied|meets|conforms|matches|matched|supports|support|point to|"
+    r"points to|didn't change anything|no change (?:is )?needed|nothing (?:needed|to change)|"
+    r"already (?:at|in|correct|right))\b"
+)
+_PLAN_STEP = re.compile(
+    r"^(?:step \d+[:.)]?\s*)?(?:fetch|group|compute|filter|join|sum|check|confirm|pull|look|"
+    r"query|calculate|aggregate|compare|count|identify|find|rank|sort|work out|review|"
+    r"verify|add|get|gather|match|map|determine|select|split|list|apply|pick|search|"
+    r"retrieve|tally|divide|exclude|include|cross-check|double-check|run|open|read|"
+    r"scan|collect|evaluate|assess|flag|locate|load|reassign|assign|route|update|"
+    r"correct|move|change|inspect|examine|analy[sz]e|summari[sz]e|break down|merge)\b"
+    r"(?! (?:me|us|your)\b)"
+)
+_BARE_NAME = re.compile(r"(?<!^)(?<![.!?:]\s)\b[A-Z][a-z]{2,}\b")
+_STRONG_ASSERT = re.compile(
+    r"\b(?:is|are|was|were|comes? to|came to|totals?|totaled|totalled|equals|amounts? to|"
+    r"works out to|would be|(?:leads|led) (?:with|by|at|the)|tops|topped|ranks first|"
+    r"came first|stands out)\b"
+)
+_FILLER = re.compile(r"^(?:hmm+|um+|uh+|well|so|right|hm)[.!…]*$")
+
+
 @dataclass(frozen=True)
 class Unit:
-    """The cues of one sentence, list item or table row."""
+    """The cues of one sentence, list item, clause or table row."""
 
     text: str
-    question: bool = False  # asks the user for something (never an offer)
-    offer: bool = False  # offers more help, checks the user is happy, signs off
+    question: bool = False  # asks the user for something (a closing offer never is)
+    choice: bool = False  # "Would you like me to…?", "Should I…?": a question, or an offer
+    offer: bool = False  # closing offer, check-in or sign-off: "Anything else?"
     ack: bool = False  # acknowledgement, pleasantry or restatement: no content
-    work: bool = False  # a promise or report of work still in progress
+    work: bool = False  # a promise or report of work still to do, or a plan step
     partial: bool = False  # says the result so far is not final
     refusal: bool = False
     content: bool = False  # a value, id, name or verdict the user did not supply
     done: bool = False  # reports that the requested action was carried out
+    values: bool = False  # a number or id the user did not supply
+    bare: bool = False  # a short unit with no cue at all ("none", "Negotiation.")
+
+
+def _new_names(text: str, echoes: frozenset[str]) -> list[str]:
+    body = text[1:] if text[:1].isupper() else text
+    names = [m.group(0) for m in _NAME.finditer(body)]
+    names += [m.group(0) for m in _BARE_NAME.finditer(text)]
+    return [n for n in names if _new(n, echoes)]
+
+
+def _values(text: str, echoes: frozenset[str]) -> bool:
+    """A number or an id the user did not supply."""
+    return any(_new(m.group(0), echoes) for m in _NUMBER.finditer(text)) or any(
+        _new(m.group(0), echoes) for m in _ID.finditer(text)
+    )
 
 
 def _content(text: str, low: str, echoes: frozenset[str]) -> bool:
     """A value, an id, a name, a verdict or a result that the user did not supply."""
-    if any(_new(m.group(0), echoes) for m in _NUMBER.finditer(text)):
+    if _values(text, echoes):
         return True
-    if any(_new(m.group(0), echoes) for m in _ID.finditer(text)):
+    if _ASSERT.search(low) and _new_names(text, echoes):
         return True
-    body = text[1:] if text[:1].isupper() else text
-    names = [m.group(0) for m in _NAME.finditer(body)]
-    if any(_new(n, echoes) for n in names) and _ASSERT.search(low):
-        return True
-    if _YESNO.search(low) or _VERDICT.search(low) or _NEGATIVE_RESULT.search(low):
-        return True
-    return bool(_ASSERT.search(low) and names and any(_new(n, echoes) for n in names))
+    return bool(
+        _YESNO.search(low)
+        or _VERDICT.search(low)
+        or _VERDICT_VERB.search(low)
+        or _NEGATIVE_RESULT.search(low)
+    )
+
+
+def _strong_content(text: str, low: str, echoes: frozenset[str]) -> bool:
+    """A unit that states a result outright, even beside a stall phrase: "After running
+    the numbers, the answer is Maria Chen." """
+    found = _STRONG_ASSERT.search(low)
+    if not found:
+        return False
+    tail = text[found.end() :]
+    return _values(tail, echoes) or bool(_new_names(tail, echoes))
 
 
 def read_unit(text: str, echoes: frozenset[str]) -> Unit:
     """The cues of one unit; ``echoes`` are the user's own words."""
-    low = text.lower().replace("’", "'")
+    low = text.lower().replace("’", "'").strip()
     stripped = low.rstrip(" \t)]}\"'*_.!😊🙂👍👇✅")
     ends_q = stripped.endswith("?")
-    offer = bool(_OFFER.search(low))
-    refusal = bool(_REFUSE.search(low))
-    request = bool(_REQUEST.search(low)) and not offer
-    question = (ends_q or request) and not offer
-    work = bool(_WORK.search(low))
-    partial = bool(_PARTIAL.search(low))
-    done = bool(_DONE.search(low))
-    restate = bool(_RESTATE.search(low))
-    ack = bool(_ACK_ONLY.match(low.strip())) or restate or (
-        bool(_PLEASANTRY.search(low)) and not _ASSERT.search(low)
+    offer = bool(_CLOSING.search(low))
+    request = bool(_REQUEST.search(low))
+    choice = bool(_CHOICE.search(low)) and not request
+    interrogative = bool(_WH_START.search(low) or _AUX_START.search(low))
+    question = request or (
+        (ends_q or interrogative) and not offer and not choice and not _ACK_ONLY.match(low)
     )
+    refusal = bool(_REFUSE.search(low))
+    step = bool(_PLAN_STEP.search(low)) and not request
+    work = bool(_WORK.search(low)) or step
+    partial = bool(_PARTIAL.search(low))
+    restate = bool(_RESTATE.search(low))
+    done = bool(_DONE.search(low)) and not (work and not step) and not restate
+    ack = (
+        bool(_ACK_ONLY.match(low)) or restate or bool(_FILLER.match(low))
+        or (bool(_PLEASANTRY.search(low)) and not _ASSERT.search(low))
+    )  # fmt: skip
     content = _content(text, low, echoes) and not restate
-    if work and not done and not partial and not _strong_content(text, low, echoes):
+    if step or (work and not done and not partial and not _strong_content(text, low, echoes)):
         content = False  # "I'll go through the 3 opportunities now": numbers inside a stall
+    if refusal and content:
+        # "I can't share the line items, but the total was around $46k": content after it
+        cut = _REFUSE.search(low)
+        tail = text[cut.end() :] if cut else ""
+        content = _content(tail, tail.lower(), echoes)
+    cued = question or choice or offer or ack or work or partial or refusal or content or done
+    bare = not cued and len(low.split()) <= 6 and bool(re.search(r"[a-z0-9]", low))
     return Unit(
         text=text,
         question=question,
+        choice=choice,
         offer=offer,
         ack=ack,
         work=work,
@@ -326,16 +422,6 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         refusal=refusal,
         content=content or done,
         done=done,
-    )
-
-
-def _strong_content(text: str, low: str, echoes: frozenset[str]) -> bool:
-    """A unit that states a result outright, even beside a stall phrase: "Let me check: the
-    total is $41,250." """
-    if not _ASSERT.search(low):
-        return False
-    after = re.split(r"[:—–]| - ", text, maxsplit=1)
-    tail = after[1] if len(after) > 1 else text
-    return any(_new(m.group(0), echoes) for m in _NUMBER.finditer(tail)) and bool(
-        re.search(r"\b(?:is|are|was|were|comes? to|came to|totals?|equals|amounts? to)\b", low)
+        values=content and _values(text, echoes),
+        bare=bare,
     )
