@@ -144,3 +144,38 @@ def test_fidelity_is_a_share_never_negative() -> None:
     assert score.share_clean == 0.6
     old = FidelityScore.model_validate({"violations": 6, "checked": 5})
     assert old.flagged == 5 and old.share_clean == 0.0
+
+
+def test_the_tuning_corpus_stays_read_as_labelled() -> None:
+    """A guard against regressions of the rules on the split they were written against
+    (benchmarks/agent_moves.py prints the figures of both splits)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from agent_moves import load as load_split
+    from agent_moves import read
+
+    items = load_split("tune")
+    assert len(items) >= 400
+    wrong = [(i.id, i.label, got) for i in items if (got := read(i)[0]) != i.label]
+    non_answers_accepted = [w for w in wrong if w[2] == "answer"]
+    assert len(wrong) / len(items) <= 0.02, wrong
+    assert len(non_answers_accepted) <= 1, non_answers_accepted
+
+
+@pytest.mark.parametrize(
+    ("text", "move"),
+    [
+        ("Based on your policy the best match is 005Agt0000011. Shall I go ahead and assign it?",
+         Move.QUESTION),
+        ("I'm unable to access refunds from this chat. Please contact returns@shop.example.",
+         Move.REFUSAL),
+        ("There are 412 returns to go through, so this may take a minute.", Move.STALL),
+        ("Here's my plan:\n1. Pull order ORD-7731\n2. Check the $12.99 item\n3. Compute the refund",
+         Move.STALL),
+        ("Checking our returns system now...", Move.STALL),
+        ("none", Move.ANSWER),
+    ],
+)  # fmt: skip
+def test_harder_moves(text: str, move: Move) -> None:
+    assert read(text).move == move

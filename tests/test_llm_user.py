@@ -311,7 +311,7 @@ def test_a_draft_that_drops_the_probe_is_redrawn_and_the_probe_is_sent() -> None
     assert (dropped.kind, dropped.action) == ("probe", "retried")
     probe_turn = next(e for e in record.events if isinstance(e, UserTurnEvent) and e.probe == 0)
     assert "Jo Baker" in probe_turn.text and probe_turn.turn == dropped.turn
-    assert all("Great, thanks so much!" != m for m in user_messages(agent))
+    assert all(m != "Great, thanks so much!" for m in user_messages(agent))
     fidelity = record.scores.fidelity
     assert (fidelity.violations, fidelity.flagged, fidelity.by_kind) == (1, 1, {"probe": 1})
     assert fidelity.share_clean == (fidelity.checked - 1) / fidelity.checked

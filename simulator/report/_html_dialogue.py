@@ -13,7 +13,6 @@ from html import escape
 from typing import Any
 
 from simulator.judge.values import find_all
-from simulator.report._transcript import move_label, violation_label
 from simulator.record import (
     AgentMessageEvent,
     AnswerAttemptEvent,
@@ -25,6 +24,7 @@ from simulator.record import (
     UserTurnEvent,
     ViolationEvent,
 )
+from simulator.report._transcript import move_label, violation_label
 
 _CLIP = 600
 

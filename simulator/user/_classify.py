@@ -12,7 +12,7 @@ Q2 or Q3?" a question. The cues each sentence carries are read in ``_moves``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 
@@ -115,8 +115,15 @@ def asked_facts(persona: Persona, text: str) -> list[str]:
     return [f.id for f in persona.facts if _cue_pattern(fact_cues(f)).search(text)]
 
 
+READ_HEAD, READ_TAIL = 16_000, 8_000
+"""A longer turn is read by its first and last characters only: its move shows there, and
+the cost of reading stays bounded whatever an agent sends."""
+
+
 def read_units(text: str, said: str = "") -> list[Unit]:
     """The cues of every sentence of ``text``; ``said`` is what the user has said."""
+    if len(text) > READ_HEAD + READ_TAIL:
+        text = text[:READ_HEAD] + "\n" + text[-READ_TAIL:]
     echoes = echo_words(said)
     return [read_unit(u, echoes) for u in units(text)]
 
@@ -139,38 +146,60 @@ def move_of(parts: list[Unit]) -> tuple[Move, float]:
     """One move for a turn from the cues of its units, with a confidence.
 
     A real question or request makes it a question, and so does a choice put to the user
-    ("Do you want me to move it now, or wait?") unless the turn already gives a firm
-    answer (two values, or a completed action). Otherwise content (not inside a
-    question) makes it an answer, or a partial when a "not final" marker or a later
-    promise of work goes with it; a "Would you like me to…?" with no content is a
-    question; a refusal without content is a refusal; the rest is a stall. A turn that
-    is one short unit with no cue at all ("none", "Negotiation.") is taken as an answer.
+    ("Do you want me to move it now, or wait?", "Shall I go ahead and assign it?")
+    unless the turn already gives a firm answer (two values, or a completed action).
+    Otherwise content (not inside a question, not a plan step, not a referral elsewhere)
+    makes it an answer, or a partial
+    when a "not final" marker or a later promise of work goes with it; counts of records
+    still to work through are a stall; a refusal without values is a refusal; the rest
+    is a stall. A turn that is one short unit with no cue at all ("none",
+    "Negotiation.") is taken as an answer.
     """
     if not parts:
         return Move.STALL, 0.9
+    parts = _plan_steps(parts)
     firm = sum(u.values for u in parts if u.content) >= 2 or any(u.done for u in parts)
-    if any(u.question or (u.choice and " or " in u.text and not firm) for u in parts):
-        marked = any(u.question and u.text.rstrip().endswith("?") for u in parts)
+    choices = [u for u in parts if u.choice]
+    asking = any(" or " in u.text or "go ahead" in u.text.lower() for u in choices)
+    if any(u.question for u in parts) or (choices and asking and not firm):
+        marked = any(u.text.rstrip().endswith("?") for u in parts if u.question or u.choice)
         return Move.QUESTION, 0.95 if marked else 0.85
-    content = [i for i, u in enumerate(parts) if u.content and not u.choice]
+    refusing = any(u.refusal for u in parts)
+    content = [
+        i
+        for i, u in enumerate(parts)
+        if u.content and not u.choice and not (refusing and u.referral)
+    ]
     partial = any(u.partial for u in parts)
-    if content and any(u.refusal for u in parts) and not any(parts[i].values for i in content):
+    working = any(u.work for u in parts)
+    if content and refusing and not any(parts[i].values for i in content):
         return Move.REFUSAL, 0.85  # names or a "no" in the reasons given for declining
+    if content and (working or partial) and all(parts[i].scope for i in content):
+        return Move.STALL, 0.8  # "there are 41 cases to go through; averaging now"
     if content:
         first = content[0]
         later_work = any(u.work and not u.content for u in parts[first + 1 :])
         if partial or later_work:
-            choice = any(u.choice for u in parts)
-            return (Move.QUESTION, 0.7) if choice else (Move.PARTIAL, 0.75)
+            return (Move.QUESTION, 0.7) if choices else (Move.PARTIAL, 0.75)
         return Move.ANSWER, 0.9 if len(content) > 1 or parts[first].done else 0.85
-    if any(u.choice for u in parts):
+    if choices:
         return Move.QUESTION, 0.8
-    if any(u.refusal for u in parts):
+    if refusing:
         return Move.REFUSAL, 0.9
     if len(parts) == 1 and parts[0].bare:
         return Move.ANSWER, 0.6
     cued = any(u.work or u.ack or u.offer or u.partial for u in parts)
     return Move.STALL, 0.9 if cued else 0.6
+
+
+def _plan_steps(parts: list[Unit]) -> list[Unit]:
+    """After a plan's heading ("Here's my plan:", "I'm going to:"), every unit is a step
+    of work still to do, whatever values it names."""
+    for i, unit in enumerate(parts):
+        if unit.work and not unit.content and unit.text.rstrip().endswith(":"):
+            steps = [replace(u, work=True, content=False, values=False) for u in parts[i + 1 :]]
+            return [*parts[: i + 1], *steps]
+    return parts
 
 
 def classify(

@@ -83,7 +83,9 @@ _WORK = re.compile(
     rf"looking into|on it)"
     rf"|^(?:checking|looking|searching|pulling|querying|fetching|running|reviewing|working|"
     rf"digging|loading|scanning|processing|verifying|calculating|crunching|analy[sz]ing|"
-    rf"reading|opening|retrieving|gathering|thinking|tallying|adding)\b"
+    rf"reading|opening|retrieving|gathering|thinking|tallying|adding|averaging|summing|"
+    rf"grouping|sorting|ranking|comparing|counting|filtering|joining|matching|computing|"
+    rf"aggregating|still)\b"
     rf"|\b(?:one|just a|give me a|gimme a|bear with me for a|hang on a|hold on a|wait a) "
     rf"(?:moment|sec|second|minute|min|tick|jiffy)\b"
     rf"|\b(?:please )?(?:hold on|hang on|hang tight|bear with me|stand by|stay tuned|"
@@ -128,12 +130,14 @@ _CLOSING = re.compile(
     r"need anything|need help with anything|if you have any|have a (?:great|good|nice)|"
     r"take care|you(?:'re| are) welcome|glad (?:i|to) (?:could )?help|do you need (?:anything|"
     r"more|help)|want (?:a|the|more) (?:breakdown|detail|details)|interested in (?:a|the|"
-    r"seeing)|if (?:you|that|this|anything)\b[^.?!]*\b(?:tell me|let me know))\b"
+    r"seeing)|if (?:you|that|this|anything)\b[^.?!]*\b(?:tell me|let me know)|"
+    r"should you (?:require|need|have|wish|want)|if (?:there's|there is) anything)\b"
 )
 _CHOICE = re.compile(
     r"(?:^|[:;,—–-]\s*|\b(?:and|or|but|so|also|now|then)\s+)(?:would you like me to|would "
     r"you like (?:a|the|more|it|them|that|this)|would you prefer|do you want me to|"
-    r"do you want (?:a|the|more)|shall i|should i|want me to|would it help|should we|shall we|"
+    r"do you want (?:a|the|more)|(?:do you )?want (?:a|the|more|me to)|shall i|"
+    r"should i|would it help|should we|shall we|"
     r"do you need me to|is it ok(?:ay)? if i|can i go ahead|may i go ahead|ok(?:ay)? to)\b"
 )
 _REQUEST = re.compile(
@@ -154,7 +158,11 @@ _REQUEST = re.compile(
     r"know|have)\b"
     r"|\bcan i (?:get|have|ask)\b|\bmay i (?:have|ask|get)\b"
     r"|\bwhich one (?:do|did|should|would) you\b"
+    r"|\b(?:go ahead and|feel free to) (?:list|tell|share|send|give|describe|paste|type|"
+    r"provide|let me know)\b"
 )
+_SOFT_ASK = re.compile(r"\b(?:let me know|tell me)\b")
+_HARD_ASK = re.compile(r"\b(?:provide|share|send|confirm|specify|clarify|which|what)\b")
 _WH_START = re.compile(
     r"^(?:(?:and|also|so|but|now|then|ok(?:ay)?|sure|great|got it|thanks)[,!.]?\s+)?"
     r"(?:(?:for|in|on|from|by|at|with|to|over) )?(?:what|which|who|whom|when|where|how|why)"
@@ -184,19 +192,32 @@ _PARTIAL = re.compile(
     r"|\bnot the final\b|\bnot (?:a |the )?final (?:answer|number|figure|result)\b"
     r"|\b(?:working|halfway|part(?: of the)? way) through\b|\btentative(?:ly)?\b"
     r"|\bpending\b|\bin progress\b|\bstill (?:going|working|checking|crunching|running)\b"
-    r"|\b(?:hasn't|haven't|has not|have not|isn't|is not|aren't|wasn't|not) (?:\w+ ){0,3}yet\b"
+    r"|\b(?:hasn't|haven't|has not|have not|isn't|is not|aren't|wasn't|not|can't|cannot|"
+    r"couldn't|don't|won't) (?:\w+ ){0,3}yet\b|\bstill (?:loading|coming in|pending|running)\b"
     r"|\bbefore (?:i )?(?:giv|confirm|finali[sz]|commit|submit|send)\w* (?:you )?(?:the|a|my) "
     r"final\b|\bstill to (?:go|check|do|review)\b|\b(?:are|is) (?:still )?(?:left|to go)\b"
     r"|\b\d+ (?:of|out of) (?:the )?\d+ (?:\w+ )?(?:checked|done|processed|reviewed|"
     r"so far|left|remaining|to go)\b"
 )
-_NOT_A_REFUSAL = r"(?!find|locate|see|tell (?:yet|for sure)|wait|believe|say for sure|" \
+_REFERRAL = re.compile(
+    r"\b(?:please (?:contact|reach out|call|email|e-mail|get in touch)|reach out to|"
+    r"get in touch with|you (?:can|could|may|might) (?:contact|call|email|e-mail|try|ask|"
+    r"reach)|contact (?:our|the|your)|would be the (?:way|place|best way)|is the (?:best|right) "
+    r"(?:way|place|team|person))\b"
+)
+_NOT_A_REFUSAL = (
+    r"(?!find|locate|see|tell (?:yet|for sure)|wait|believe|say for sure|"
     r"\w+ (?:\w+ )?(?:a verdict |an answer |the final \w+ )?yet\b)"
+)
 _REFUSE = re.compile(
     rf"\b(?:i(?:'m| am) (?:sorry,? (?:but )?)?(?:not (?:able|allowed|permitted|authori[sz]ed|"
     rf"in a position)|unable) to {_NOT_A_REFUSAL}\w+"
-    rf"|i (?:can(?:no|')t|cannot|won't|will not|must not|shouldn't|should not|am not going to|"
-    rf"'m not going to|can't really|cannot really) {_NOT_A_REFUSAL}\w+"
+    rf"|i (?:really |just |simply |unfortunately |honestly |truly )?(?:can(?:no|')t|cannot|"
+    rf"won't|will not|must not|shouldn't|should not|am not going to|'m not going to|"
+    rf"can't really|cannot really) {_NOT_A_REFUSAL}\w+"
+    rf"|^(?:sorry,? )?(?:can(?:no|')t|cannot|unable to|not able to|won't) (?:share|provide|give|"
+    rf"disclose|reveal|help|do|discuss|access|pass|release|tell)"
+    rf"|(?:don't|do not) have (?:a|any) (?:way|means|tool|option) to|\bi can only\b"
     rf"|i (?:have to|must|need to|'d have to|would have to|will have to|'ll have to) "
     rf"(?:respectfully |politely )?decline"
     rf"|(?:that|this|it|such|those|these|their|the)(?:'s| (?:\w+ ){{0,3}}(?:is|are|would be|"
@@ -269,7 +290,8 @@ _VERDICT = re.compile(
     r"\b(?:does(?:n't| not)?|do(?:n't| not)?|is(?:n't| not)?|are(?:n't| not)?|"
     r"was(?:n't| not)?|has(?:n't| not)?|it's) (?:\w+ ){0,3}(?:break|breaks|violate|"
     r"violates|comply|complies|valid|invalid|compliant|non-compliant|allowed|permitted|"
-    r"correct|incorrect|wrong|right(?! now| away| back| here| there)|consistent|inconsistent|supported|match|matches|"
+    r"correct|incorrect|wrong|right(?! now| away| back| here| there)|consistent|"
+    r"inconsistent|supported|match|matches|"
     r"conflict|conflicts|eligible|ineligible|fine|ok|okay|accurate|inaccurate|a problem|"
     r"an issue|any (?:issues|problems|violations|conflicts))\b"
 )
@@ -338,6 +360,8 @@ class Unit:
     content: bool = False  # a value, id, name or verdict the user did not supply
     done: bool = False  # reports that the requested action was carried out
     values: bool = False  # a number or id the user did not supply
+    scope: bool = False  # its only values count records to work through
+    referral: bool = False  # points the user elsewhere ("please contact our returns team")
     bare: bool = False  # a short unit with no cue at all ("none", "Negotiation.")
 
 
@@ -346,6 +370,35 @@ def _new_names(text: str, echoes: frozenset[str]) -> list[str]:
     names = [m.group(0) for m in _NAME.finditer(body)]
     names += [m.group(0) for m in _BARE_NAME.finditer(text)]
     return [n for n in names if _new(n, echoes)]
+
+
+_RECORDS = (
+    r"(?:leads|records|opportunities|cases|activities|rows|deals|contracts|quotes|items|orders|"
+    r"accounts|tickets|entries|results|reps|agents|line items|transfers|chats|calls|emails|"
+    r"tasks|events|products|files|pages|matches|returns|refunds|messages|invoices|payments|"
+    r"users|customers|contacts|articles|notes|documents|lines|shipments|transactions)"
+)
+_SCOPE = re.compile(
+    rf"(?:\bthere (?:are|were|is|'re)|\b(?:found|have|see|got|pulled|fetched|retrieved|"
+    rf"loaded|returned|returns|matched)\s+|\(\s*)(?:about|around|roughly|some|over|nearly|"
+    rf"almost)?\s*\d[\d,]*\s+(?:\w+\s+){{0,2}}{_RECORDS}\b"
+    rf"|\b\d[\d,]*\s+(?:\w+\s+){{0,2}}{_RECORDS}\s+(?:\w+\s+){{0,4}}to (?:go through|check|"
+    rf"process|review|sort|work through|look at|scan)\b",
+    re.IGNORECASE,
+)
+
+
+_RANGE = re.compile(
+    r"\b(?:between|from)\s+(?:[A-Za-z]+\s+)?[\w,-]*\d[\w,-]*(?:\s+\d{4})?\s+(?:and|to|until|"
+    r"through|–|-)\s+(?:[A-Za-z]+\s+)?[\w,-]*\d[\w,-]*(?:,?\s+\d{4})?"
+)
+
+
+def scope_only(text: str, echoes: frozenset[str]) -> bool:
+    """Whether the only new values are counts of records ("there are 412 leads to go
+    through"): the size of the work, not a result."""
+    rest = _RANGE.sub(" ", _SCOPE.sub(" ", text))
+    return bool(_SCOPE.search(text)) and not _values(rest, echoes)
 
 
 def _values(text: str, echoes: frozenset[str]) -> bool:
@@ -375,8 +428,11 @@ def _strong_content(text: str, low: str, echoes: frozenset[str]) -> bool:
     found = _STRONG_ASSERT.search(low)
     if not found:
         return False
-    tail = text[found.end() :]
-    return _values(tail, echoes) or bool(_new_names(tail, echoes))
+    tail = text[found.end() :].strip()
+    if re.match(r"(?:\w+ly\s+)?\w+ed\b", tail):  # "were created between ...": passive, no result
+        return False
+    head = " ".join(tail.split()[:6])
+    return _values(head, echoes) or bool(_new_names(head, echoes))
 
 
 def read_unit(text: str, echoes: frozenset[str]) -> Unit:
@@ -385,7 +441,9 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
     stripped = low.rstrip(" \t)]}\"'*_.!😊🙂👍👇✅")
     ends_q = stripped.endswith("?")
     offer = bool(_CLOSING.search(low))
-    request = bool(_REQUEST.search(low))
+    request = bool(_REQUEST.search(low)) and not (
+        offer and _SOFT_ASK.search(low) and not _HARD_ASK.search(low)
+    )  # "Should you need anything, please let me know" is a closing offer
     choice = bool(_CHOICE.search(low)) and not request
     interrogative = bool(_WH_START.search(low) or _AUX_START.search(low))
     question = request or (
@@ -423,5 +481,7 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         content=content or done,
         done=done,
         values=content and _values(text, echoes),
+        scope=content and scope_only(text, echoes),
+        referral=bool(_REFERRAL.search(low)),
         bare=bare,
     )
