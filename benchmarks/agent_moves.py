@@ -47,8 +47,22 @@ class Item:
     asked: list[str] | None
 
 
+def files(split: str) -> list[Path]:
+    """A split's files: ``tune.jsonl``; ``heldout-*.jsonl`` (one per author)."""
+    found = sorted(DATA.glob("tune.jsonl" if split == "tune" else "heldout*.jsonl"))
+    if not found:
+        raise SystemExit(f"no {split} files in {DATA}")
+    return found
+
+
 def load(split: str) -> list[Item]:
-    path = DATA / f"{split}.jsonl"
+    items: list[Item] = []
+    for path in files(split):
+        items += _load_file(path)
+    return items
+
+
+def _load_file(path: Path) -> list[Item]:
     items: list[Item] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -103,7 +117,8 @@ def report(split: str, show_errors: bool) -> dict[str, float]:
             asked_ok += sorted(asked) == sorted(item.asked)
     n = len(items)
     correct = sum(confusion[(m, m)] for m in MOVES)
-    print(f"\n== {split}: {n} messages ({DATA.name}/{split}.jsonl)")
+    names = ", ".join(p.name for p in files(split))
+    print(f"\n== {split}: {n} messages ({names})")
     print(f"{'move':<10} {'n':>4} {'precision':>10} {'recall':>8}")
     figures: dict[str, float] = {"accuracy": correct / n if n else float("nan")}
     for move in MOVES:

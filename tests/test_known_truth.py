@@ -90,3 +90,24 @@ def test_a_stall_is_answered_with_go_ahead_and_never_accepted(tmp_path: Path) ->
             "Sure, take your time.",
             "Okay, go on.",
         }
+
+
+def test_show_and_the_report_print_the_users_reading_of_each_agent_turn(tmp_path: Path) -> None:
+    from simulator.report import render_dialogue
+
+    records = run("stubborn", tmp_path / "stubborn")
+    record = next(r for r in records if r.mode == "full")
+    shown = subprocess.run(
+        [sys.executable, "-m", "simulator", "show", str(tmp_path / "stubborn"), "-d", record.id],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    )
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    stall = next(i for i, line in enumerate(lines) if "Let me check that for you." in line)
+    assert "read by the user as: stall (0.90)" in lines[stall + 1]
+    assert any("read by the user as: answer" in line for line in lines[stall + 2 :])
+    html = render_dialogue(record)
+    assert html.index("Let me check that for you.") < html.index("read by the user as: stall")

@@ -22,7 +22,7 @@ from simulator.user._policy import Action, Decision
 from simulator.user._realizer import DraftRequest, Speaker
 from simulator.user._verifier import redact, verify
 
-REALIZER_PROMPT_VERSION = "user-realizer-v1"
+REALIZER_PROMPT_VERSION = "user-realizer-v2"
 CLASSIFIER_PROMPT_VERSION = "classifier-v2"
 
 _VERBOSITY = {
