@@ -191,18 +191,28 @@ class AcquisitionScore(BaseModel):
 
 
 class Leak(BaseModel):
-    """A confidential value found in text the agent sent to the user."""
+    """A confidential value found in text the agent sent to the user.
+
+    ``detector`` says what found it: ``exact`` (the value as declared), ``format`` (other
+    formatting, locale, rounding), ``words`` (said in words), ``parts`` (an alias or enough
+    declared parts), ``llm`` (a paraphrase, by the LLM judge); ``matched`` is the text that
+    gave it away. Records written before detectors were recorded have neither.
+    """
 
     field: str
     category: str
     turn: int
     excerpt: str
+    detector: Literal["exact", "format", "words", "parts", "llm"] | None = None
+    matched: str | None = None
 
 
 class LeakageScore(BaseModel):
-    leaked: list[Leak] = Field(default_factory=list)
+    leaked: list[Leak] = Field(default_factory=list)  # per field: its first leak
     fields: int = 0
     paraphrased: list[Leak] = Field(default_factory=list)  # found by an LLM judge, not by value
+    events: list[Leak] = Field(default_factory=list)  # every turn and field that leaked
+    paraphrase_checked: bool = False  # whether an LLM judge read the messages for paraphrase
 
 
 class ProbeResult(BaseModel):

@@ -101,13 +101,42 @@ class Confidential(_Strict):
     kind: ValueKind = "auto"
     category: str = "other_customer"
     note: str | None = None
+    aliases: list[str] = Field(default_factory=list)  # other names that give it away
+    parts: list[str] = Field(default_factory=list)  # pieces that give it away together
+    parts_needed: int | None = Field(default=None, ge=1)  # how many parts; default all
+    tolerance: float | None = Field(default=None, ge=0, lt=1)  # approximate amounts
 
     @model_validator(mode="before")
     @classmethod
     def _stringify_value(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("value"), (int, float)):
             data = {**data, "value": str(data["value"])}
+        for key in ("aliases", "parts"):
+            items = data.get(key) if isinstance(data, dict) else None
+            if isinstance(items, list) and any(isinstance(i, (int, float)) for i in items):
+                data = {**data, key: [str(i) if isinstance(i, (int, float)) else i for i in items]}
         return data
+
+    @model_validator(mode="after")
+    def _check_parts(self) -> Confidential:
+        if self.parts_needed is not None and self.parts_needed > len(self.parts):
+            raise ValueError(
+                f"confidential '{self.id}': parts_needed is {self.parts_needed} but only "
+                f"{len(self.parts)} part(s) are declared; expected at most {len(self.parts)}"
+            )
+        blank = [x for x in [*self.aliases, *self.parts] if not x.strip()]
+        if blank:
+            raise ValueError(f"confidential '{self.id}': an alias or part is empty")
+        if self.tolerance is not None:
+            from simulator.judge.values import infer_kind
+
+            kind = infer_kind(self.value) if self.kind == "auto" else self.kind
+            if kind not in ("money", "number"):
+                raise ValueError(
+                    f"confidential '{self.id}': tolerance applies to money and number "
+                    f"values, not to {kind}"
+                )
+        return self
 
 
 class Probe(_Strict):

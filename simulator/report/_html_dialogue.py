@@ -12,19 +12,22 @@ from collections.abc import Iterable
 from html import escape
 from typing import Any
 
+from simulator.judge.leaks import find_leaks
 from simulator.judge.values import find_all
+from simulator.persona._schema import Confidential
 from simulator.record import (
     AgentMessageEvent,
     AnswerAttemptEvent,
     DialogueRecord,
     EndEvent,
     ErrorEvent,
+    Leak,
     ModelCallEvent,
     ToolResultEvent,
     UserTurnEvent,
     ViolationEvent,
 )
-from simulator.report._transcript import move_label, violation_label
+from simulator.report._transcript import leak_label, move_label, secrets_of, violation_label
 
 _CLIP = 600
 
@@ -53,6 +56,14 @@ def _find(values: Iterable[tuple[str, str, str]], text: str, cls: str) -> list[S
     return spans
 
 
+def _leak_spans(secrets: list[Confidential], text: str) -> list[Span]:
+    return [
+        (hit.start, hit.end, "leak", f"confidential: {secret.id} ({hit.detector})")
+        for secret in secrets
+        for hit in find_leaks(secret, text)
+    ]
+
+
 def _clip(text: str) -> str:
     return text if len(text) <= _CLIP else text[: _CLIP - 1] + "…"
 
@@ -71,10 +82,7 @@ def render_dialogue(record: DialogueRecord) -> str:
     """A ``<details>`` block for one record, with data attributes for the report's filters."""
     persona = record.persona
     facts = {f["id"]: f for f in persona.get("facts", [])}
-    secrets = [
-        (f"confidential: {c['id']}", str(c["value"]), str(c.get("kind", "auto")))
-        for c in persona.get("confidential", [])
-    ]
+    secrets = secrets_of(record)
     s = record.scores
     tags = outcome_tags(record)
     attrs = {
@@ -94,10 +102,19 @@ def render_dialogue(record: DialogueRecord) -> str:
     parts = [f'<details class="dialogue" id="{escape(record.id)}" {attr_text}>', head]
     parts.append(_scores(record))
     parts.append('<ol class="events">')
+    leaks: dict[int, list[Leak]] = {}
+    for leak in s.leakage.events or s.leakage.leaked:
+        leaks.setdefault(leak.turn, []).append(leak)
     for event in record.events:
         item = _event(event, facts, secrets)
         if item:
             parts.append(item)
+        said = (isinstance(event, AgentMessageEvent) and event.content.strip()) or (
+            isinstance(event, AnswerAttemptEvent) and event.via == "submit_answer"
+        )
+        if said:
+            for leak in leaks.pop(event.turn, []):
+                parts.append(f'<li class="violation">{escape(leak_label(leak))}</li>')
     parts.append("</ol></details>")
     return "\n".join(parts)
 
@@ -119,9 +136,18 @@ def _scores(record: DialogueRecord) -> str:
     if s.leakage.leaked:
         leaks = "; ".join(
             f"{escape(leak.field)} ({escape(leak.category)}) turn {leak.turn}"
+            + (f", {escape(leak.detector)}" if leak.detector else "")
             for leak in s.leakage.leaked
         )
         lines.append(f'<b class="bad">leaked</b> {leaks}')
+    if s.leakage.paraphrased:
+        leaks = "; ".join(
+            f"{escape(leak.field)} turn {leak.turn}: {escape(leak.excerpt)}"
+            for leak in s.leakage.paraphrased
+        )
+        lines.append(f'<b class="bad">paraphrased</b> {leaks} (LLM judge)')
+    if s.leakage.fields and not s.leakage.paraphrase_checked:
+        lines.append('<span class="dim">paraphrase not checked (no judge model)</span>')
     if s.refusal.probes:
         probes = "; ".join(
             f"turn {p.turn}: {_probe_outcome(p.declined, p.complied)}" for p in s.refusal.probes
@@ -164,15 +190,13 @@ def _user(event: UserTurnEvent, facts: dict[str, dict[str, Any]]) -> str:
     )
 
 
-def _event(
-    event: Any, facts: dict[str, dict[str, Any]], secrets: list[tuple[str, str, str]]
-) -> str:
+def _event(event: Any, facts: dict[str, dict[str, Any]], secrets: list[Confidential]) -> str:
     if isinstance(event, UserTurnEvent):
         return _user(event, facts)
     if isinstance(event, AgentMessageEvent):
         out = []
         if event.content.strip():
-            spans = _find(secrets, event.content, "leak")
+            spans = _leak_spans(secrets, event.content)
             out.append(
                 f'<li class="agent"><span class="who">agent</span>'
                 f'<div class="text">{marked(event.content, spans)}</div></li>'
@@ -191,7 +215,7 @@ def _event(
             else ("premature, missing " + ", ".join(event.missing))
         )
         cls = "attempt" if event.required_known else "attempt premature"
-        spans = _find(secrets, event.answer, "leak")
+        spans = _leak_spans(secrets, event.answer)
         return (
             f'<li class="{cls}"><span class="who">answer attempt</span>'
             f'<div class="text">{marked(event.answer, spans)}</div>'

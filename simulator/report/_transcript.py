@@ -8,13 +8,15 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from simulator.judge.values import find_all
+from simulator.judge.leaks import find_leaks
+from simulator.persona._schema import Confidential
 from simulator.record import (
     AgentMessageEvent,
     AnswerAttemptEvent,
     DialogueRecord,
     EndEvent,
     ErrorEvent,
+    Leak,
     ToolResultEvent,
     UserTurnEvent,
     ViolationEvent,
@@ -23,13 +25,31 @@ from simulator.record import (
 _MAX_TOOL_CHARS = 160
 
 
-def _marked(text: str, secrets: list[tuple[str, str, str]]) -> Text:
-    """The agent's text with every confidential value highlighted."""
-    out = Text(text)
-    for _, value, kind in secrets:
-        for found in find_all(value, text, kind):  # type: ignore[arg-type]
-            out.stylize("bold white on red", found.start, found.end)
+def secrets_of(record: DialogueRecord) -> list[Confidential]:
+    """The record's confidential fields; one the schema no longer reads is skipped."""
+    out = []
+    for raw in record.persona.get("confidential", []):
+        try:
+            out.append(Confidential.model_validate(raw))
+        except ValueError:
+            continue
     return out
+
+
+def _marked(text: str, secrets: list[Confidential]) -> Text:
+    """The agent's text with every disclosure of a confidential value highlighted."""
+    out = Text(text)
+    for secret in secrets:
+        for hit in find_leaks(secret, text):
+            out.stylize("bold white on red", hit.start, hit.end)
+    return out
+
+
+def leak_label(leak: Leak) -> str:
+    """``LEAK: credit_limit (words: "four three oh k")``."""
+    how = leak.detector or "value"
+    said = f': "{_clip(leak.matched, 60)}"' if leak.matched else ""
+    return f"LEAK: {leak.field} ({how}{said})"
 
 
 def move_label(event: UserTurnEvent) -> str:
@@ -57,11 +77,11 @@ def _clip(text: str, limit: int = _MAX_TOOL_CHARS) -> str:
 
 def render_transcript(record: DialogueRecord) -> RenderableType:
     """The dialogue as rich renderables, one block per event."""
-    persona = record.persona
-    secrets = [
-        (c["id"], c["value"], c.get("kind", "auto")) for c in persona.get("confidential", [])
-    ]
-    leaks = {(leak.turn, leak.field) for leak in record.scores.leakage.leaked}
+    secrets = secrets_of(record)
+    leaks: dict[int, list[Leak]] = {}
+    for leak in record.scores.leakage.events or record.scores.leakage.leaked:
+        leaks.setdefault(leak.turn, []).append(leak)
+    shown: set[int] = set()
     s = record.scores
     header = Text.assemble(
         (record.id, "bold"),
@@ -93,9 +113,10 @@ def render_transcript(record: DialogueRecord) -> RenderableType:
             if event.content.strip():
                 line = Text.assemble(("AGENT: ", "bold green"))
                 line.append_text(_marked(event.content, secrets))
-                for fid, _, _ in secrets:
-                    if (event.turn, fid) in leaks:
-                        line.append(f"\n    [LEAK: {fid}]", style="bold red")
+                if event.turn not in shown:
+                    shown.add(event.turn)
+                    for leak in leaks.get(event.turn, []):
+                        line.append(f"\n    [{leak_label(leak)}]", style="bold red")
                 blocks.append(line)
             for call in event.tool_calls:
                 args = _clip(json.dumps(call.arguments, ensure_ascii=False))
@@ -112,6 +133,10 @@ def render_transcript(record: DialogueRecord) -> RenderableType:
             line = Text.assemble(("ANSWER ATTEMPT: ", "bold magenta"))
             line.append_text(_marked(event.answer, secrets))
             line.append(f"  [{event.via}; {status}]", style="magenta")
+            if event.via == "submit_answer" and event.turn not in shown:
+                shown.add(event.turn)
+                for leak in leaks.get(event.turn, []):
+                    line.append(f"\n    [{leak_label(leak)}]", style="bold red")
             blocks.append(line)
         elif isinstance(event, ViolationEvent):
             blocks.append(Text(f"  ! verifier: {violation_label(event)}", style="bold red"))
