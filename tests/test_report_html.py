@@ -144,8 +144,7 @@ def test_transcripts_are_escaped_and_marked(hostile_run: Path) -> None:
     assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in html
     assert "&amp; &lt;b&gt;bold&lt;/b&gt;" in html
     leak = (
-        '<mark class="leak" title="confidential: other_email (exact)">'
-        "jo.baker@example.org</mark>"
+        '<mark class="leak" title="confidential: other_email (exact)">jo.baker@example.org</mark>'
     )
     assert leak in html
     assert '<mark class="fact" title="fact: order">ORD-7731</mark>' in html
