@@ -67,7 +67,7 @@ _CENTS_WORDS = {"cent", "cents", "pence", "penny", "p"}
 
 _TOKEN_RE = re.compile(r"[A-Za-z]+|[0-9]+(?:[.,][0-9]+)*")
 _JOIN_RE = re.compile(r"[ \t\u00a0]*-?[ \t\u00a0]*|[ \t\u00a0]+")  # inside one phrase
-_RUN_GAP_RE = re.compile(r"[ \t\u00a0]*[,-]?[ \t\u00a0]*")  # between digits read aloud
+_RUN_GAP_RE = re.compile(r"[ \t\u00a0]*[,\-\u2013\u2014]?[ \t\u00a0]*")  # between digits read aloud
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 
 
@@ -115,6 +115,19 @@ def _tokens(text: str) -> list[_Tok]:
     return [
         _Tok(m.group(), m.group().casefold(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)
     ]
+
+
+def _thousand(toks: list[_Tok], i: int) -> bool:
+    """``toks[i]`` is "k" or "grand" for a thousand; a capital K followed by a lone letter
+    or digit, or a digit word, is a character read out ("one K A"), not a scale."""
+    if i >= len(toks) or toks[i].low not in ("k", "grand"):
+        return False
+    after = toks[i + 1] if i + 1 < len(toks) else None
+    return not (
+        toks[i].text == "K"
+        and after is not None
+        and (len(after.text) == 1 or _is_word_number(after.low) or after.low in _OHS)
+    )
 
 
 def _is_word_number(low: str) -> bool:
@@ -222,11 +235,11 @@ def _parse_cardinal(text: str, toks: list[_Tok], i: int) -> tuple[Decimal, int, 
             if after is not None and after.low in _SCALES:
                 value *= Decimal(10) ** _SCALES[after.low]
                 k += 1
-            elif after is not None and after.low in ("k", "grand"):
+            elif after is not None and _thousand(toks, k):
                 value *= 1000
                 k += 1
             return value, k, False
-        elif low in ("k", "grand") and started and last_scale == 99 and not hundred:
+        elif _thousand(toks, j) and started and last_scale == 99 and not hundred:
             return (total + group) * 1000, j + 1, False
         else:
             break
@@ -296,6 +309,8 @@ def _pieces(text: str) -> list[_Piece]:
         if parsed is not None:
             value, j, single = parsed
             word = _fmt(value)
+            if _thousand(toks, j - 1):  # "forty-one k": an abbreviation, shown as one
+                word = _fmt(value / 1000) + "k"
             digits = word if value == value.to_integral() and value < 100 else None
             out.append(_Piece(tok.start, toks[j - 1].end, word, digits, single=single))
             i = j
@@ -397,7 +412,7 @@ def spoken_views(text: str) -> list[View]:
         body = run[0].digits or ""
         for a, b in itertools.pairwise(run):
             gap = text[a.end : b.start]
-            body += (" " if ("," in gap or "-" in gap) else "") + (b.digits or "")
+            body += (" " if any(c in gap for c in ",-\u2013\u2014") else "") + (b.digits or "")
         digit_parts.append((run[0].start, run[-1].end, body))
         i += len(run)
     views = [_render(text, cardinal)]

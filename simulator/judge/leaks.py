@@ -239,11 +239,61 @@ def _date_spans(value: str, text: str) -> list[Span]:
 # --- one message --------------------------------------------------------------------------------
 
 
+_PERCENT_RE = re.compile(r"\s*(?:%|percent\b|per\s?cent\b|pct\b)", re.IGNORECASE)
+_PERCENT_VALUE_RE = re.compile(r"(?P<num>.*?)\s*(?:%|percent|per\s?cent|pct)", re.IGNORECASE)
+_MONEY_WORDS = re.compile(
+    r"\A[*_]*\s*[*_]*(?:dollars?|bucks|cents?|euros?|pounds?|quid|yen|francs?|usd|eur|gbp|chf)\b",
+    re.IGNORECASE,
+)
+_NEXT_WORDS = re.compile(r"\A[*_]*\s+[*_]*([A-Za-z]+)(?:[*_]*\s+[*_]*([A-Za-z]+))?")
+_NOT_NOUNS = frozenset(
+    "is was as has this its plus minus less yes thus us his hers ours yours theirs "
+    "always perhaps besides whereas".split()
+)
+
+
+def _plural(word: str) -> bool:
+    low = word.casefold()
+    return len(low) >= 3 and low.endswith("s") and low not in _NOT_NOUNS
+
+
+def _counts_things(text: str, start: int, end: int) -> bool:
+    """A bare figure followed by a count of things ("8,900 API calls", "45,768 units")."""
+    if _CURRENCY_NEAR_RE.search(text, max(0, start - 4), min(len(text), end + 5)):
+        return False
+    after = text[end : end + 40]
+    if _MONEY_WORDS.match(after):
+        return False
+    m = _NEXT_WORDS.match(after)
+    if m is None:
+        return False
+    first, second = m[1], m[2]
+    return _plural(first) or (bool(second) and first[:1].isupper() and _plural(second or ""))
+
+
+_CURRENCY_NEAR_RE = re.compile(r"[$€£¥]|\b(?:USD|EUR|GBP|CHF)\b")
+
+
+def _unit_fits(text: str, span: Span, kind: Kind, percent: bool) -> bool:
+    """A figure is the secret's only in the secret's unit: a percentage as a percentage, an
+    amount of money not as a count of things or a percentage."""
+    after = text[span[1] : span[1] + 12]
+    if percent:
+        return _PERCENT_RE.match(after) is not None
+    if kind == "money":
+        return _PERCENT_RE.match(after) is None and not _counts_things(text, *span)
+    return True
+
+
 def _format_spans(value: str, kind: Kind, tolerance: float | None, text: str) -> list[Span]:
-    spans = [(f.start, f.end) for f in find_all(value, text, kind)]
     if kind in ("money", "number"):
-        spans += _amount_spans(value, kind, tolerance, text)
-    elif kind == "date":
+        m = _PERCENT_VALUE_RE.fullmatch(value.strip())
+        base, percent = (m["num"], True) if m else (value, False)
+        spans = [(f.start, f.end) for f in find_all(base, text, kind)]
+        spans += _amount_spans(base, kind, tolerance, text)
+        return sorted({s for s in spans if _unit_fits(text, s, kind, percent)})
+    spans = [(f.start, f.end) for f in find_all(value, text, kind)]
+    if kind == "date":
         spans += _date_spans(value, text)
     return sorted(set(spans))
 
@@ -275,7 +325,10 @@ def find_leaks(secret: Secret, text: str) -> list[Hit]:
     if value:
         for start, end in _format_spans(value, kind, secret.tolerance, text):
             add(start, end, "exact" if text[start:end] == value else "format")
-        for view in _views(text):
+        views = _views(text)
+        if kind == "phone":
+            views = views[-1:]  # digit by digit; the cardinal view splits runs at "oh"
+        for view in views:
             for start, end in _format_spans(value, kind, secret.tolerance, view.text):
                 add(*view.to_source(start, end), "words")
     for alias in secret.aliases:

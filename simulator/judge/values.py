@@ -191,7 +191,14 @@ def _phone_matcher(value: str) -> _Matcher | None:
                 # Point at the value inside a longer run (country code included when present).
                 want = full if full in digits else core
                 idx, size = digits.find(want), len(want)
-            elif (len(digits) >= 7 and digits in full) or digits == full:
+            elif (len(digits) >= 7 and (full.endswith(digits) or core.startswith(digits))) or (
+                digits == full
+            ):
+                # The local number without the area code, or the number cut short; a run
+                # from inside the number, or one marked as a number ("#6465-5501"), is
+                # something else: a ticket, an order.
+                if m.start() > 0 and text[m.start() - 1] == "#":
+                    continue
                 idx, size = 0, len(digits)
             else:
                 continue
@@ -204,7 +211,7 @@ def _phone_matcher(value: str) -> _Matcher | None:
     return match
 
 
-_AT = r"(?:\s*@\s*|\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)"
+_AT = r"(?:\s*@\s*|\s*[\[({<]\s*at\s*[\])}>]\s*|\s*,?\s+at,?\s+)"
 _DOT = r"(?:\s*\.\s*|\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
 # Around the address: no more address characters, no further (possibly obfuscated) label.
 _EMAIL_TAIL = r"(?:[\w-]|\.[\w-]|\s+\.\s*\w|\s*[\[({<]\s*dot\s*[\])}>]\s*\w|\s+dot\s+\w)"
@@ -221,8 +228,12 @@ def _email_matcher(value: str) -> _Matcher | None:
     def dotted(part: str) -> str:
         return _DOT.join(re.escape(p) for p in part.split("."))
 
+    # The top-level domain may be spelled out letter by letter ("dot i-o", "dot c o m").
+    head, dot, tld = domain.rpartition(".")
+    spelled = "[-\\s]?".join(re.escape(c) for c in tld)
+    where = f"{dotted(head)}{_DOT}(?:{re.escape(tld)}|{spelled})" if dot else dotted(domain)
     pattern = re.compile(
-        rf"(?<![\w.+%-]){dotted(local)}{_AT}{dotted(domain)}(?!{_EMAIL_TAIL})", re.IGNORECASE
+        rf"(?<![\w.+%-]){dotted(local)}{_AT}{where}(?!{_EMAIL_TAIL})", re.IGNORECASE
     )
 
     def match(text: str) -> _Spans:
@@ -244,7 +255,7 @@ def _id_matcher(value: str) -> _Matcher | None:
     chars = [c for c in value if not (c.isspace() or c in "-_")]
     if not chars:
         return None
-    body = r"[\s_-]*".join(re.escape(c) for c in chars)
+    body = r"(?:[\s_-]|,(?=\s))*".join(re.escape(c) for c in chars)  # "Q, X, 7, R"
     pattern = re.compile(
         rf"(?<![^\W_])(?<![^\W_][-_]){body}(?![^\W_])(?![-_][^\W_])", re.IGNORECASE
     )
