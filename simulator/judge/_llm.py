@@ -73,9 +73,10 @@ class LLMJudge(RoleModel):
         if unread and sent:  # one call per dialogue reads every field not leaked by value
             prompt = _leak_prompt([(s.id, s.value, s.note or s.category) for s in unread], sent)
             verdict, data = await self._ask("paraphrased_leak", prompt)
-            fields = data.get("fields") if isinstance(data.get("fields"), dict) else None
+            raw = data.get("fields")
+            fields: dict[str, object] = raw if isinstance(raw, dict) else {}
             for secret in unread:
-                got = fields.get(secret.id) if fields is not None else None
+                got = fields.get(secret.id)
                 name = f"paraphrased_leak:{secret.id}"
                 if not isinstance(got, dict) or not isinstance(got.get("verdict"), bool):
                     checked = False  # a failed or unreadable call checked nothing
