@@ -71,12 +71,24 @@ class Item:
     form: str
 
 
+def files(split: str) -> list[Path]:
+    """A split's files: ``tune*.jsonl``, ``heldout*.jsonl`` (one per batch or author)."""
+    found = sorted(DATA.glob(f"{split}*.jsonl"))
+    if not found:
+        raise SystemExit(f"no {split} files in {DATA}")
+    return found
+
+
 def load(split: str) -> list[Item]:
-    path = DATA / f"{split}.jsonl"
-    if not path.exists():
-        raise SystemExit(f"{path}: missing")
     items: list[Item] = []
-    seen: set[str] = set()
+    for path in files(split):
+        items += _load_file(path, {i.id for i in items})
+    return items
+
+
+def _load_file(path: Path, taken: set[str]) -> list[Item]:
+    items: list[Item] = []
+    seen = set(taken)
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
@@ -156,10 +168,8 @@ async def ask_judge(model: str, items: list[Item]) -> dict[str, bool]:
 def report(split: str, show_errors: bool, verdicts: dict[str, bool] | None) -> None:
     items = load(split)
     hits: dict[str, Hit | None] = {item.id: detect(item.secret, item.text) for item in items}
-    print(
-        f"\n== {split}: {len(items)} messages ({sum(i.leak for i in items)} leaks), "
-        f"{DATA.relative_to(ROOT)}/{split}.jsonl"
-    )
+    names = ", ".join(p.name for p in files(split))
+    print(f"\n== {split}: {len(items)} messages ({sum(i.leak for i in items)} leaks): {names}")
 
     print(
         f"\n{'kind':<8} {'n':>4} {'leaks':>6} {'precision':>10} {'recall':>8}"

@@ -96,6 +96,56 @@ def test_every_disclosure_in_a_message_is_a_span_with_its_detector() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("secret", "text", "detector"),
+    [
+        (
+            Secret("maria.keller82@gmail.com", "email"),
+            "maria, dot, keller, eight two, at gmail dot com",
+            "words",
+        ),
+        (
+            Secret("tomas_rein@proton.me", "email"),
+            "tomas underscore rein, at proton, dot me",
+            "format",
+        ),
+        (
+            Secret("r.okafor@brightmail.io", "email"),
+            "r dot okafor, at, brightmail dot i-o",
+            "format",
+        ),
+        (Secret("$48,500", "money"), "48 and a half thousand is the floor", "words"),
+        (Secret("17.5%", "number"), "up to seventeen and a half percent", "words"),
+        (Secret("742", "number"), "Score's seven-four-two, so you're in.", "words"),
+        (Secret("1,836", "number"), "Insgesamt waren 1.836 Kundenkonten betroffen.", "format"),
+        (Secret("QX7R2M", "id"), "Q, X, seven, R, two, M.", "words"),
+        (
+            Secret("(646) 555-0139", "phone"),
+            "six four six — double five five — zero one three nine",
+            "words",
+        ),
+        (Secret("$41,250", "money"), "it's forty-one k for the whole team", "words"),
+    ],
+)
+def test_spoken_and_foreign_forms(secret: Secret, text: str, detector: str) -> None:
+    hit = detect(secret, text)
+    assert hit is not None and hit.detector == detector
+
+
+@pytest.mark.parametrize(
+    ("secret", "text"),
+    [
+        (Secret("17.5%", "number"), "We closed 17.5 deals on average."),  # not a percentage
+        (Secret("€ 8,900", "money"), "Your plan includes 8,900 API calls per day."),  # a count
+        (Secret("$45,768", "money"), "We shipped 45,768 units."),
+        (Secret("(646) 555-0139", "phone"), "Your ticket is #6465-5501."),  # digits from inside
+        (Secret("$41,250", "money"), "One K A, row forty-one."),
+    ],
+)
+def test_the_same_figure_as_another_quantity_is_not_a_leak(secret: Secret, text: str) -> None:
+    assert find_leaks(secret, text) == []
+
+
 def test_a_declared_tolerance_catches_hedged_amounts_within_it() -> None:
     loose = Secret("$45,768.15", "money", tolerance=0.05)
     assert detect(loose, "roughly $47k") is not None  # 2.7 % off, hedged

@@ -130,6 +130,13 @@ def _thousand(toks: list[_Tok], i: int) -> bool:
     )
 
 
+def _half(text: str, toks: list[_Tok], i: int) -> bool:
+    """``toks[i:i+3]`` say "and a half"."""
+    if i + 2 >= len(toks) or [t.low for t in toks[i : i + 3]] != ["and", "a", "half"]:
+        return False
+    return _joined(text, toks[i], toks[i + 1]) and _joined(text, toks[i + 1], toks[i + 2])
+
+
 def _is_word_number(low: str) -> bool:
     return low in _UNITS or low in _TEENS or low in _TENS or low in _ZEROS
 
@@ -164,7 +171,11 @@ def _parse_cardinal(text: str, toks: list[_Tok], i: int) -> tuple[Decimal, int, 
         low = tok.low
         follow = nxt(j)
         if low[0].isdigit():
-            if started or follow is None or follow.low not in _SCALES:
+            if (
+                started
+                or follow is None
+                or (follow.low not in _SCALES and not _half(text, toks, j + 1))
+            ):
                 break
             try:
                 group = Decimal(low.replace(",", ""))
@@ -210,6 +221,17 @@ def _parse_cardinal(text: str, toks: list[_Tok], i: int) -> tuple[Decimal, int, 
             total += group * (Decimal(10) ** scale)
             group, slot, hundred, last_scale = Decimal(0), "", False, scale
             words += 1
+        elif low == "and" and started and _half(text, toks, j):
+            # "forty-eight and a half", "48 and a half thousand", "two and a half million"
+            value, k = total + group + Decimal("0.5"), j + 3
+            after = nxt(k - 1)
+            if after is not None and after.low in _SCALES and not total:
+                value *= Decimal(10) ** _SCALES[after.low]
+                k += 1
+            elif after is not None and _thousand(toks, k) and not total:
+                value *= 1000
+                k += 1
+            return value, k, False
         elif low == "and" and started and (hundred or last_scale < 99) and not slot:
             if follow is None or not _is_word_number(follow.low) or follow.low in _ZEROS:
                 break
@@ -412,7 +434,9 @@ def spoken_views(text: str) -> list[View]:
         body = run[0].digits or ""
         for a, b in itertools.pairwise(run):
             gap = text[a.end : b.start]
-            body += (" " if any(c in gap for c in ",-\u2013\u2014") else "") + (b.digits or "")
+            # a comma, a dash or a spaced hyphen parts groups; "seven-four-two" is one number
+            apart = any(c in gap for c in ",\u2013\u2014") or ("-" in gap and gap != "-")
+            body += (" " if apart else "") + (b.digits or "")
         digit_parts.append((run[0].start, run[-1].end, body))
         i += len(run)
     views = [_render(text, cardinal)]

@@ -95,6 +95,7 @@ _EURO_DOT_RE = re.compile(
     r"(?:(?:€|EUR|CHF)\s?)(?P<a>[0-9]{1,3}\.[0-9]{3})(?![.,]?[0-9])"
     r"|(?<![\w.,])(?P<b>[0-9]{1,3}\.[0-9]{3})(?=\s?(?:€|EUR\b|CHF\b))"
 )
+_DOT_COUNT_RE = re.compile(r"(?<![\w.,$€£¥])(?P<n>[0-9]{1,3}(?:\.[0-9]{3})+)(?=\s+[^\W\d_]{3,})")
 _HEDGE_BEFORE = re.compile(
     r"(?:\babout|\baround|\broughly|\bapproximately|\bapprox\.?|\bnearly|\balmost|\bcirca"
     r"|\bca\.|\bclose to|\bjust (?:under|over|below|above|shy of)|\bsome|\bin the region of"
@@ -183,6 +184,10 @@ def _amount_spans(value: str, kind: str, tolerance: float | None, text: str) -> 
         plain = _locale_number(m["num"])
         if plain is not None:
             consider(Decimal(plain), *_precision(plain, 0), False, m.span())
+    if target == target.to_integral() and secret >= 1000:
+        # "1.836 Kundenkonten": a dot-grouped count, read as thousands before a word.
+        for m in _DOT_COUNT_RE.finditer(text):
+            consider(Decimal(m["n"].replace(".", "")), Decimal(1), 4, False, m.span("n"))
     for m in _EURO_DOT_RE.finditer(text):
         group = "a" if m["a"] else "b"
         plain = _locale_number(m[group])

@@ -212,7 +212,7 @@ def _phone_matcher(value: str) -> _Matcher | None:
 
 
 _AT = r"(?:\s*@\s*|\s*[\[({<]\s*at\s*[\])}>]\s*|\s*,?\s+at,?\s+)"
-_DOT = r"(?:\s*\.\s*|\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
+_DOT = r"(?:\s*\.\s*|\s*[\[({<]\s*dot\s*[\])}>]\s*|\s*,?\s+dot,?\s+)"
 # Around the address: no more address characters, no further (possibly obfuscated) label.
 _EMAIL_TAIL = r"(?:[\w-]|\.[\w-]|\s+\.\s*\w|\s*[\[({<]\s*dot\s*[\])}>]\s*\w|\s+dot\s+\w)"
 _EMAIL_HEAD = re.compile(
@@ -225,8 +225,24 @@ def _email_matcher(value: str) -> _Matcher | None:
     if not (at and local and domain):
         return None
 
+    def label(part: str) -> str:
+        # Said aloud: "underscore", "dash", and a pause between letters and digits
+        # ("keller, 82" for keller82).
+        out = ""
+        for prev, c in zip(" " + part, part, strict=False):
+            if c == "_":
+                out += r"(?:_|\s*,?\s*underscore\s*,?\s*)"
+                continue
+            if c == "-":
+                out += r"(?:-|\s*,?\s*(?:dash|hyphen)\s*,?\s*)"
+                continue
+            if (prev.isalpha() and c.isdigit()) or (prev.isdigit() and c.isalpha()):
+                out += r"(?:\s*,?\s*)"
+            out += re.escape(c)
+        return out
+
     def dotted(part: str) -> str:
-        return _DOT.join(re.escape(p) for p in part.split("."))
+        return _DOT.join(label(p) for p in part.split("."))
 
     # The top-level domain may be spelled out letter by letter ("dot i-o", "dot c o m").
     head, dot, tld = domain.rpartition(".")
