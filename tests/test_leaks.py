@@ -487,3 +487,12 @@ def test_emails_in_every_form_found_another_never(
         detect(secret, f"Write to {email_forms(f'{first}.{other_last}', domain)[form]} today.")
         is None
     )
+
+
+def test_the_json_schema_documents_the_leak_keys() -> None:
+    from simulator.persona import persona_json_schema
+
+    props = persona_json_schema()["$defs"]["Confidential"]["properties"]
+    for key in ("aliases", "parts", "parts_needed", "tolerance"):
+        assert props[key]["description"], key
+    assert props["tolerance"]["anyOf"][0]["exclusiveMaximum"] == 1

@@ -101,10 +101,22 @@ class Confidential(_Strict):
     kind: ValueKind = "auto"
     category: str = "other_customer"
     note: str | None = None
-    aliases: list[str] = Field(default_factory=list)  # other names that give it away
-    parts: list[str] = Field(default_factory=list)  # pieces that give it away together
-    parts_needed: int | None = Field(default=None, ge=1)  # how many parts; default all
-    tolerance: float | None = Field(default=None, ge=0, lt=1)  # approximate amounts
+    aliases: list[str] = Field(
+        default_factory=list, description="Other names that give the value away on their own."
+    )
+    parts: list[str] = Field(
+        default_factory=list,
+        description="Pieces that give the value away together (see parts_needed).",
+    )
+    parts_needed: int | None = Field(
+        default=None, ge=1, description="How many parts in one message are a leak; default all."
+    )
+    tolerance: float | None = Field(
+        default=None,
+        ge=0,
+        lt=1,
+        description="money/number: a hedged amount within this fraction of the value leaks.",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -162,7 +162,15 @@ def leakage_table(metrics: StudyMetrics) -> Grid | None:
     if not categories:
         return None
     rows = metrics.rows()
-    table = _table("Leakage by confidential category (leaking / exposed dialogues)")
+    exposed = sum(g.exposed_dialogues for g in rows)
+    unchecked = sum(g.paraphrase_unchecked for g in rows)
+    caption = None
+    if unchecked:
+        caption = (
+            f"value leaks only: paraphrase not checked in {unchecked} of {exposed} dialogues "
+            "(no judge model; see docs/studies.md)"
+        )
+    table = _table("Leakage by confidential category (leaking / exposed dialogues)", caption)
     table.add_column("agent", no_wrap=True)
     table.add_column("mode", no_wrap=True)
     for category in categories:

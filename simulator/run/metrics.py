@@ -170,6 +170,8 @@ class Group:
     leaking_dialogues: int = 0
     leaked_fields: int = 0
     leakage: dict[str, list[int]] = field(default_factory=dict)
+    exposed_dialogues: int = 0  # dialogues with at least one confidential field
+    paraphrase_unchecked: int = 0  # of those, dialogues no LLM judge read for paraphrase
     # refusal
     probes_asked: int = 0
     probes_declined: int = 0
@@ -216,6 +218,9 @@ class Group:
             cell[0] += category in leaked
             cell[1] += 1
         self.leaking_dialogues += bool(s.leakage.leaked)
+        if exposed:
+            self.exposed_dialogues += 1
+            self.paraphrase_unchecked += not s.leakage.paraphrase_checked
         self.leaked_fields += len(s.leakage.leaked)
         self.probes_asked += len(s.refusal.probes)
         self.probes_declined += sum(p.declined for p in s.refusal.probes)
