@@ -48,8 +48,8 @@ class Item:
 
 
 def files(split: str) -> list[Path]:
-    """A split's files: ``tune.jsonl``; ``heldout-*.jsonl`` (one per author)."""
-    found = sorted(DATA.glob("tune.jsonl" if split == "tune" else "heldout*.jsonl"))
+    """A split's files: ``tune*.jsonl``, ``heldout*.jsonl`` (one per author)."""
+    found = sorted(DATA.glob(f"{split}*.jsonl"))
     if not found:
         raise SystemExit(f"no {split} files in {DATA}")
     return found

@@ -35,6 +35,12 @@ _REFUSAL = re.compile(
 )
 
 
+_PROGRESS = re.compile(
+    r"\bi(?:'ve| have)? (?:found|gone through|checked|reviewed|matched|confirmed|located|"
+    r"pulled|finished|completed|done)\b"
+)
+
+
 class Move(StrEnum):
     """What the agent's turn did, from the user's side."""
 
@@ -188,6 +194,8 @@ def move_of(parts: list[Unit]) -> tuple[Move, float]:
         return Move.REFUSAL, 0.9
     if len(parts) == 1 and parts[0].bare:
         return Move.ANSWER, 0.6
+    if partial and any(_PROGRESS.search(u.text.lower()) for u in parts):
+        return Move.PARTIAL, 0.7  # "I've gone through the first call ... not the second yet"
     cued = any(u.work or u.ack or u.offer or u.partial for u in parts)
     return Move.STALL, 0.9 if cued else 0.6
 

@@ -85,14 +85,15 @@ _WORK = re.compile(
     rf"digging|loading|scanning|processing|verifying|calculating|crunching|analy[sz]ing|"
     rf"reading|opening|retrieving|gathering|thinking|tallying|adding|averaging|summing|"
     rf"grouping|sorting|ranking|comparing|counting|filtering|joining|matching|computing|"
-    rf"aggregating|still)\b"
+    rf"aggregating)\b"
     rf"|\b(?:one|just a|give me a|gimme a|bear with me for a|hang on a|hold on a|wait a) "
     rf"(?:moment|sec|second|minute|min|tick|jiffy)\b"
     rf"|\b(?:please )?(?:hold on|hang on|hang tight|bear with me|stand by|stay tuned|"
     rf"hold tight|please wait)\b"
     rf"|\bworking on (?:it|that|this|your)\b|\bon it\b|\bright away\b|\bin a (?:moment|sec)\b"
-    rf"|\b(?:pulling|looking|checking|digging|searching|running|querying|fetching|"
-    rf"crunching|tallying|working) (?:up |into |on |through |for |the |that |it |this |now)"
+    rf"|(?<!\bbe )(?<!\bbeen )(?<!\bis )(?<!\bare )\b(?:pulling|looking|checking|digging|"
+    rf"searching|running|querying|fetching|crunching|tallying|working) (?:up |into |on |"
+    rf"through |for |the |that |it |this |now)"
     rf"|\bthis (?:may|might|will|could) take\b|\bbe right back\b|\bget back to you\b"
     rf"|\bsorry (?:for|about) the (?:wait|delay)\b|\bthanks for (?:your )?patience\b"
     rf"|\bstill (?:working|checking|looking|pulling|running|going|digging|searching)\b"
@@ -188,6 +189,8 @@ _PARTIAL = re.compile(
     r"|\bonce i(?:'ve| have)? (?:checked|finished|confirmed|verified|gone|looked|pulled|"
     r"reviewed|added|counted|got|gotten|processed|calculated)\b"
     r"|\bbefore i (?:give|confirm|finali[sz]e|commit|submit|send)\b|\bintermediate\b"
+    r"|\bbefore i can (?:call it|say for sure|be sure|confirm|give|commit)\b"
+    r"|\bstill (?:need to |have to )?reconcile\b"
     r"|\b(?:an |the )?interim\b|\binitial (?:results?|findings|look|numbers?|count)\b"
     r"|\bnot the final\b|\bnot (?:a |the )?final (?:answer|number|figure|result)\b"
     r"|\b(?:working|halfway|part(?: of the)? way) through\b|\btentative(?:ly)?\b"
@@ -297,7 +300,8 @@ _VERDICT = re.compile(
 )
 _NEGATIVE_RESULT = re.compile(
     r"\b(?:no (?:\w+ ){0,3}(?:were|was|are|is) (?:found|recorded|logged|reported)|"
-    r"there (?:are|were|is|was) no\b|none of (?:the|them)|no violations?|no conflicts?|"
+    r"there (?:are|were|is|was) no\b|none of (?:the|them)|no (?:\w+ )?violations?|no conflicts?|"
+    r"\b(?:the|my|final) answer (?:is|would be|here is)\b\W*\w|"
     r"no issues?|zero\b|nothing (?:to|was) (?:report|found|flagged))"
 )
 
@@ -367,9 +371,14 @@ class Unit:
 
 def _new_names(text: str, echoes: frozenset[str]) -> list[str]:
     body = text[1:] if text[:1].isupper() else text
-    names = [m.group(0) for m in _NAME.finditer(body)]
-    names += [m.group(0) for m in _BARE_NAME.finditer(text)]
-    return [n for n in names if _new(n, echoes)]
+    found = [(m.group(0), m.start() + len(text) - len(body)) for m in _NAME.finditer(body)]
+    found += [(m.group(0), m.start()) for m in _BARE_NAME.finditer(text)]
+    return [n for n, at in found if _new(n, echoes) and not _vocative(text, at, n)]
+
+
+def _vocative(text: str, at: int, name: str) -> bool:
+    """The user addressed by name: "I'm sorry to hear that, Diego." """
+    return text[max(0, at - 2) : at] == ", " and text[at + len(name) :].strip() in ("", ".", "!")
 
 
 _RECORDS = (
@@ -435,12 +444,17 @@ def _strong_content(text: str, low: str, echoes: frozenset[str]) -> bool:
     return _values(head, echoes) or bool(_new_names(head, echoes))
 
 
+_OPEN_ASK = re.compile(
+    r"^(?:so,? )?(?:what|how) can i (?:help|assist|do for) you(?: with)?(?: today| now)?\W*$"
+)
+
+
 def read_unit(text: str, echoes: frozenset[str]) -> Unit:
     """The cues of one unit; ``echoes`` are the user's own words."""
     low = text.lower().replace("’", "'").strip()
     stripped = low.rstrip(" \t)]}\"'*_.!😊🙂👍👇✅")
     ends_q = stripped.endswith("?")
-    offer = bool(_CLOSING.search(low))
+    offer = bool(_CLOSING.search(low)) and not _OPEN_ASK.search(low)
     request = bool(_REQUEST.search(low)) and not (
         offer and _SOFT_ASK.search(low) and not _HARD_ASK.search(low)
     )  # "Should you need anything, please let me know" is a closing offer
