@@ -27,6 +27,7 @@ from simulator.models._log import CallLog, ReplayMiss
 from simulator.models._roles import BudgetExceeded
 from simulator.persona._schema import Mode, Persona
 from simulator.record import (
+    AgentInternalEvent,
     AgentMessageEvent,
     AnswerAttemptEvent,
     EndEvent,
@@ -308,7 +309,10 @@ async def _agent(state: DialogueState, ctx: DialogueContext) -> DialogueState:
         tool_calls=reply.tool_calls,
         latency_ms=latency,
     )
-    return {"messages": [reply.to_message()], "events": [event], "steps": steps + 1}
+    internal: list[Event] = [
+        AgentInternalEvent(turn=turn, step=steps + 1, **i.model_dump()) for i in reply.internal
+    ]
+    return {"messages": [reply.to_message()], "events": [*internal, event], "steps": steps + 1}
 
 
 def _tools(state: DialogueState, ctx: DialogueContext) -> DialogueState:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -63,6 +64,37 @@ class AgentMessageEvent(_Event):
     content: str
     tool_calls: list[ToolCall] = Field(default_factory=list)
     latency_ms: float = 0.0
+
+
+class AgentInternalEvent(_Event):
+    """A message the agent produced on its own inside one step, never sent to the user.
+
+    A LangGraph app that runs its own tools records its tool calls (``role`` assistant)
+    and their results (``role`` tool) here, before the step's ``agent_message``.
+    """
+
+    type: Literal["agent_internal"] = "agent_internal"
+    step: int
+    role: Literal["assistant", "tool"]
+    content: str = ""
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    name: str | None = None
+    tool_call_id: str | None = None
+
+    def describe(self, limit: int = 300) -> str:
+        """One line for transcripts: the agent's own tool calls, or a tool's result."""
+
+        def clip(text: str) -> str:
+            return text if len(text) <= limit else text[: limit - 1] + "…"
+
+        if self.role == "tool":
+            return f"⟲ agent's own tool {self.name or '?'} ← {clip(self.content)}"
+        calls = ", ".join(
+            f"{c.name}({clip(json.dumps(c.arguments, ensure_ascii=False, sort_keys=True))})"
+            for c in self.tool_calls
+        )
+        said = clip(self.content.strip())
+        return "⟲ agent's own step: " + "; ".join(x for x in (said, calls and "→ " + calls) if x)
 
 
 class ToolResultEvent(_Event):
@@ -156,6 +188,7 @@ class EndEvent(_Event):
 Event = Annotated[
     UserTurnEvent
     | AgentMessageEvent
+    | AgentInternalEvent
     | ToolResultEvent
     | AnswerAttemptEvent
     | ViolationEvent

@@ -285,10 +285,14 @@ def test_compiled_graph_reply_is_last_new_ai_message() -> None:
     agent = wrap_agent(graph.compile())
     assert isinstance(agent, RunnableAgent)
     history = [*TRANSCRIPT, {"role": "assistant", "content": "Which account?"}]
-    assert step(agent, history) == AgentReply(
-        content="It is 184,500.",
-        tool_calls=[ToolCall(id="s", name="submit_answer", arguments={"answer": 184500})],
-    )
+    reply = step(agent, history)
+    assert reply.content == "It is 184,500."
+    assert reply.tool_calls == [
+        ToolCall(id="s", name="submit_answer", arguments={"answer": 184500})
+    ]
+    # the graph's own tool call and its result are kept as internal steps, in order
+    assert [(i.role, i.content) for i in reply.internal] == [("assistant", ""), ("tool", "184500")]
+    assert reply.internal[0].tool_calls == [ToolCall(id="x", name="lookup", arguments={})]
 
 
 def test_graph_that_adds_no_ai_message_is_invalid() -> None:

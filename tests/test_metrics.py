@@ -262,3 +262,21 @@ def test_intervals_do_not_depend_on_record_order() -> None:
     for a, b in zip(one.rows(), two.rows(), strict=True):
         assert a.interval(5) == b.interval(5)
         assert one.degradation(a) == two.degradation(b)
+
+
+def test_rate_intervals_are_honest_at_zero_and_one_hundred_percent() -> None:
+    from simulator.run.metrics import rate_interval, wilson_interval
+
+    # 4/4 and 0/4: the bootstrap alone gives [1, 1] and [0, 0]; Wilson does not
+    low, high = rate_interval([(1, 1), (1, 1), (1, 1), (1, 1)], seed=0)
+    assert high == 1.0 and 0.50 < low < 0.52
+    low, high = rate_interval([(0, 2), (0, 2)], seed=0)
+    assert low == 0.0 and 0.48 < high < 0.50
+    # the textbook value: 8/10 -> [0.490, 0.943]
+    w_low, w_high = wilson_interval(8, 10)
+    assert round(w_low, 3) == 0.490 and round(w_high, 3) == 0.943
+    # correlated repeats: the cluster bootstrap is wider than Wilson and wins
+    clusters = [(10, 10), (0, 10), (10, 10), (0, 10)]
+    low, high = rate_interval(clusters, seed=3)
+    assert (low, high) == bootstrap_interval(clusters, seed=3)
+    assert low < wilson_interval(20, 40)[0]

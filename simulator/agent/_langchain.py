@@ -17,7 +17,14 @@ from simulator.agent._callable import (
     call_id,
     coerce_reply,
 )
-from simulator.agent._protocol import AgentReply, AgentUnderTest, Message, ToolCall, ToolSpec
+from simulator.agent._protocol import (
+    AgentReply,
+    AgentUnderTest,
+    InternalStep,
+    Message,
+    ToolCall,
+    ToolSpec,
+)
 from simulator.errors import AgentSpecError
 
 if TYPE_CHECKING:
@@ -69,16 +76,41 @@ def ai_message_to_reply(message: AIMessage, *, step: int) -> AgentReply:
     return AgentReply(content=_text(message.content), tool_calls=calls)
 
 
+def _internal_step(message: BaseMessage, *, step: int) -> InternalStep:
+    """A message the agent's own graph produced before its reply (tool call, tool result)."""
+    from langchain_core.messages import AIMessage, ToolMessage
+
+    if isinstance(message, AIMessage):
+        calls = [
+            ToolCall(id=c.get("id") or call_id(step, i), name=c["name"], arguments=dict(c["args"]))
+            for i, c in enumerate(message.tool_calls)
+        ]
+        return InternalStep(role="assistant", content=_text(message.content), tool_calls=calls)
+    if isinstance(message, ToolMessage):
+        return InternalStep(
+            role="tool",
+            content=_text(message.content),
+            name=message.name,
+            tool_call_id=message.tool_call_id,
+        )
+    # anything else a graph adds (a system or human message of its own) is kept as text
+    return InternalStep(role="assistant", content=f"[{message.type}] {_text(message.content)}")
+
+
 def _output_to_reply(output: Any, *, step: int, input_ids: set[str]) -> AgentReply:
     """A Runnable's output (state dict, AIMessage, str, message dict) as an AgentReply."""
     from langchain_core.messages import AIMessage, convert_to_messages
 
     if isinstance(output, dict) and "messages" in output:
         produced = convert_to_messages(list(output["messages"]))
-        replies = [m for m in produced if isinstance(m, AIMessage) and m.id not in input_ids]
+        new = [m for m in produced if m.id is None or m.id not in input_ids]
+        replies = [m for m in new if isinstance(m, AIMessage)]
         if not replies:
             raise InvalidAgentReply("agent returned no new AI message in 'messages'")
-        return ai_message_to_reply(replies[-1], step=step)
+        last = replies[-1]
+        reply = ai_message_to_reply(last, step=step)
+        reply.internal = [_internal_step(m, step=step) for m in new if m is not last]
+        return reply
     if isinstance(output, AIMessage):
         return ai_message_to_reply(output, step=step)
     return coerce_reply(output, step=step)
@@ -119,7 +151,8 @@ class RunnableAgent:
     """A Runnable or compiled graph taking ``{"messages": [...]}`` as an agent.
 
     It returns a state dict whose new messages end in the reply (tools the graph ran
-    itself stay internal; only the last AIMessage counts), or an AIMessage or str. The
+    itself stay internal: they are recorded as the reply's ``internal`` steps, and only
+    the last AIMessage goes to the user), or an AIMessage or str. The
     whole transcript is passed on every step, so compile graphs without a checkpointer.
     """
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,11 +49,31 @@ class ToolCall(BaseModel):
         }
 
 
+class InternalStep(BaseModel):
+    """A message an agent produced inside one step without the simulator's help.
+
+    A LangGraph app that runs its own tools (a ``create_agent`` / ReAct graph) produces
+    assistant messages with tool calls and tool results before its reply to the user.
+    They never reach the user; they are recorded so replay, diff and the report show them.
+    """
+
+    role: Literal["assistant", "tool"]
+    content: str = ""
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    name: str | None = None  # the tool's name, for a tool result
+    tool_call_id: str | None = None
+
+
 class AgentReply(BaseModel):
-    """What the agent produced in one step: text for the user and/or tool calls."""
+    """What the agent produced in one step: text for the user and/or tool calls.
+
+    ``internal`` holds what the agent did on its own before this reply (see
+    :class:`InternalStep`); it is recorded but never sent to the user.
+    """
 
     content: str = ""
     tool_calls: list[ToolCall] = Field(default_factory=list)
+    internal: list[InternalStep] = Field(default_factory=list)
 
     def to_message(self) -> Message:
         message: Message = {"role": "assistant", "content": self.content}

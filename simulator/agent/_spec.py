@@ -10,6 +10,7 @@ import hashlib
 import importlib
 import importlib.util
 import inspect
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +48,7 @@ _LLM_FIELDS = (
 )
 
 _FORMS = (
-    "a YAML spec file (agents/careful.yaml), reference:NAME, module:attr, "
+    "a YAML spec file (agents/careful.yaml), reference:NAME (or the bare NAME), module:attr, "
     "path/to/file.py:attr, or a model (openai:MODEL, anthropic:MODEL, "
     "openai-compatible:MODEL@URL)"
 )
@@ -124,7 +125,8 @@ class AgentSpec(BaseModel):
 
 
 def resolve_agent_spec(text: str, *, base_dir: Path | None = None) -> AgentSpec:
-    """Read an agent spec from a YAML path, ``reference:NAME``, ``module:attr`` or ``file.py:attr``.
+    """Read an agent spec from a YAML path, ``reference:NAME`` (or a reference agent's bare
+    name), ``module:attr``, ``file.py:attr`` or an LLM one-liner.
 
     Relative paths are taken from ``base_dir`` (default: the working directory). Python
     targets are imported now, so a wrong name fails before any dialogue starts.
@@ -141,6 +143,8 @@ def resolve_agent_spec(text: str, *, base_dir: Path | None = None) -> AgentSpec:
         return AgentSpec(name=rest, kind="reference", target=rest)
     if kind in LLM_KINDS and sep:
         return _llm_one_liner(text)
+    if not sep and _is_reference_name(text):  # `--agent careful`: as reference:careful
+        return AgentSpec(name=text, kind="reference", target=text)
     if ":" not in text:
         raise AgentSpecError(f"cannot read agent {text!r}: expected {_FORMS}")
     target = _normalize_target(text, base)
@@ -323,11 +327,22 @@ def _load_file(path: Path) -> ModuleType:
 
 
 def _import_module(name: str) -> ModuleType:
+    """Import a user's module; the working directory is searched too, as ``python -m`` does.
+
+    It is searched last, so a file there never shadows an installed package.
+    """
+    cwd = os.getcwd()
+    if cwd not in sys.path and "" not in sys.path:
+        sys.path.append(cwd)
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name is not None and (name == exc.name or name.startswith(exc.name + ".")):
-            raise AgentSpecError(f"unknown module {name!r}") from exc
+            raise AgentSpecError(
+                f"unknown module {name!r}: not found in the working directory ({cwd}) nor on "
+                "the import path; run from the folder that holds it, add its folder to "
+                "PYTHONPATH, or name the file: path/to/file.py:attr"
+            ) from exc
         raise AgentSpecError(f"importing {name!r} failed: {exc}") from exc
     except Exception as exc:
         raise AgentSpecError(f"importing {name!r} failed: {type(exc).__name__}: {exc}") from exc
@@ -374,6 +389,12 @@ def _build_reference(spec: AgentSpec) -> AgentUnderTest:
         return make_reference_agent(spec.target, **spec.options)
     except TypeError as exc:
         raise AgentSpecError(f"reference agent {spec.target!r}: bad options: {exc}") from exc
+
+
+def _is_reference_name(name: str) -> bool:
+    from simulator.agent.reference import REFERENCE_AGENTS
+
+    return name in REFERENCE_AGENTS
 
 
 def check_reference(name: str) -> None:

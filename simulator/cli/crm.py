@@ -37,14 +37,15 @@ def generate(
     seed: Annotated[int, typer.Option(help="Seed of the generated CRM world.")] = 0,
     scale: Annotated[int, typer.Option(min=1, help="Size of the world (1 = default).")] = 1,
 ) -> None:
-    """Write CRM personas: tasks drawn from the seeded world, each checked solvable.
+    """Write CRM personas drawn from the seeded world, each checked solvable.
 
-    Every task's answer is computed from the data, unique, and needs each of its required
-    facts; draws that fail the check are replaced, never written.
+    Every task's answer is computed from the data, unique, and needs each of its
+    required facts; draws that fail the check are replaced, never written.
 
     Example:
 
-        simulator crm generate --org b2c --family handle_time --n 5 --seed 0 --out personas/crm
+        simulator crm generate --org b2c --family handle_time --n 5 \\
+            --seed 0 --out personas/crm
     """
     from simulator.env.crm import ORGS, write_pack
 
@@ -58,7 +59,7 @@ def schema(
     org: Annotated[Org, typer.Option(help="Which org's tables.")] = Org.B2C,
     table: Annotated[str | None, typer.Option(help="Only this table.")] = None,
 ) -> None:
-    """Print an org's tables, columns and descriptions (what describe_schema returns).
+    """Print an org's tables, columns and descriptions (as describe_schema does).
 
     Example:
 

@@ -15,9 +15,9 @@ from simulator.record import DialogueRecord
 from simulator.run._diff import diff_records
 
 
-def _outcome(record: DialogueRecord) -> str:
+def _outcome(side: str, record: DialogueRecord) -> str:
     task = "success" if record.scores.task.success else "failure"
-    return f"{record.id}\nend {record.end_reason.value} · task {task}"
+    return f"{side}: end {record.end_reason.value} · task {task}"
 
 
 def diff(
@@ -36,8 +36,8 @@ def diff(
 ) -> None:
     """Show the first user turn in which two dialogues differ, side by side.
 
-    Each side is one record: a file holding one record, or PATH#ID (an id or a unique
-    part of it). Wall-clock fields never count as a difference.
+    Each side is one record: a file holding one record, or PATH#ID (an id or a
+    unique part of it). Wall-clock fields never count as a difference.
 
     Examples:
 
@@ -55,8 +55,8 @@ def diff(
         console.print("identical: the two dialogues never part", highlight=False)
         return
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, expand=True)
-    table.add_column(Text(_outcome(records[0])), ratio=1)
-    table.add_column(Text(_outcome(records[1])), ratio=1)
+    table.add_column(Text(_outcome("A", records[0])), ratio=1)
+    table.add_column(Text(_outcome("B", records[1])), ratio=1)
     left = result.left.lines if result.left else ["(no such turn)"]
     right = result.right.lines if result.right else ["(no such turn)"]
     for i in range(max(len(left), len(right))):
@@ -64,5 +64,8 @@ def diff(
         y = right[i] if i < len(right) else ""
         style = "bold" if x != y else "dim"
         table.add_row(Text(x, style=style), Text(y, style=style))
+    # ids in full, never cut to the column width: two forks differ only at the end
+    for side, record in zip("AB", records, strict=True):
+        console.print(Text(f"{side}: ") + Text(record.id, style="bold"), soft_wrap=True)
     console.print(f"The dialogues part in user turn {result.turn}:", highlight=False)
     console.print(table)

@@ -26,8 +26,8 @@ def report(
 ) -> None:
     """Write RUN/summary.csv, the plots and RUN/report.html, and print the tables.
 
-    report.html is one file that needs no network: tables, plots and every transcript,
-    filterable by agent, mode, persona and outcome.
+    report.html is one file that needs no network: tables, plots and every
+    transcript, filterable by agent, mode, persona and outcome.
 
     Examples:
 

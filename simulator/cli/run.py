@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from simulator.agent.reference import check_reference_pairs
 from simulator.errors import SimulatorError
 from simulator.models._roles import RoleConfig, Roles
 from simulator.persona import Mode
@@ -157,9 +158,10 @@ def run(
 ) -> None:
     """Run a study: every persona × agent × mode × seed, judged, into a run folder.
 
-    The folder gets manifest.json (study, versions, seeds), dialogues.jsonl (one record
-    per dialogue, flushed as each ends), summary.csv, plots and report.html. Flags
-    override the study's keys. A killed run is finished with --resume RUN.
+    The folder gets manifest.json (study, versions, seeds), dialogues.jsonl (one
+    record per dialogue, flushed as each ends), summary.csv, plots and
+    report.html. Flags override the study's keys. A killed run is finished with
+    --resume RUN.
 
     Examples:
 
@@ -167,7 +169,8 @@ def run(
 
         simulator run studies/default.yaml --repeats 5 --out runs/five
 
-        simulator run -p personas/crm -a reference:careful -m on_ask --out runs/careful
+        simulator run -p personas/crm -a reference:careful -m on_ask \\
+            --out runs/careful
 
         simulator run --resume runs/careful
     """
@@ -192,10 +195,14 @@ def run(
             "step_timeout": step_timeout,
             "budget_usd": budget,
         }
+        if study_file is None and (persona or agent):
+            # an ad-hoc run is not the default study: name it after its folder
+            overrides["name"] = out.name if out is not None and out.name else "ad-hoc"
         if persona:  # your own personas: all of them, unless you select again
             overrides["exclude_tags"] = []
             overrides["per_family"] = per_family or 0
         resolved = _study(study_file, overrides, user_model, judge_model)
+        check_reference_pairs(resolved.agents, resolved.personas)
         out_dir = out or default_run_dir(resolved)
         asyncio.run(check_credentials(resolved))
         start_run(resolved, out_dir, command)

@@ -126,7 +126,7 @@ def _write_page(
         '<a href="#breakdowns">Breakdowns</a><a href="#transcripts">Transcripts</a></nav>\n'
     )
     out.write('<section id="summary"><h2>Summary</h2>')
-    for grid in summary_tables(metrics):
+    for grid in summary_tables(metrics, family=False):  # it is under Breakdowns
         out.write(html_table(grid))
     out.write('</section>\n<section id="plots"><h2>Plots</h2>')
     out.write(_plots(plots, plots_notice))

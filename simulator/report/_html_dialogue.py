@@ -16,6 +16,7 @@ from simulator.judge.leaks import find_leaks
 from simulator.judge.values import find_all
 from simulator.persona._schema import Confidential
 from simulator.record import (
+    AgentInternalEvent,
     AgentMessageEvent,
     AnswerAttemptEvent,
     DialogueRecord,
@@ -205,6 +206,8 @@ def _event(event: Any, facts: dict[str, dict[str, Any]], secrets: list[Confident
             args = json.dumps(call.arguments, ensure_ascii=False)
             out.append(f'<li class="tool">→ {escape(call.name)}({escape(_clip(args))})</li>')
         return "\n".join(out)
+    if isinstance(event, AgentInternalEvent):
+        return f'<li class="tool internal">{escape(event.describe())}</li>'
     if isinstance(event, ToolResultEvent):
         cls = "tool error" if event.error else "tool"
         return f'<li class="{cls}">← {escape(_clip(event.result))}</li>'

@@ -86,9 +86,9 @@ def _agent_cells(rows: Sequence[Group]) -> list[str]:
 
 
 _SUCCESS_CAPTION = (
-    "95% CI: bootstrap over personas · Δ full: change against the same agent in full, with "
-    "its paired 95% CI · A90 / U90-10: aptitude and unreliability over repeats · pass^k: "
-    "all k repeats of a persona succeed"
+    "95% CI: Wilson, widened by a bootstrap over personas · Δ full: change against the same "
+    "agent in full, with its paired 95% CI · A90 / U90-10: aptitude and unreliability over "
+    "repeats · pass^k: all k repeats of a persona succeed"
 )
 
 
@@ -222,10 +222,15 @@ def cost_table(metrics: StudyMetrics) -> Grid | None:
     return table
 
 
-def summary_tables(metrics: StudyMetrics) -> list[Grid]:
-    """Every terminal table that has something to show, in reading order."""
+def summary_tables(metrics: StudyMetrics, *, family: bool = True) -> list[Grid]:
+    """Every terminal table that has something to show, in reading order.
+
+    ``family=False`` leaves out success by task family, for a page that shows it with
+    the other breakdowns (the HTML report).
+    """
     tables = [success_table(metrics), behaviour_table(metrics)]
-    for extra in (leakage_table(metrics), family_table(metrics), cost_table(metrics)):
+    by_family = family_table(metrics) if family else None
+    for extra in (leakage_table(metrics), by_family, cost_table(metrics)):
         if extra is not None:
             tables.append(extra)
     return tables

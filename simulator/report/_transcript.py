@@ -11,6 +11,7 @@ from rich.text import Text
 from simulator.judge.leaks import find_leaks
 from simulator.persona._schema import Confidential
 from simulator.record import (
+    AgentInternalEvent,
     AgentMessageEvent,
     AnswerAttemptEvent,
     DialogueRecord,
@@ -121,6 +122,8 @@ def render_transcript(record: DialogueRecord) -> RenderableType:
             for call in event.tool_calls:
                 args = _clip(json.dumps(call.arguments, ensure_ascii=False))
                 blocks.append(Text(f"  → {call.name}({args})", style="yellow"))
+        elif isinstance(event, AgentInternalEvent):
+            blocks.append(Text(f"  {event.describe()}", style="dim yellow"))
         elif isinstance(event, ToolResultEvent):
             style = "red" if event.error else "dim"
             blocks.append(Text(f"  ← {_clip(event.result)}", style=style))

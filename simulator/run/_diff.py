@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 
 from simulator.record import (
+    AgentInternalEvent,
     AgentMessageEvent,
     AnswerAttemptEvent,
     DialogueRecord,
@@ -57,6 +58,8 @@ def turn_views(record: DialogueRecord) -> list[TurnView]:
             for call in event.tool_calls:
                 args = _clip(json.dumps(call.arguments, ensure_ascii=False, sort_keys=True))
                 view(event.turn).agent.append(f"→ {call.name}({args})")
+        elif isinstance(event, AgentInternalEvent):
+            view(event.turn).agent.append(event.describe())
         elif isinstance(event, ToolResultEvent):
             view(event.turn).agent.append(f"← {_clip(event.result)}")
         elif isinstance(event, AnswerAttemptEvent):

@@ -1,4 +1,4 @@
-"""Study metrics: success with bootstrap intervals, degradation, reliability, acquisition, leakage.
+"""Study metrics: success with intervals, degradation, reliability, acquisition, leakage.
 
 Pure functions of counts, plus ``StudyMetrics``, which reads records one at a time and
 keeps only counts per agent, mode and persona, so memory does not grow with the number of
@@ -13,6 +13,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 from simulator.persona._schema import Mode
 from simulator.record import DialogueRecord
@@ -110,6 +111,40 @@ def bootstrap_interval(
         stats.append(s / n)
     tail = (1 - level) / 2 * 100
     return percentile(stats, tail), percentile(stats, 100 - tail)
+
+
+def wilson_interval(successes: int, trials: int, *, level: float = LEVEL) -> tuple[float, float]:
+    """Wilson score interval of a rate: never zero width at 0 % or 100 % (4/4 -> [51, 100])."""
+    if trials <= 0:
+        return math.nan, math.nan
+    z = NormalDist().inv_cdf(1 - (1 - level) / 2)
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def rate_interval(
+    clusters: Sequence[Counts],
+    *,
+    seed: int | str = 0,
+    resamples: int = RESAMPLES,
+    level: float = LEVEL,
+) -> tuple[float, float]:
+    """The success rate's interval: the wider of Wilson (on dialogues) and cluster bootstrap.
+
+    Wilson is honest at the edges, where a bootstrap collapses to zero width (every
+    resample of 4/4 is 4/4); the persona-cluster bootstrap widens it when repeats of one
+    persona agree with each other more than independent dialogues would.
+    """
+    s = sum(c for c, _ in clusters)
+    n = sum(t for _, t in clusters)
+    w_low, w_high = wilson_interval(s, n, level=level)
+    b_low, b_high = bootstrap_interval(clusters, seed=seed, resamples=resamples, level=level)
+    if math.isnan(w_low):
+        return w_low, w_high
+    return min(w_low, b_low), max(w_high, b_high)
 
 
 def paired_delta_interval(
@@ -252,7 +287,7 @@ class Group:
         return rate(self.successes, self.dialogues)
 
     def interval(self, seed: int = 0) -> tuple[float, float]:
-        return bootstrap_interval(self.clusters, seed=f"{seed}:{self.agent}:{self.mode}")
+        return rate_interval(self.clusters, seed=f"{seed}:{self.agent}:{self.mode}")
 
     @property
     def aptitude(self) -> float:

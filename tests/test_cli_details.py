@@ -1,0 +1,86 @@
+"""Command-line and report details: version, -h, help at 80 columns, titles, diff ids."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.main import get_command
+
+from simulator import __version__
+from simulator.cli import app
+from simulator.cli._docs import COMMANDS
+from simulator.record import DialogueRecord
+from simulator.report._html import write_html
+from simulator.run.metrics import StudyMetrics
+
+ROOT = Path(__file__).resolve().parents[1]
+PERSONA = ROOT / "personas" / "examples" / "refund.yaml"
+AGENTS = ROOT / "tests" / "fixtures" / "refund_agents.py"
+
+
+def cli(*args: str | Path, columns: int = 80) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+
+
+def test_version_and_short_help() -> None:
+    for flag in ("--version", "-V"):
+        shown = cli(flag)
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout.strip() == f"simulator {__version__}"
+    for words in (["-h"], ["run", "-h"], ["persona", "check", "-h"]):
+        shown = cli(*words)
+        assert shown.returncode == 0, shown.stderr
+        assert "Usage:" in shown.stdout and "simulator" in shown.stdout
+
+
+def test_help_text_and_examples_fit_80_columns() -> None:
+    """Rich keeps the docstring's line breaks: a line past the panel width breaks in two."""
+    root = get_command(app)
+    for words in COMMANDS:
+        command = root
+        for word in words:
+            command = command.commands[word]  # type: ignore[attr-defined]
+        for line in (command.help or "").splitlines():
+            assert len(line) <= 76, f"simulator {' '.join(words)}: {line!r}"
+
+
+def test_an_ad_hoc_run_is_named_after_its_folder(tmp_path: Path) -> None:
+    out = tmp_path / "refund-check"
+    done = cli("run", "-p", PERSONA, "-a", f"{AGENTS}:careful", "-m", "full", "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "Study default" not in done.stdout + done.stderr
+    assert "<title>Study refund-check</title>" in (out / "report.html").read_text()
+
+
+def _records() -> list[DialogueRecord]:
+    records = []
+    for path in sorted((ROOT / "dialogues").glob("*.jsonl")):
+        records += [DialogueRecord.model_validate_json(line) for line in path.read_text().splitlines()]
+    return records
+
+
+def test_the_report_shows_success_by_family_once(tmp_path: Path) -> None:
+    records = _records()
+    assert len({r.persona.get("family") for r in records}) > 1
+    metrics = StudyMetrics().extend(records)
+    page = write_html(tmp_path / "report.html", metrics, records).read_text()
+    assert page.count("Success by task family") == 1
+
+
+def test_diff_prints_both_ids_in_full() -> None:
+    a = ROOT / "dialogues" / "eager-on-ask-gave-up.jsonl"
+    b = ROOT / "dialogues" / "careful-on-ask-answered.jsonl"
+    shown = cli("diff", a, b, columns=60)
+    assert shown.returncode == 0, shown.stderr
+    for path in (a, b):
+        record = DialogueRecord.model_validate_json(path.read_text())
+        assert record.id in shown.stdout.replace("\n", "")
+        assert f": {record.id}" in shown.stdout
