@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from simulator.persona._schema import Fact, Persona
-from simulator.user._moves import Unit, echo_words, read_unit, units
+from simulator.user._moves import _FURTHER, Unit, echo_words, read_unit, units
 
 _STOPWORDS = frozenset(
     """a an the and or but if of for to in on at by with from it its it's is are was were be
@@ -164,13 +164,22 @@ def move_of(parts: list[Unit]) -> tuple[Move, float]:
     if not parts:
         return Move.STALL, 0.9
     parts = _plan_steps(parts)
+    refusing = any(u.refusal for u in parts)
+    if refusing:  # "I can't share that. I could help you send a gift card instead?"
+        parts = [
+            replace(u, question=False, choice=False) if u.alternative and not u.content else u
+            for u in parts
+        ]
     firm = sum(u.values for u in parts if u.content) >= 2 or any(u.done for u in parts)
     choices = [u for u in parts if u.choice]
-    asking = any(" or " in u.text or "go ahead" in u.text.lower() for u in choices)
-    if any(u.question for u in parts) or (choices and asking and not firm):
+    asking = any(
+        (" or " in u.text or "go ahead" in u.text.lower()) and not _FURTHER.search(u.text.lower())
+        for u in choices
+    )
+    permission = any(u.permission for u in choices) and not any(u.done for u in parts)
+    if any(u.question for u in parts) or (choices and (asking or permission) and not firm):
         marked = any(u.text.rstrip().endswith("?") for u in parts if u.question or u.choice)
         return Move.QUESTION, 0.95 if marked else 0.85
-    refusing = any(u.refusal for u in parts)
     content = [
         i
         for i, u in enumerate(parts)

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 # --- segmentation ------------------------------------------------------------------------
 
+_CODE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _MARKUP = re.compile(r"\*\*|__|`|~~|^#{1,6}\s*|^\s*>\s*", re.MULTILINE)
 _ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -33,7 +34,8 @@ _CLAUSE = re.compile(r"\s+[—–]\s+|;\s+|,\s+(?=so (?:this|it|that) (?:may|mig
 def units(text: str) -> list[str]:
     """The sentences, list items and table rows of ``text``, markup stripped."""
     out: list[str] = []
-    plain = _COLON_BREAK.sub(":\n", _MARKUP.sub("", text))
+    # a code block is what the agent runs, not what it tells the user
+    plain = _COLON_BREAK.sub(":\n", _MARKUP.sub("", _CODE.sub("\n", text)))
     for raw in plain.splitlines():
         line = raw.strip()
         if not line or _RULE.match(line):
@@ -68,7 +70,8 @@ _WORK_VERBS = (
     r"compare|examine|investigate|analy[sz]e|research|locate|retrieve|inspect|scan|sort|"
     r"double-check|cross-check|take a look|have a look|peek|dive|open|assign|route|update|"
     r"correct|fix|change|process|handle|put together|compile|prepare|start|begin|do|"
-    r"make|try|identify|determine|track|hunt|match|evaluate|assess|tabulate|aggregate"
+    r"make|try|identify|determine|track|hunt|match|evaluate|assess|tabulate|aggregate|"
+    r"validate|test|reconcile|total|average|rank|read|note|flag|score|weigh|review"
 )
 _WORK = re.compile(
     rf"\b(?:let me|lemme|let's|allow me to|i(?:'ll| will| am going to|'m going to| shall)|"
@@ -80,7 +83,8 @@ _WORK = re.compile(
     rf"running|working|reviewing|querying|calculating|gathering|digging|fetching|going|"
     rf"processing|analy[sz]ing|computing|crunching|tallying|comparing|verifying|"
     rf"investigating|retrieving|compiling|preparing|getting|trying|assigning|updating|"
-    rf"looking into|on it)"
+    rf"counting|reading|filing|summing|adding|averaging|totall?ing|scanning|validating|"
+    rf"cross-checking|double-checking|going through|looking into|on it)"
     rf"|^(?:checking|looking|searching|pulling|querying|fetching|running|reviewing|working|"
     rf"digging|loading|scanning|processing|verifying|calculating|crunching|analy[sz]ing|"
     rf"reading|opening|retrieving|gathering|thinking|tallying|adding|averaging|summing|"
@@ -95,6 +99,13 @@ _WORK = re.compile(
     rf"searching|running|querying|fetching|crunching|tallying|working) (?:up |into |on |"
     rf"through |for |the |that |it |this |now)"
     rf"|\bthis (?:may|might|will|could) take\b|\bbe right back\b|\bget back to you\b"
+    rf"|\b(?:an? )?(?:update|answer|reply|response|confirmation|result)s? will follow\b"
+    rf"|\bwill (?:follow up|be in touch|update you|circle back|confirm (?:once|when|shortly))\b"
+    rf"|\bretry(?:ing)?\b|\btrying again\b|\b(?:starting|beginning) (?:now|on it|with)\b"
+    rf"|\bi can (?:look into|check on|dig into|take a look|pull (?:that|those|it) up)\b"
+    rf"|^(?:filing|submitting|creating|assigning|updating|routing|correcting|validating|"
+    rf"totall?ing|reconciling|drafting|preparing|escalating|reassigning|moving)\b[^.!?]*"
+    rf"\b(?:now|shortly|next)\b"
     rf"|\bsorry (?:for|about) the (?:wait|delay)\b|\bthanks for (?:your )?patience\b"
     rf"|\bstill (?:working|checking|looking|pulling|running|going|digging|searching)\b"
     rf"|\b(?:here'?s|here is) (?:my|the) (?:plan|approach)\b|\bmy plan\b"
@@ -116,11 +127,14 @@ _PLEASANTRY = re.compile(
     r"(?:happy|glad) to|great question|good question|excellent question|i understand|"
     r"i see|makes sense|that makes sense|no problem|sure thing|absolutely|of course|"
     r"certainly|thanks for|thank you for|appreciate|sorry (?:for|about|to hear)|"
-    r"apologi[sz]e|welcome|good (?:morning|afternoon|evening)|hope you(?:'re| are)|"
+    r"apologi[sz]e|apologies|(?:i'm|i am) (?:really |so |very |truly )?sorry|i know how|"
+    r"i (?:completely |totally |fully )?understand|welcome|good (?:morning|afternoon|evening)|"
+    r"hope you(?:'re| are)|"
     r"let's (?:get|figure|sort|take)|we can (?:sort|figure)|i(?:'m| am) (?:here|happy|glad))\b"
 )
 _CLOSING = re.compile(
-    r"\b(?:anything else|something else|any other (?:questions|help|way)|"
+    r"\b(?:(?<!than )(?<!of )(?<!above )(?<!beyond )anything else|something else|"
+    r"any other (?:questions|help|way)|"
     r"let me know if (?:you|there|that|this|anything|i)|feel free|if you(?:'d| would) like|"
     r"if you want|if you need|if that helps|hope (?:this|that|it) helps|does (?:this|that|"
     r"it) (?:help|answer|work|make sense|look right|cover)|is (?:this|that) (?:helpful|what "
@@ -131,7 +145,7 @@ _CLOSING = re.compile(
     r"need anything|need help with anything|if you have any|have a (?:great|good|nice)|"
     r"take care|you(?:'re| are) welcome|glad (?:i|to) (?:could )?help|do you need (?:anything|"
     r"more|help)|want (?:a|the|more) (?:breakdown|detail|details)|interested in (?:a|the|"
-    r"seeing)|if (?:you|that|this|anything)\b[^.?!]*\b(?:tell me|let me know)|"
+    r"seeing)(?![^?]*\bor\b)|if (?:you|that|this|anything)\b[^.?!]*\b(?:tell me|let me know)|"
     r"should you (?:require|need|have|wish|want)|if (?:there's|there is) anything)\b"
 )
 _CHOICE = re.compile(
@@ -203,6 +217,8 @@ _PARTIAL = re.compile(
     r"so far|left|remaining|to go)\b"
 )
 _REFERRAL = re.compile(
+    r"^(?:but |however,? )?what i (?:can|could) (?:tell|share|say|offer|do)\b|^instead\b|"
+    r"\b(?:but|however),? i (?:can|could) (?:tell|share|offer|help|point)\b|"
     r"\b(?:please (?:contact|reach out|call|email|e-mail|get in touch)|reach out to|"
     r"get in touch with|you (?:can|could|may|might) (?:contact|call|email|e-mail|try|ask|"
     r"reach)|contact (?:our|the|your)|would be the (?:way|place|best way)|is the (?:best|right) "
@@ -233,10 +249,19 @@ _REFUSE = re.compile(
     rf"guidelines)|would (?:breach|violate|break) (?:our|their|the|a|customer)"
     rf"|not (?:something|information) (?:that )?i(?:'m| am)? (?:can|could|able|allowed|"
     rf"permitted|authori[sz]ed)|(?:outside|beyond) (?:my|the) (?:scope|remit|permissions)"
-    rf"|no access to|(?:don't|do not|doesn't|does not) have (?:the )?(?:access|permission|"
-    rf"rights|authority|ability|clearance)|only have (?:read|view|read-only)[- ]?(?:only )?"
+    rf"|no access to|(?:don't|do not|doesn't|does not) have (?:the |any )?(?:\w+ )?"
+    rf"(?:access|permission|rights|authority|ability|clearance)"
+    rf"|only have (?:read|view|read-only)[- ]?(?:only )?"
     rf"access|(?:i'm|i am) afraid (?:i|that) (?:can(?:no|')t|cannot|won't|am not|'m not)"
+    rf"|\bwe (?:don't|do not|can't|cannot|won't|never) (?:share|disclose|give out|provide|"
+    rf"release|reveal|discuss)\b"
     rf"|i must respectfully|respectfully decline|have to say no|not able to help with"
+    rf"|(?:isn't|aren't|is not|are not) (?:something|information|details?|data) (?:that )?"
+    rf"(?:i|we) (?:can|could|am able to|'m able to|are able to|'re able to|am allowed to|"
+    rf"'m allowed to|are allowed to|share|disclose)"
+    rf"|(?:is|are|'s|'re) (?:strictly |kept |considered |treated as |classified as )?"
+    rf"(?:confidential|internal[- ]only|off[- ]limits|not for (?:public|external) )"
+    rf"|outside (?:of )?what i(?:'m| am)? (?:can|could|able|allowed)"
     rf"|not (?:permitted|allowed|authori[sz]ed) to (?:share|disclose|give|provide|reveal))\b"
 )
 
@@ -273,15 +298,17 @@ _ASSERT = re.compile(
     r"handled|converted|scored|ended|landed|finished)\b"
 )
 _DONE = re.compile(
-    r"\b(?:i(?:'ve| have)|we(?:'ve| have)|it(?:'s| is| has been)|(?:it|this|that|the \w+) "
+    r"\b(?:i(?:'ve| have)|we(?:'ve| have)|it(?:'s| is| has been)|(?:has|have) been|"
+    r"(?:it|this|that|the \w+) "
     r"(?:is|was|has been) now|(?:it|this|that|the \w+) (?:has|have) been|successfully|"
     r"now (?:assigned|set|at|in|owned|updated|routed|corrected|marked|moved))\b[^.!?]*?"
     r"\b(?:assigned|updated|changed|moved|set|corrected|routed|created|closed|submitted|"
     r"processed|issued|escalated|reassigned|fixed|marked|logged|recorded|saved|applied|"
     r"refunded|approved|rejected|flagged|transferred|given|handed)\b"
     r"|^(?:done|all done|all set|fixed|updated|assigned|completed?|checked)\b"
-    r"|^(?:\w+ ){0,2}(?:corrected|updated|assigned|changed|set|moved|reassigned|fixed|routed)"
-    r"(?: to)?\s*[:—–-]"
+    r"|^(?:\w+ ){0,2}(?:corrected|updated|assigned|changed|set|moved|reassigned|fixed|routed|"
+    r"filed|submitted|processed|issued|logged|approved|cancell?ed|refunded|escalated)"
+    r"(?: to)?(?:\s*[:—–-]|\s*[✅✔️.!]*$)"
     r"|[—–-]\s*(?:updated|done|fixed|assigned|corrected|changed|reassigned|completed)\.?$"
     r"|\b(?:went through|has gone through|is now|are now|should now show|now shows)\b"
 )
@@ -302,7 +329,12 @@ _NEGATIVE_RESULT = re.compile(
     r"\b(?:no (?:\w+ ){0,3}(?:were|was|are|is) (?:found|recorded|logged|reported)|"
     r"there (?:are|were|is|was) no\b|none of (?:the|them)|no (?:\w+ )?violations?|no conflicts?|"
     r"\b(?:the|my|final) answer (?:is|would be|here is)\b\W*\w|"
-    r"no issues?|zero\b|nothing (?:to|was) (?:report|found|flagged))"
+    r"no issues?|zero\b|nothing (?:to|was) (?:report|found|flagged)|"
+    r"(?:couldn't|could not|didn't|did not|wasn't able to|was not able to|was unable to|"
+    r"were unable to|can't|cannot|don't|do not) (?:find|see|spot|identify|detect) any\b|"
+    r"no (?:\w+ )?(?:breach(?:es)?|problems?|red flags?|discrepanc(?:y|ies)|mismatch(?:es)?)\b|"
+    r"nothing (?:\w+ ){0,3}(?:conflicts|violates|breaks|contradicts|stands out as)|"
+    r"^(?:approved|rejected|compliant|non-compliant|valid|invalid|consistent|inconsistent)\b)"
 )
 
 
@@ -325,6 +357,16 @@ def _new(token: str, echoes: frozenset[str]) -> bool:
     return not all(w in echoes or w in _COMMON for w in words)
 
 
+_RESULT = re.compile(
+    r"\b(?:has|had|is|was|are|were|comes? out|came out|ranks?|ranked|shows?|showed|posts?|"
+    r"posted|with|had by far) (?:by far )?(?:the )?(?:highest|lowest|most|least|fastest|"
+    r"slowest|quickest|longest|shortest|best|worst|largest|smallest|biggest|top|fewest)\b"
+    r"|\b(?:comes?|came) out (?:slowest|fastest|quickest|on top|ahead|first|top|last|best|worst)"
+    r"|\b(?:comes?|came) (?:across|up|out|through) (?:as )?(?:positive|negative|positively|"
+    r"negatively|favou?rabl[ey]|strong(?:ly)?|badly|poorly|well)\b"
+    r"|\b(?:the )?(?:only|main|single|biggest|primary|most (?:common|reported|frequent))\b"
+    r"[^.!?]*\b(?:was|is|were|are)\s+(?!\w+ing\b|\w+ed\b|going|still|not)\w+"
+)
 _VERDICT_VERB = re.compile(
     r"\b(?:passes|passed|fails|failed|complies|complied|violates|violated|breaks|broke|"
     r"satisfies|satisfied|meets|conforms|matches|matched|supports|support|point to|"
@@ -346,6 +388,24 @@ _STRONG_ASSERT = re.compile(
     r"works out to|would be|(?:leads|led) (?:with|by|at|the)|tops|topped|ranks first|"
     r"came first|stands out)\b"
 )
+_ASK_VERB = re.compile(
+    r"\b(?:shall i|should i|(?:would|do) you (?:like|want) me to|want me to|can i go ahead and|"
+    r"may i go ahead and|ok(?:ay)? (?:for me )?to|is it ok(?:ay)? if i)\s+(?:go ahead and\s+)?"
+    r"(?:also\s+)?([a-z]+)"
+)
+_FURTHER = re.compile(
+    r"\b(?:another|more|other|additional|else|also|too|as well|next one|the rest|extra)\b"
+)
+_STATE_CHANGE = re.compile(
+    r"(?:assign|reassign|route|update|change|correct|fix|set|move|close|create|submit|approve|"
+    r"reject|apply|mark|cancel|refund|escalate|transfer|convert|book|schedule)"
+)
+_ALTERNATIVE = re.compile(
+    r"\binstead\b|\balternatively\b|\bi (?:could|can) (?:help|prepare|send|offer|connect|put|"
+    r"pass|forward|create|open|point|suggest|recommend|set up)\b|^(?:want|would you like) me to\b"
+)
+_BOOKKEEPING = re.compile(r"\b(?:ticket|reminder|internal note)\b")
+"""Opening a ticket or a reminder is bookkeeping around a task, not doing it."""
 _FILLER = re.compile(r"^(?:hmm+|um+|uh+|well|so|right|hm)[.!…]*$")
 
 
@@ -367,6 +427,8 @@ class Unit:
     scope: bool = False  # its only values count records to work through
     referral: bool = False  # points the user elsewhere ("please contact our returns team")
     bare: bool = False  # a short unit with no cue at all ("none", "Negotiation.")
+    permission: bool = False  # asks leave for the very action the user asked for
+    alternative: bool = False  # offers something other than what was asked
 
 
 def _new_names(text: str, echoes: frozenset[str]) -> list[str]:
@@ -385,12 +447,16 @@ _RECORDS = (
     r"(?:leads|records|opportunities|cases|activities|rows|deals|contracts|quotes|items|orders|"
     r"accounts|tickets|entries|results|reps|agents|line items|transfers|chats|calls|emails|"
     r"tasks|events|products|files|pages|matches|returns|refunds|messages|invoices|payments|"
-    r"users|customers|contacts|articles|notes|documents|lines|shipments|transactions)"
+    r"users|customers|contacts|articles|notes|documents|lines|shipments|transactions|"
+    r"transcripts|conversations|interactions|sessions|visits|meetings|configurations)"
 )
 _SCOPE = re.compile(
     rf"(?:\bthere (?:are|were|is|'re)|\b(?:found|have|see|got|pulled|fetched|retrieved|"
-    rf"loaded|returned|returns|matched)\s+|\(\s*)(?:about|around|roughly|some|over|nearly|"
-    rf"almost)?\s*\d[\d,]*\s+(?:\w+\s+){{0,2}}{_RECORDS}\b"
+    rf"loaded|returned|returns|matched|located|identified|counted|spotted)\s+|"
+    rf"^|\b(?:across|over|among|spanning|covering) "
+    rf"|\b[a-z]*\d[a-z0-9-]*\s+(?:has|had|contains|includes|"
+    rf"lists)\s+|\(\s*)(?:about|around|roughly|some|over|nearly|"
+    rf"almost)?\s*\d[\d,]*\+?\s+(?:[\w-]+\s+){{0,2}}{_RECORDS}\b"
     rf"|\b\d[\d,]*\s+(?:\w+\s+){{0,2}}{_RECORDS}\s+(?:\w+\s+){{0,4}}to (?:go through|check|"
     rf"process|review|sort|work through|look at|scan)\b",
     re.IGNORECASE,
@@ -410,8 +476,26 @@ def scope_only(text: str, echoes: frozenset[str]) -> bool:
     return bool(_SCOPE.search(text)) and not _values(rest, echoes)
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DAY = (
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
+    rf"|\d{{1,2}} {_MONTH}(?: \d{{4}})?)"
+)
+_METADATA = re.compile(
+    rf"\b(?:created|opened|logged|submitted|filed|received|placed|dated|raised|modified)\s+"
+    rf"(?:on\s+|at\s+)?{_DAY}(?:,?\s+at\s+\d{{1,2}}:\d{{2}}(?:\s?[ap]\.?m\.?)?)?"
+    rf"|\b(?:ticket|reference|ref|confirmation)\s*(?:#|number|no\.?|id)?\s*:?\s*#?[a-z0-9-]*\d[\w-]*"
+    rf"|\bat \d{{1,2}}:\d{{2}}(?:\s?[ap]\.?m\.?)?"
+    rf"|{_DAY}\s*(?:to|through|thru|until|–|-)\s*{_DAY}",
+    re.IGNORECASE,
+)
+"""Record metadata and restated periods: a creation date, a ticket number, a time of day,
+a period spelled out ("July 1 to September 30"). Never a result."""
+
+
 def _values(text: str, echoes: frozenset[str]) -> bool:
-    """A number or an id the user did not supply."""
+    """A number or an id the user did not supply (record metadata aside)."""
+    text = _METADATA.sub(" ", text)
     return any(_new(m.group(0), echoes) for m in _NUMBER.finditer(text)) or any(
         _new(m.group(0), echoes) for m in _ID.finditer(text)
     )
@@ -428,6 +512,7 @@ def _content(text: str, low: str, echoes: frozenset[str]) -> bool:
         or _VERDICT.search(low)
         or _VERDICT_VERB.search(low)
         or _NEGATIVE_RESULT.search(low)
+        or _RESULT.search(low)
     )
 
 
@@ -464,11 +549,17 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         (ends_q or interrogative) and not offer and not choice and not _ACK_ONLY.match(low)
     )
     refusal = bool(_REFUSE.search(low))
-    step = bool(_PLAN_STEP.search(low)) and not request
-    work = bool(_WORK.search(low)) or step
+    row = " | " in text  # a table row is data, never a plan
+    step = bool(_PLAN_STEP.search(low)) and not request and not row
+    work = (bool(_WORK.search(low)) or step) and not row and not offer
     partial = bool(_PARTIAL.search(low))
     restate = bool(_RESTATE.search(low))
-    done = bool(_DONE.search(low)) and not (work and not step) and not restate
+    done = (
+        bool(_DONE.search(low))
+        and not (work and not step)
+        and not restate
+        and not _BOOKKEEPING.search(low)
+    )
     ack = (
         bool(_ACK_ONLY.match(low)) or restate or bool(_FILLER.match(low))
         or (bool(_PLEASANTRY.search(low)) and not _ASSERT.search(low))
@@ -498,4 +589,24 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         scope=content and scope_only(text, echoes),
         referral=bool(_REFERRAL.search(low)),
         bare=bare,
+        permission=choice and _requested(low, echoes),
+        alternative=bool(_ALTERNATIVE.search(low)),
     )
+
+
+def _requested(low: str, echoes: frozenset[str]) -> bool:
+    """Whether a choice asks leave for an action the user asked for ("Shall I assign it?"
+    after "can you assign it?"): the task is not done until the user answers."""
+    found = _ASK_VERB.search(low)
+    if not found:
+        return False
+    verb = found.group(1)
+    stems = {verb, verb.rstrip("e"), verb[:-1] if verb.endswith("y") else verb}
+    if _FURTHER.search(low[found.end() :]):
+        return False  # "Want me to check another quote?": more work, not this task's
+    if any(w.startswith(stem) for w in echoes for stem in stems if len(stem) >= 4):
+        return True
+    if not _STATE_CHANGE.match(verb):
+        return False
+    words = _WORD.findall(low[found.end() :])[:4]
+    return any(w in echoes and w not in _COMMON and len(w) >= 4 for w in words)
