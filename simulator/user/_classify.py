@@ -164,6 +164,7 @@ def move_of(parts: list[Unit]) -> tuple[Move, float]:
     if not parts:
         return Move.STALL, 0.9
     parts = _plan_steps(parts)
+    parts = _listed_results(parts)
     refusing = any(u.refusal for u in parts)
     if refusing:  # "I can't share that. I could help you send a gift card instead?"
         parts = [
@@ -207,6 +208,20 @@ def move_of(parts: list[Unit]) -> tuple[Move, float]:
         return Move.PARTIAL, 0.7  # "I've gone through the first call ... not the second yet"
     cued = any(u.work or u.ack or u.offer or u.partial for u in parts)
     return Move.STALL, 0.9 if cued else 0.6
+
+
+def _listed_results(parts: list[Unit]) -> list[Unit]:
+    """Bare items listed under a heading that ends in a colon are its content:
+    "Positive subtopics: • Pricing • Security"."""
+    out = list(parts)
+    for i, unit in enumerate(parts[:-1]):
+        heading = unit.text.rstrip().endswith(":")
+        if heading and not (unit.work or unit.question or unit.choice or unit.refusal):
+            for j in range(i + 1, len(parts)):
+                if not parts[j].bare:
+                    break
+                out[j] = replace(parts[j], content=True, bare=False)
+    return out
 
 
 def _plan_steps(parts: list[Unit]) -> list[Unit]:

@@ -28,12 +28,23 @@ _RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _ABBREV = r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bInc)(?<!\bCo)(?<!\bLtd)(?<!\bNo)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bapprox)"  # noqa: E501
 _SENTENCE_END = re.compile(_ABBREV + r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*_`$£€])")
 _COLON_BREAK = re.compile(r":\s*\n")
-_CLAUSE = re.compile(r"\s+[—–]\s+|;\s+|,\s+(?=so (?:this|it|that) (?:may|might|will|could)\b)")
+_CLAUSE = re.compile(
+    # a dash between clauses, not inside a date range ("April 1 – June 30")
+    r"(?<!\d)\s+[—–]\s+|(?<=\d)\s+[—–]\s+(?![A-Za-z]+\.? \d|\d)|;\s+"
+    r"|,\s+(?=so (?:this|it|that) (?:may|might|will|could)\b)"
+)
+
+
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u2704\u2706-\u2713\u2715-\u274b\u274d-\u27bf\ufe0f\u200d]"
+)
+"""Pictographs carry no move (✅, ✔ and ❌ are kept: they mark pass and fail)."""
 
 
 def units(text: str) -> list[str]:
     """The sentences, list items and table rows of ``text``, markup stripped."""
     out: list[str] = []
+    text = _EMOJI.sub("", text)
     # a code block is what the agent runs, not what it tells the user
     plain = _COLON_BREAK.sub(":\n", _MARKUP.sub("", _CODE.sub("\n", text)))
     for raw in plain.splitlines():
@@ -71,7 +82,8 @@ _WORK_VERBS = (
     r"double-check|cross-check|take a look|have a look|peek|dive|open|assign|route|update|"
     r"correct|fix|change|process|handle|put together|compile|prepare|start|begin|do|"
     r"make|try|identify|determine|track|hunt|match|evaluate|assess|tabulate|aggregate|"
-    r"validate|test|reconcile|total|average|rank|read|note|flag|score|weigh|review"
+    r"validate|test|reconcile|total|average|rank|read|note|flag|score|weigh|review|finish|"
+    r"complete|wrap up|call|invoke|execute"
 )
 _WORK = re.compile(
     rf"\b(?:let me|lemme|let's|allow me to|i(?:'ll| will| am going to|'m going to| shall)|"
@@ -89,7 +101,7 @@ _WORK = re.compile(
     rf"digging|loading|scanning|processing|verifying|calculating|crunching|analy[sz]ing|"
     rf"reading|opening|retrieving|gathering|thinking|tallying|adding|averaging|summing|"
     rf"grouping|sorting|ranking|comparing|counting|filtering|joining|matching|computing|"
-    rf"aggregating)\b"
+    rf"aggregating|calling|invoking|executing|using)\b"
     rf"|\b(?:one|just a|give me a|gimme a|bear with me for a|hang on a|hold on a|wait a) "
     rf"(?:moment|sec|second|minute|min|tick|jiffy)\b"
     rf"|\b(?:please )?(?:hold on|hang on|hang tight|bear with me|stand by|stay tuned|"
@@ -133,7 +145,8 @@ _PLEASANTRY = re.compile(
     r"let's (?:get|figure|sort|take)|we can (?:sort|figure)|i(?:'m| am) (?:here|happy|glad))\b"
 )
 _CLOSING = re.compile(
-    r"\b(?:(?<!than )(?<!of )(?<!above )(?<!beyond )anything else|something else|"
+    r"\b(?:(?<!than )(?<!of )(?<!above )(?<!beyond )(?<!or )anything else|"
+    r"(?<!or )something else|"
     r"any other (?:questions|help|way)|"
     r"let me know if (?:you|there|that|this|anything|i)|feel free|if you(?:'d| would) like|"
     r"if you want|if you need|if that helps|hope (?:this|that|it) helps|does (?:this|that|"
@@ -212,12 +225,16 @@ _PARTIAL = re.compile(
     r"|\b(?:hasn't|haven't|has not|have not|isn't|is not|aren't|wasn't|not|can't|cannot|"
     r"couldn't|don't|won't) (?:\w+ ){0,3}yet\b|\bstill (?:loading|coming in|pending|running)\b"
     r"|\bbefore (?:i )?(?:giv|confirm|finali[sz]|commit|submit|send)\w* (?:you )?(?:the|a|my) "
-    r"final\b|\bstill to (?:go|check|do|review)\b|\b(?:are|is) (?:still )?(?:left|to go)\b"
+    r"(?:final|full|complete|whole)\b|\bstill to (?:go|check|do|review)\b"
+    r"|\b(?:are|is) (?:still )?(?:left|to go)\b"
     r"|\b\d+ (?:of|out of) (?:the )?\d+ (?:\w+ )?(?:checked|done|processed|reviewed|"
     r"so far|left|remaining|to go)\b"
 )
 _REFERRAL = re.compile(
     r"^(?:but |however,? )?what i (?:can|could) (?:tell|share|say|offer|do)\b|^instead\b|"
+    r"\b(?:your|our|the) (?:account manager|account rep|sales rep|representative|admin|"
+    r"administrator|manager|support team|billing team|team lead) (?:can|could|will|would|"
+    r"should be able to)\b|"
     r"\b(?:but|however),? i (?:can|could) (?:tell|share|offer|help|point)\b|"
     r"\b(?:please (?:contact|reach out|call|email|e-mail|get in touch)|reach out to|"
     r"get in touch with|you (?:can|could|may|might) (?:contact|call|email|e-mail|try|ask|"
@@ -257,8 +274,8 @@ _REFUSE = re.compile(
     rf"release|reveal|discuss)\b"
     rf"|i must respectfully|respectfully decline|have to say no|not able to help with"
     rf"|(?:isn't|aren't|is not|are not) (?:something|information|details?|data) (?:that )?"
-    rf"(?:i|we) (?:can|could|am able to|'m able to|are able to|'re able to|am allowed to|"
-    rf"'m allowed to|are allowed to|share|disclose)"
+    rf"(?:i|we)(?:'m| am|'re| are)? (?:can|could|able|allowed|permitted|authori[sz]ed|share|"
+    rf"disclose)"
     rf"|(?:is|are|'s|'re) (?:strictly |kept |considered |treated as |classified as )?"
     rf"(?:confidential|internal[- ]only|off[- ]limits|not for (?:public|external) )"
     rf"|outside (?:of )?what i(?:'m| am)? (?:can|could|able|allowed)"
@@ -334,7 +351,8 @@ _NEGATIVE_RESULT = re.compile(
     r"were unable to|can't|cannot|don't|do not) (?:find|see|spot|identify|detect) any\b|"
     r"no (?:\w+ )?(?:breach(?:es)?|problems?|red flags?|discrepanc(?:y|ies)|mismatch(?:es)?)\b|"
     r"nothing (?:\w+ ){0,3}(?:conflicts|violates|breaks|contradicts|stands out as)|"
-    r"^(?:approved|rejected|compliant|non-compliant|valid|invalid|consistent|inconsistent)\b)"
+    r"^(?:approved|rejected|compliant|non-compliant|valid|invalid|consistent|inconsistent)\b|"
+    r"^none\b(?!\s+(?:of (?:this|that|these)|yet))|\ball (?:\w+ ){0,4}(?:match|pass|comply))"
 )
 
 
@@ -364,12 +382,18 @@ _RESULT = re.compile(
     r"|\b(?:comes?|came) out (?:slowest|fastest|quickest|on top|ahead|first|top|last|best|worst)"
     r"|\b(?:comes?|came) (?:across|up|out|through) (?:as )?(?:positive|negative|positively|"
     r"negatively|favou?rabl[ey]|strong(?:ly)?|badly|poorly|well)\b"
+    r"|\b(?:was|were|is|are|came across|sounded|seemed|felt) (?:\w+ )?(?:positive|negative|"
+    r"enthusiastic|unhappy|concerned|neutral|lukewarm|skeptical|sceptical) (?:about|on|"
+    r"regarding|with|toward|towards)\b|\b(?:came|come|comes) across as (?:neutral|mixed)\b"
+    r"|\b(?:was|were|is|are) (?:the |a )?(?:main |biggest |only |real |key )?(?:sore|pain|"
+    r"sticking|weak|strong|bright|high|low) (?:point|spot)s?\b"
     r"|\b(?:the )?(?:only|main|single|biggest|primary|most (?:common|reported|frequent))\b"
     r"[^.!?]*\b(?:was|is|were|are)\s+(?!\w+ing\b|\w+ed\b|going|still|not)\w+"
 )
 _VERDICT_VERB = re.compile(
+    r"\b(?:both|all|they|these|each|all \w+) (?:\w+ )?(?:pass|fail)\b|"
     r"\b(?:passes|passed|fails|failed|complies|complied|violates|violated|breaks|broke|"
-    r"satisfies|satisfied|meets|conforms|matches|matched|supports|support|point to|"
+    r"satisfies|satisfied|meets|conforms|matches|matched|supports|point to|check(?:s|ed)? out|"
     r"points to|didn't change anything|no change (?:is )?needed|nothing (?:needed|to change)|"
     r"already (?:at|in|correct|right))\b"
 )
@@ -380,7 +404,7 @@ _PLAN_STEP = re.compile(
     r"retrieve|tally|divide|exclude|include|cross-check|double-check|run|open|read|"
     r"scan|collect|evaluate|assess|flag|locate|load|reassign|assign|route|update|"
     r"correct|move|change|inspect|examine|analy[sz]e|summari[sz]e|break down|merge)\b"
-    r"(?! (?:me|us|your)\b)"
+    r"(?! (?:me|us|your)\b)(?!\s*:)"
 )
 _BARE_NAME = re.compile(r"(?<!^)(?<![.!?:]\s)\b[A-Z][a-z]{2,}\b")
 _STRONG_ASSERT = re.compile(
@@ -440,6 +464,12 @@ def _new_names(text: str, echoes: frozenset[str]) -> list[str]:
 
 def _vocative(text: str, at: int, name: str) -> bool:
     """The user addressed by name: "I'm sorry to hear that, Diego." """
+    if re.search(
+        r"\b(?:hi|hello|hey|dear|thanks|thank you|morning|afternoon|evening),? $",
+        text[max(0, at - 12) : at],
+        re.IGNORECASE,
+    ):
+        return True  # "Hi Sam, ..."
     return text[max(0, at - 2) : at] == ", " and text[at + len(name) :].strip() in ("", ".", "!")
 
 
@@ -454,7 +484,7 @@ _SCOPE = re.compile(
     rf"(?:\bthere (?:are|were|is|'re)|\b(?:found|have|see|got|pulled|fetched|retrieved|"
     rf"loaded|returned|returns|matched|located|identified|counted|spotted)\s+|"
     rf"^|\b(?:across|over|among|spanning|covering) "
-    rf"|\b[a-z]*\d[a-z0-9-]*\s+(?:has|had|contains|includes|"
+    rf"|\b(?:[a-z]*\d[a-z0-9-]*|it|this|that|they|which)\s+(?:has|have|had|contains|includes|"
     rf"lists)\s+|\(\s*)(?:about|around|roughly|some|over|nearly|"
     rf"almost)?\s*\d[\d,]*\+?\s+(?:[\w-]+\s+){{0,2}}{_RECORDS}\b"
     rf"|\b\d[\d,]*\s+(?:\w+\s+){{0,2}}{_RECORDS}\s+(?:\w+\s+){{0,4}}to (?:go through|check|"
@@ -485,7 +515,7 @@ _METADATA = re.compile(
     rf"\b(?:created|opened|logged|submitted|filed|received|placed|dated|raised|modified)\s+"
     rf"(?:on\s+|at\s+)?{_DAY}(?:,?\s+at\s+\d{{1,2}}:\d{{2}}(?:\s?[ap]\.?m\.?)?)?"
     rf"|\b(?:ticket|reference|ref|confirmation)\s*(?:#|number|no\.?|id)?\s*:?\s*#?[a-z0-9-]*\d[\w-]*"
-    rf"|\bat \d{{1,2}}:\d{{2}}(?:\s?[ap]\.?m\.?)?"
+    rf"|\bat \d{{1,2}}:\d{{2}}(?:\s?[ap]\.?m\.?)?|\bstep \d+\b"
     rf"|{_DAY}\s*(?:to|through|thru|until|–|-)\s*{_DAY}",
     re.IGNORECASE,
 )
@@ -530,7 +560,8 @@ def _strong_content(text: str, low: str, echoes: frozenset[str]) -> bool:
 
 
 _OPEN_ASK = re.compile(
-    r"^(?:so,? )?(?:what|how) can i (?:help|assist|do for) you(?: with)?(?: today| now)?\W*$"
+    r"^(?:so,? )?(?:what|how) (?:can|may|could) i (?:help|assist|do for) you(?: with)?"
+    r"(?: today| now)?\W*$|^(?:so,? )?what (?:do|can) you need(?: help)?(?: with)?(?: today)?\W*$"
 )
 
 
