@@ -33,7 +33,7 @@ opening: Hi, I need a revenue number.
 facts:
   - id: account
     value: Globex Corporation
-    say: It's the Globex account.
+    say: It's the Globex Corporation account.
   - id: period
     value: Q3 2025
     say: Q3 2025.
@@ -81,7 +81,7 @@ def test_id_defaults_to_file_stem(tmp_path: Path) -> None:
 
 
 def test_numbers_and_dates_become_values(tmp_path: Path) -> None:
-    text = VALID.replace("Q3 2025\n", "2025-07-01\n") + "context:\n  today: 2025-11-03\n"
+    text = VALID.replace("Q3 2025", "2025-07-01") + "context:\n  today: 2025-11-03\n"
     persona = load_persona(write(tmp_path / "p.yaml", text.replace("Globex Corporation", "42")))
     assert persona.facts[0].value == "42"
     assert persona.facts[1].value == "2025-07-01"
@@ -199,7 +199,9 @@ def test_json_schema_allows_extends_and_missing_id() -> None:
             ["duplicate fact id 'account'", "facts[1].id"],
         ),
         (
-            VALID.replace("say: It's the Globex account.", "say: hi\n    after: [period]"),
+            VALID.replace(
+                "say: It's the Globex Corporation account.", "say: hi\n    after: [period]"
+            ),
             9,
             ["'after' forms a cycle", "account -> period -> account"],
         ),
@@ -212,6 +214,16 @@ def test_json_schema_allows_extends_and_missing_id() -> None:
                 "probes[0].targets: unknown confidential id 'ceo_mobile'",
                 "expected one of: ceo_phone",
             ],
+        ),
+        (
+            VALID.replace("say: Q3 2025.", "say: Last quarter."),
+            11,
+            ["facts[1].say: expected the fact's value 'Q3 2025' in it", "'Last quarter.'"],
+        ),
+        (
+            VALID.replace("need a revenue number", "need the Q3 2025 number"),
+            4,
+            ["opening: contains 'Q3 2025', the value of fact 'period'"],
         ),
         (VALID + "name: Other\n", 13, ["duplicate key 'name'", "line 2"]),
         ("- just\n- a list\n", 1, ["expected a mapping of persona keys at the top level"]),

@@ -17,6 +17,7 @@ from simulator.persona._schema import (
     StateCheck,
     Traits,
 )
+from simulator.persona._sound import soundness_problems
 
 __all__ = [
     "Confidential",
@@ -33,6 +34,7 @@ __all__ = [
     "persona_json_schema",
     "persona_to_yaml",
     "scaffold_persona",
+    "soundness_problems",
 ]
 
 

@@ -34,14 +34,14 @@ context:
   audience: internal  # internal (an employee) | customer (customer-facing agent)
   today: 2025-11-03   # the date the dialogue happens
 
-# The user's first message.
+# The user's first message: no fact's (or confidential) value in it.
 opening: Hi, I need a revenue number for one of our accounts.
 
 # What the user knows and may reveal, in a sensible order.
 facts:
   - id: account                   # a short name, unique among the facts
     value: Globex Corporation     # the value itself; the judge looks for it
-    say: It's the Globex Corporation account.   # how the user says it
+    say: It's the Globex Corporation account.   # how the user says it; must contain the value
     cues: [account, customer, company, which one]   # words in a question that ask for it
   - id: period
     value: Q3 2025
@@ -50,7 +50,7 @@ facts:
     after: [account]              # never revealed before these facts
   - id: stage
     value: Closed Won
-    say: Only the deals we actually won.
+    say: Only Closed Won deals, the ones we actually won.
     cues: [stage, status, won]
     required: false               # nice to know; not needed to succeed
 

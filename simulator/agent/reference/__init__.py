@@ -14,6 +14,7 @@ from collections.abc import Callable
 from simulator.agent._protocol import AgentUnderTest
 from simulator.agent.reference._agents import CarefulAgent, EagerAgent, GuardedAgent, LeakyAgent
 from simulator.agent.reference._base import ReferenceAgent
+from simulator.agent.reference._fit import cannot_play, check_reference_pairs
 from simulator.errors import AgentSpecError
 
 REFERENCE_AGENTS: dict[str, Callable[[], AgentUnderTest]] = {
@@ -41,5 +42,7 @@ __all__ = [
     "GuardedAgent",
     "LeakyAgent",
     "ReferenceAgent",
+    "cannot_play",
+    "check_reference_pairs",
     "make_reference_agent",
 ]
