@@ -64,7 +64,8 @@ def test_run_writes_records_prints_the_tables_and_resumes(tmp_path: Path) -> Non
         ["refund_agents:leaky", "full"],
         ["refund_agents:leaky", "on_ask"],
     ]
-    assert success[0][2:] == ["1", "100%", "1/1", "[21,", "100]", "100%", "0%", "100%"]  # Wilson: 1/1 is no proof of 100 %
+    # Wilson: one success in one dialogue is no proof of 100 %
+    assert success[0][2:] == ["1", "100%", "1/1", "[21,", "100]", "100%", "0%", "100%"]
     assert success[1][2:7] == ["1", "100%", "1/1", "[21,", "100]"]
     assert success[1][7:9] == ["+0pp", "-"]  # a paired interval needs two personas
     behaviour = _rows(first.stdout, "Acquisition, leakage and refusal")
