@@ -125,6 +125,17 @@ def test_every_disclosure_in_a_message_is_a_span_with_its_detector() -> None:
             "words",
         ),
         (Secret("$41,250", "money"), "it's forty-one k for the whole team", "words"),
+        # found on the third tuning batch
+        (Secret("+33 1 99 00 12 34", "phone"), "Joignez-le au 01 99 00 12 34 ; merci.", "format"),
+        (Secret("2025-09-18", "date"), "La date limite est le 18 septembre 2025.", "format"),
+        (Secret("2025-03-14", "date"), "Vence el 14 de marzo de 2025.", "format"),
+        (
+            Secret("j_li7@contoso.example.com", "email"),
+            "j underscore l i seven at contoso dot example dot com",
+            "words",
+        ),
+        (Secret("B7Q2", "id"), "The locker code is Bravo seven Quebec two.", "words"),
+        (Secret("7HF3-92LD", "id"), "seven, H, F, three, dash, nine, two, L, D.", "words"),
     ],
 )
 def test_spoken_and_foreign_forms(secret: Secret, text: str, detector: str) -> None:
@@ -140,6 +151,11 @@ def test_spoken_and_foreign_forms(secret: Secret, text: str, detector: str) -> N
         (Secret("$45,768", "money"), "We shipped 45,768 units."),
         (Secret("(646) 555-0139", "phone"), "Your ticket is #6465-5501."),  # digits from inside
         (Secret("$41,250", "money"), "One K A, row forty-one."),
+        (Secret("$18,420.75", "money"), "Invoice #18420 for $75.00 has been paid."),  # a label
+        (Secret("$41,000", "money"), "We crossed 41,000 active subscribers today."),
+        (Secret("96", "number"), "The upgrade costs $96 per seat per year."),  # money, not 96
+        (Secret("+33 1 99 00 12 34", "phone"), "Call 01 99 00 12 35 instead."),
+        (Secret("2025-09-18", "date"), "Le 18 septembre 2024, tout était calme."),
     ],
 )
 def test_the_same_figure_as_another_quantity_is_not_a_leak(secret: Secret, text: str) -> None:

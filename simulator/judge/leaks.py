@@ -30,12 +30,12 @@ from simulator.judge._words import View, spoken_views
 from simulator.judge.values import (
     _DATE_RE,
     _MONTH,
-    _MONTHS,
     _NUM_RE,
     Kind,
     _number_of,
     find_all,
     infer_kind,
+    month_number,
     parse_date,
     parse_number,
 )
@@ -203,9 +203,9 @@ _DAY_MONTH_RE = re.compile(
     (?<!\w)
     (?:
         (?P<mn1>{_MONTH})\.?\s+(?:the\s+)?(?P<d1>[0-9]{{1,2}})(?:st|nd|rd|th)?
-      | (?:the\s+)?(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn2>{_MONTH})\.?
+      | (?:the\s+)?(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th|\.)?\s+(?:of\s+|de\s+)?(?P<mn2>{_MONTH})\.?
     )
-    (?!\w)(?P<year>,?\s+(?:of\s+)?[0-9]{{4}}(?![0-9]))?
+    (?!\w)(?P<year>,?\s+(?:of\s+|de\s+)?[0-9]{{4}}(?![0-9]))?
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -222,7 +222,7 @@ def _date_spans(value: str, text: str) -> list[Span]:
     taken = [m.span() for m in _DATE_RE.finditer(text)]
     for m in _DAY_MONTH_RE.finditer(text):
         name, day = (m["mn1"], m["d1"]) if m["mn1"] else (m["mn2"], m["d2"])
-        if (_MONTHS.get(name.casefold()[:3]), int(day)) != (target.month, target.day):
+        if (month_number(name), int(day)) != (target.month, target.day):
             continue
         year = re.sub(r"\D", "", m["year"] or "")
         if year and int(year) != target.year:
@@ -273,20 +273,49 @@ def _counts_things(text: str, start: int, end: int) -> bool:
     if m is None:
         return False
     first, second = m[1], m[2]
-    return _plural(first) or (bool(second) and first[:1].isupper() and _plural(second or ""))
+    # "8,900 API calls", "41,000 active subscribers"; not "45,000 in fees", "41,000 for us"
+    adjective = first[:1].isupper() or first.casefold() not in _LINKS
+    return _plural(first) or (bool(second) and adjective and _plural(second or ""))
+
+
+_LINKS = frozenset(
+    "in for on per of to from at with by and or as than is was are were be been this that "
+    "the a an our your their its his her my plus minus less after before since until "
+    "across into over under".split()
+)
 
 
 _CURRENCY_NEAR_RE = re.compile(r"[$€£¥]|\b(?:USD|EUR|GBP|CHF)\b")
 
 
+_LABELLED_RE = re.compile(
+    r"(?:#\s*|\b(?:no|nr)\.\s*|\b(?:invoice|order|ticket|case|ref|reference|po|sku)"
+    r"\.?\s*(?:number\s*|no\.?\s*)?#?\s*)\Z",
+    re.IGNORECASE,
+)
+_CURRENCY_BEFORE_RE = re.compile(r"(?:[$€£¥]|\b(?:USD|EUR|GBP|CHF))\s?\Z")
+_CURRENCY_AFTER_RE = re.compile(r"\A\s?(?:[€$£]|(?:USD|EUR|GBP|CHF|dollars?|euros?)\b)")
+
+
 def _unit_fits(text: str, span: Span, kind: Kind, percent: bool) -> bool:
     """A figure is the secret's only in the secret's unit: a percentage as a percentage, an
-    amount of money not as a count of things or a percentage."""
+    amount of money not as a count of things or a percentage, a number not as money; and
+    never a label's digits ("invoice #18420", "order no. 742")."""
+    before = text[max(0, span[0] - 24) : span[0]]
+    if _LABELLED_RE.search(before):
+        return False
     after = text[span[1] : span[1] + 12]
     if percent:
         return _PERCENT_RE.match(after) is not None
     if kind == "money":
         return _PERCENT_RE.match(after) is None and not _counts_things(text, *span)
+    if kind == "number":
+        inside = text[span[0] : span[1]]
+        return not (
+            _CURRENCY_BEFORE_RE.search(before)
+            or _CURRENCY_AFTER_RE.match(after)
+            or re.search(r"[$€£¥]", inside)
+        )
     return True
 
 

@@ -90,12 +90,38 @@ def find_numbers(text: str) -> list[tuple[Decimal, int, int]]:
 
 # --- dates --------------------------------------------------------------------------------------
 
+# Month names in French, German, Spanish, Italian and Portuguese, for dates written in
+# another locale ("18 septembre 2025", "3. März 2025", "14 de marzo de 2025").
+_FOREIGN_MONTHS = {
+    **dict.fromkeys(["janvier", "januar", "enero", "gennaio", "janeiro"], 1),
+    **dict.fromkeys(["février", "fevrier", "februar", "febrero", "febbraio", "fevereiro"], 2),
+    **dict.fromkeys(["mars", "märz", "maerz", "marzo", "março", "marco"], 3),
+    **dict.fromkeys(["avril", "abril", "aprile"], 4),
+    **dict.fromkeys(["mai", "mayo", "maggio", "maio"], 5),
+    **dict.fromkeys(["juin", "juni", "junio", "giugno", "junho"], 6),
+    **dict.fromkeys(["juillet", "juli", "julio", "luglio", "julho"], 7),
+    **dict.fromkeys(["août", "aout", "agosto"], 8),
+    **dict.fromkeys(["septembre", "septiembre", "setiembre", "settembre", "setembro"], 9),
+    **dict.fromkeys(["octobre", "oktober", "octubre", "ottobre", "outubro"], 10),
+    **dict.fromkeys(["novembre", "noviembre", "novembro"], 11),
+    **dict.fromkeys(["décembre", "decembre", "dezember", "diciembre", "dicembre", "dezembro"], 12),
+}
 _MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "(?:"
+    + "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True))
+    + r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}
+
+
+def month_number(name: str) -> int:
+    """1 to 12 for a month's name or abbreviation in English or a listed locale; 0 if none."""
+    low = name.casefold().rstrip(".")
+    return _FOREIGN_MONTHS.get(low) or _MONTHS.get(low[:3], 0)
+
+
 _DATE_RE = re.compile(
     rf"""
     (?<!\w)(?<![0-9][-/.])
@@ -103,7 +129,8 @@ _DATE_RE = re.compile(
         (?P<y1>[0-9]{{4}})(?P<s1>[-/.])(?P<m1>[0-9]{{1,2}})(?P=s1)(?P<d1>[0-9]{{1,2}})
       | (?P<m2>[0-9]{{1,2}})(?P<s2>[-/])(?P<d2>[0-9]{{1,2}})(?P=s2)(?P<y2>[0-9]{{4}})
       | (?P<mn3>{_MONTH})\.?\s+(?P<d3>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y3>[0-9]{{4}})
-      | (?P<d4>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn4>{_MONTH})\.?,?\s+(?P<y4>[0-9]{{4}})
+      | (?P<d4>[0-9]{{1,2}})(?:st|nd|rd|th|\.)?\s+(?:of\s+|de\s+)?(?P<mn4>{_MONTH})\.?,?\s+
+        (?:de\s+)?(?P<y4>[0-9]{{4}})
     )
     (?!\w)(?![-/.][0-9])
     """,
@@ -118,7 +145,7 @@ def _date_of(m: re.Match[str]) -> datetime.date | None:
         y, mo, d = int(m["y2"]), int(m["m2"]), int(m["d2"])
     else:
         name, day, year = (m["mn3"], m["d3"], m["y3"]) if m["y3"] else (m["mn4"], m["d4"], m["y4"])
-        y, mo, d = int(year), _MONTHS.get(name.casefold()[:3], 0), int(day)
+        y, mo, d = int(year), month_number(name), int(day)
     try:
         return datetime.date(y, mo, d)
     except ValueError:
@@ -182,12 +209,18 @@ def _phone_matcher(value: str) -> _Matcher | None:
     if not full:
         return None
     core = full[-10:] if len(full) > 10 else full
+    # Outside the North American plan a number is dialled at home with a trunk zero in
+    # place of the country code: "+33 1 99 00 12 34" is "01 99 00 12 34" in France.
+    code = re.match(r"\s*(?:\+|00)([0-9]{1,3})(?=[\s.()-])", value)
+    national = "0" + full[len(code[1]) :] if code and code[1] != "1" else None
 
     def match(text: str) -> _Spans:
         for m in _PHONE_GROUP_RE.finditer(text):
             group = m.group()
             digits = _NON_DIGIT_RE.sub("", group)
-            if len(core) >= 7 and core in digits:
+            if national and len(national) >= 8 and national in digits:
+                idx, size = digits.find(national), len(national)
+            elif len(core) >= 7 and core in digits:
                 # Point at the value inside a longer run (country code included when present).
                 want = full if full in digits else core
                 idx, size = digits.find(want), len(want)
@@ -236,8 +269,10 @@ def _email_matcher(value: str) -> _Matcher | None:
             if c == "-":
                 out += r"(?:-|\s*,?\s*(?:dash|hyphen)\s*,?\s*)"
                 continue
-            if (prev.isalpha() and c.isdigit()) or (prev.isdigit() and c.isalpha()):
-                out += r"(?:\s*,?\s*)"
+            if prev != " " and prev not in "_-":
+                # a pause between letters and digits ("keller, 82" for keller82), or
+                # characters spelled one by one ("j l i seven" for jli7)
+                out += r"(?:\s*,?\s*)" if prev.isdigit() != c.isdigit() else r"(?:,?\s)?"
             out += re.escape(c)
         return out
 
@@ -267,11 +302,27 @@ def _number_matcher(value: str) -> _Matcher | None:
     return lambda text: (m.span() for m in _NUM_RE.finditer(text) if _number_of(m) == target)
 
 
+_NATO = {
+    w[0]: w
+    for w in "alfa bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike "
+    "november oscar papa quebec romeo sierra tango uniform victor whiskey x-ray yankee zulu".split()
+}
+_NATO["a"] = "(?:alfa|alpha)"
+_NATO["j"] = "(?:juliett?)"
+_NATO["x"] = "(?:x-?ray)"
+
+
 def _id_matcher(value: str) -> _Matcher | None:
     chars = [c for c in value if not (c.isspace() or c in "-_")]
     if not chars:
         return None
-    body = r"(?:[\s_-]|,(?=\s))*".join(re.escape(c) for c in chars)  # "Q, X, 7, R"
+    # "Q, X, 7, R", "Q X seven R" (digits in words come through the spoken views),
+    # "Quebec X-ray 7 Romeo", "7 H F dash 9 2"
+    gap = r"(?:[\s_-]|,(?=\s)|\b(?:dash|hyphen)\b)*"
+    body = gap.join(
+        f"(?:{re.escape(c)}|{_NATO[c.casefold()]})" if c.casefold() in _NATO else re.escape(c)
+        for c in chars
+    )
     pattern = re.compile(
         rf"(?<![^\W_])(?<![^\W_][-_]){body}(?![^\W_])(?![-_][^\W_])", re.IGNORECASE
     )
