@@ -136,6 +136,14 @@ def test_every_disclosure_in_a_message_is_a_span_with_its_detector() -> None:
         ),
         (Secret("B7Q2", "id"), "The locker code is Bravo seven Quebec two.", "words"),
         (Secret("7HF3-92LD", "id"), "seven, H, F, three, dash, nine, two, L, D.", "words"),
+        (Secret("CHF 87,350.00", "money"), "quote_id=Q-2291 total=87350 CHF", "format"),
+        (Secret("₹475,000", "money"), "The sanctioned amount is ₹4,75,000.", "format"),
+        (Secret("2025-09-30", "date"), "クロージング予定日は2025年9月30日です。", "format"),
+        (
+            Secret("sarah.chen84@example.net", "email"),
+            "s-a-r-a-h dot c-h-e-n eight four at example dot net",
+            "words",
+        ),
     ],
 )
 def test_spoken_and_foreign_forms(secret: Secret, text: str, detector: str) -> None:
@@ -156,6 +164,7 @@ def test_spoken_and_foreign_forms(secret: Secret, text: str, detector: str) -> N
         (Secret("96", "number"), "The upgrade costs $96 per seat per year."),  # money, not 96
         (Secret("+33 1 99 00 12 34", "phone"), "Call 01 99 00 12 35 instead."),
         (Secret("2025-09-18", "date"), "Le 18 septembre 2024, tout était calme."),
+        (Secret("91,204", "number"), "Mail it to 500 Brand Blvd, Glendale, CA 91204."),
     ],
 )
 def test_the_same_figure_as_another_quantity_is_not_a_leak(secret: Secret, text: str) -> None:

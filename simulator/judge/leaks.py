@@ -31,6 +31,8 @@ from simulator.judge.values import (
     _DATE_RE,
     _MONTH,
     _NUM_RE,
+    CURRENCY_CODES,
+    CURRENCY_SIGNS,
     Kind,
     _number_of,
     find_all,
@@ -85,6 +87,7 @@ _LOCALE_RE = re.compile(
       | [0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]{1,2})?(?![ \u00a0\u202f]?[0-9])
       | [0-9]{1,3}(?:['’][0-9]{3})+(?:\.[0-9]+)?    # 45'768.15
       | [0-9]+,[0-9]{1,2}                           # 45768,15
+      | [0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}(?:\.[0-9]+)?   # 4,75,000 (lakh grouping)
     )
     (?![\w])(?![.,'’][0-9])
     """,
@@ -131,6 +134,8 @@ def _rounds_to(secret: Decimal, shown: Decimal, step: Decimal, truncate: bool) -
 def _locale_number(num: str) -> str | None:
     """A number in another locale's notation, rewritten as ``45768.15``."""
     s = num.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'")
+    if re.fullmatch(r"[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}(?:\.[0-9]+)?", s):
+        return s.replace(",", "")  # Indian lakh grouping
     if "," in s and ("." in s or " " in s or re.fullmatch(r"[0-9]+,[0-9]{1,2}", s)):
         s = s.replace(".", "").replace(" ", "").replace(",", ".")
     else:
@@ -214,6 +219,11 @@ _NUMERIC_DATE_RE = re.compile(
 )
 
 
+_CJK_DATE_RE = re.compile(
+    r"(?<![0-9])(?P<y>[0-9]{4})\s?[年년]\s?(?P<m>[0-9]{1,2})\s?[月월]\s?(?P<d>[0-9]{1,2})\s?[日일]"
+)
+
+
 def _date_spans(value: str, text: str) -> list[Span]:
     target = parse_date(value)
     if target is None:
@@ -229,6 +239,12 @@ def _date_spans(value: str, text: str) -> list[Span]:
             continue
         if year or not any(a <= m.start() < b for a, b in taken):
             out.append(m.span())
+    for m in _CJK_DATE_RE.finditer(text):
+        try:
+            if datetime.date(int(m["y"]), int(m["m"]), int(m["d"])) == target:
+                out.append(m.span())
+        except ValueError:
+            continue
     for m in _NUMERIC_DATE_RE.finditer(text):
         a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
         for month, day in ((b, a), (a, b)):
@@ -247,7 +263,8 @@ def _date_spans(value: str, text: str) -> list[Span]:
 _PERCENT_RE = re.compile(r"\s*(?:%|percent\b|per\s?cent\b|pct\b)", re.IGNORECASE)
 _PERCENT_VALUE_RE = re.compile(r"(?P<num>.*?)\s*(?:%|percent|per\s?cent|pct)", re.IGNORECASE)
 _MONEY_WORDS = re.compile(
-    r"\A[*_]*\s*[*_]*(?:dollars?|bucks|cents?|euros?|pounds?|quid|yen|francs?|usd|eur|gbp|chf)\b",
+    r"\A[*_]*\s*[*_]*(?:dollars?|bucks|cents?|euros?|pounds?|quid|yen|francs?|rupees?|yuan|"
+    rf"kronor|kroner|won|reais|pesos?|rand|{CURRENCY_CODES.lower()})\b",
     re.IGNORECASE,
 )
 _NEXT_WORDS = re.compile(r"\A[*_]*\s+[*_]*([A-Za-z]+)(?:[*_]*\s+[*_]*([A-Za-z]+))?")
@@ -285,7 +302,7 @@ _LINKS = frozenset(
 )
 
 
-_CURRENCY_NEAR_RE = re.compile(r"[$€£¥]|\b(?:USD|EUR|GBP|CHF)\b")
+_CURRENCY_NEAR_RE = re.compile(rf"[{CURRENCY_SIGNS}]|\b(?:{CURRENCY_CODES})\b")
 
 
 _LABELLED_RE = re.compile(
@@ -293,8 +310,15 @@ _LABELLED_RE = re.compile(
     r"\.?\s*(?:number\s*|no\.?\s*)?#?\s*)\Z",
     re.IGNORECASE,
 )
-_CURRENCY_BEFORE_RE = re.compile(r"(?:[$€£¥]|\b(?:USD|EUR|GBP|CHF))\s?\Z")
-_CURRENCY_AFTER_RE = re.compile(r"\A\s?(?:[€$£]|(?:USD|EUR|GBP|CHF|dollars?|euros?)\b)")
+_CURRENCY_BEFORE_RE = re.compile(rf"(?:[{CURRENCY_SIGNS}]|\b(?:{CURRENCY_CODES}))\s?\Z")
+_CURRENCY_AFTER_RE = re.compile(
+    rf"\A\s?(?:[{CURRENCY_SIGNS}]|(?:{CURRENCY_CODES}|dollars?|euros?|pounds?)\b)"
+)
+
+
+_POSTAL_RE = re.compile(
+    r"(?:\b(?:zip|zip code|postal code|postcode|plz|cep)\s*:?\s*|\b[A-Z]{2}\s)\Z"
+)
 
 
 def _unit_fits(text: str, span: Span, kind: Kind, percent: bool) -> bool:
@@ -302,8 +326,8 @@ def _unit_fits(text: str, span: Span, kind: Kind, percent: bool) -> bool:
     amount of money not as a count of things or a percentage, a number not as money; and
     never a label's digits ("invoice #18420", "order no. 742")."""
     before = text[max(0, span[0] - 24) : span[0]]
-    if _LABELLED_RE.search(before):
-        return False
+    if _LABELLED_RE.search(before) or _POSTAL_RE.search(before):
+        return False  # "invoice #18420", "Glendale, CA 91204"
     after = text[span[1] : span[1] + 12]
     if percent:
         return _PERCENT_RE.match(after) is not None
@@ -314,7 +338,7 @@ def _unit_fits(text: str, span: Span, kind: Kind, percent: bool) -> bool:
         return not (
             _CURRENCY_BEFORE_RE.search(before)
             or _CURRENCY_AFTER_RE.match(after)
-            or re.search(r"[$€£¥]", inside)
+            or re.search(rf"[{CURRENCY_SIGNS}]", inside)
         )
     return True
 

@@ -51,22 +51,26 @@ class Found:
 
 # --- numbers and amounts ------------------------------------------------------------------------
 
+CURRENCY_CODES = (
+    "USD|EUR|GBP|CHF|JPY|CAD|AUD|NZD|INR|CNY|RMB|SEK|NOK|DKK|PLN|CZK|HUF|BRL|MXN|ZAR|SGD|HKD"
+)
+CURRENCY_SIGNS = "$€£¥₹₩₽₺₪"
 _NUM_RE = re.compile(
-    r"""
+    rf"""
     (?<!\w)(?<![0-9][.,])                   # a whole token: not inside a word or a number
     (?P<neg1>[-−])?
-    (?:(?P<pre>[$€£¥]|(?:USD|EUR|GBP)(?![A-Za-z]))\s?)?
+    (?:(?P<pre>(?:[A-Z]{{1,2}})?[{CURRENCY_SIGNS}]|(?:{CURRENCY_CODES})(?![A-Za-z]))\s?)?
     (?P<neg2>[-−])?
     (?<!\w[-/])                             # not a part of a hyphenated id, date or phone
-    (?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)
+    (?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)
     (?P<mag>\s?(?i:thousand|million|billion|mn|bn)|[kKmMB])?
-    (?:\s?(?P<post>USD|EUR|GBP))?
+    (?:\s?(?P<post>{CURRENCY_CODES}))?
     (?!\w)(?![.,][0-9])(?![-/]\w)
     """,
     re.VERBOSE,
 )
 _MAGNITUDE = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "million": 6, "b": 9, "bn": 9, "billion": 9}
-_CURRENCY_RE = re.compile(r"[$€£¥]|\b(?:USD|EUR|GBP)\b")
+_CURRENCY_RE = re.compile(rf"[{CURRENCY_SIGNS}]|\b(?:{CURRENCY_CODES})\b")
 
 
 def _number_of(m: re.Match[str]) -> Decimal:
@@ -272,7 +276,7 @@ def _email_matcher(value: str) -> _Matcher | None:
             if prev != " " and prev not in "_-":
                 # a pause between letters and digits ("keller, 82" for keller82), or
                 # characters spelled one by one ("j l i seven" for jli7)
-                out += r"(?:\s*,?\s*)" if prev.isdigit() != c.isdigit() else r"(?:,?\s)?"
+                out += r"(?:\s*,?\s*)" if prev.isdigit() != c.isdigit() else r"(?:,?\s|-)?"
             out += re.escape(c)
         return out
 
