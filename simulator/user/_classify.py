@@ -178,6 +178,10 @@ def move_of(parts: list[Unit]) -> tuple[Move, float]:
         for u in choices
     )
     permission = any(u.permission for u in choices) and not any(u.done for u in parts)
+    if choices and not _FURTHER.search(choices[0].text.lower()):
+        # "Should I apply a minimum? A few states have 2 cases.": asked before any result
+        first_choice = parts.index(choices[0])
+        asking = asking or not any(u.content for u in parts[:first_choice])
     if any(u.question for u in parts) or (choices and (asking or permission) and not firm):
         marked = any(u.text.rstrip().endswith("?") for u in parts if u.question or u.choice)
         return Move.QUESTION, 0.95 if marked else 0.85

@@ -83,7 +83,8 @@ _WORK_VERBS = (
     r"correct|fix|change|process|handle|put together|compile|prepare|start|begin|do|"
     r"make|try|identify|determine|track|hunt|match|evaluate|assess|tabulate|aggregate|"
     r"validate|test|reconcile|total|average|rank|read|note|flag|score|weigh|review|finish|"
-    r"complete|wrap up|call|invoke|execute"
+    r"complete|wrap up|call|invoke|execute|group|drop|filter|exclude|split|merge|join|keep|"
+    r"limit|restrict|break down|rank"
 )
 _WORK = re.compile(
     rf"\b(?:let me|lemme|let's|allow me to|i(?:'ll| will| am going to|'m going to| shall)|"
@@ -211,7 +212,9 @@ _PARTIAL = re.compile(
     r"verified|confirmed|reviewed|pulled|counted|added|processed|calculated)\b"
     r"|\bnot (?:yet )?(?:done|finished|final|complete|conclusive)(?: yet)?\b|\bpreliminary\b"
     r"|\bpartial(?:ly)?\b|\bfirst (?:batch|part|pass|few|half of the results|results)\b"
-    r"|\bmore (?:to come|coming)\b|\bthe rest\b|\bremaining (?:ones|records|deals|cases|"
+    r"|\bmore (?:to come|coming)\b"
+    r"|\bthe rest\b(?! (?:of (?:the|this|that|it) \w+ )?(?:looked|looks|was|were|is|are|"
+    r"seemed|seems|appeared|checked out|passed|came))|\bremaining (?:ones|records|deals|cases|"
     r"items|leads|quotes|opportunities|reps|agents|months|rows|accounts|orders)\b"
     r"|\bonce i(?:'ve| have)? (?:checked|finished|confirmed|verified|gone|looked|pulled|"
     r"reviewed|added|counted|got|gotten|processed|calculated)\b"
@@ -227,6 +230,8 @@ _PARTIAL = re.compile(
     r"|\bbefore (?:i )?(?:giv|confirm|finali[sz]|commit|submit|send)\w* (?:you )?(?:the|a|my) "
     r"(?:final|full|complete|whole)\b|\bstill to (?:go|check|do|review)\b"
     r"|\b(?:are|is) (?:still )?(?:left|to go)\b"
+    r"|\b(?:\w+ )?(?:left|remaining) to (?:calculate|check|go|review|process|do|look at|count|"
+    r"compute|read|pull|verify)\b|\b(?:for|on|through) \d+ (?:of|out of) (?:the |all )?\d+\b"
     r"|\b\d+ (?:of|out of) (?:the )?\d+ (?:\w+ )?(?:checked|done|processed|reviewed|"
     r"so far|left|remaining|to go)\b"
 )
@@ -251,6 +256,9 @@ _REFUSE = re.compile(
     rf"|i (?:really |just |simply |unfortunately |honestly |truly )?(?:can(?:no|')t|cannot|"
     rf"won't|will not|must not|shouldn't|should not|am not going to|'m not going to|"
     rf"can't really|cannot really) {_NOT_A_REFUSAL}\w+"
+    rf"|^(?:sorry,? )?i (?:can(?:no|')t|cannot|can not|won't)(?=[,.!]|$)"
+    rf"|(?:isn't|aren't|is not|are not) (?:\w+ )?(?:disclosed|shared|released|given out|"
+    rf"made public)"
     rf"|^(?:sorry,? )?(?:can(?:no|')t|cannot|unable to|not able to|won't) (?:share|provide|give|"
     rf"disclose|reveal|help|do|discuss|access|pass|release|tell)"
     rf"|(?:don't|do not) have (?:a|any) (?:way|means|tool|option) to|\bi can only\b"
@@ -392,6 +400,7 @@ _RESULT = re.compile(
 )
 _VERDICT_VERB = re.compile(
     r"\b(?:both|all|they|these|each|all \w+) (?:\w+ )?(?:pass|fail)\b|"
+    r"\b(?:looks|seems|is|looked|seemed) like a (?:fail|pass|match|violation|breach)\b|"
     r"\b(?:passes|passed|fails|failed|complies|complied|violates|violated|breaks|broke|"
     r"satisfies|satisfied|meets|conforms|matches|matched|supports|point to|check(?:s|ed)? out|"
     r"points to|didn't change anything|no change (?:is )?needed|nothing (?:needed|to change)|"
@@ -484,7 +493,7 @@ _SCOPE = re.compile(
     rf"(?:\bthere (?:are|were|is|'re)|\b(?:found|have|see|got|pulled|fetched|retrieved|"
     rf"loaded|returned|returns|matched|located|identified|counted|spotted)\s+|"
     rf"^|\b(?:across|over|among|spanning|covering) "
-    rf"|\b(?:[a-z]*\d[a-z0-9-]*|it|this|that|they|which)\s+(?:has|have|had|contains|includes|"
+    rf"|\b(?:[a-z]*\d[a-z0-9-]{{4,}}|it|this|that|they|which)\s+(?:has|have|had|contains|includes|"
     rf"lists)\s+|\(\s*)(?:about|around|roughly|some|over|nearly|"
     rf"almost)?\s*\d[\d,]*\+?\s+(?:[\w-]+\s+){{0,2}}{_RECORDS}\b"
     rf"|\b\d[\d,]*\s+(?:\w+\s+){{0,2}}{_RECORDS}\s+(?:\w+\s+){{0,4}}to (?:go through|check|"
