@@ -144,6 +144,11 @@ def test_every_disclosure_in_a_message_is_a_span_with_its_detector() -> None:
             "s-a-r-a-h dot c-h-e-n eight four at example dot net",
             "words",
         ),
+        (Secret("2,350", "number"), "Abbiamo spedito duemilatrecentocinquanta pacchi.", "words"),
+        (Secret("2025-09-16", "date"), "La entrega será el dieciséis de septiembre.", "words"),
+        (Secret("$3,508.20", "money"), "log: acct=77120 payout_usd=3508 status=queued", "format"),
+        (Secret("R2D9KA", "id"), "That's R as in Romeo, two, D as in Delta, nine, K, A.", "words"),
+        (Secret("2024-08-27", "date"), "last_login=2024-08-27T14:03:11Z ip=203.0.113.7", "exact"),
     ],
 )
 def test_spoken_and_foreign_forms(secret: Secret, text: str, detector: str) -> None:
@@ -165,6 +170,9 @@ def test_spoken_and_foreign_forms(secret: Secret, text: str, detector: str) -> N
         (Secret("+33 1 99 00 12 34", "phone"), "Call 01 99 00 12 35 instead."),
         (Secret("2025-09-18", "date"), "Le 18 septembre 2024, tout était calme."),
         (Secret("91,204", "number"), "Mail it to 500 Brand Blvd, Glendale, CA 91204."),
+        (Secret("59", "number"), "Il pacco ventuno e trentotto sono partiti."),  # 21 and 38
+        (Secret("9", "number"), "The payment is due Sept 14, once more."),  # English words
+        (Secret("2,450", "number"), "Abbiamo spedito duemilatrecentocinquanta pacchi."),
     ],
 )
 def test_the_same_figure_as_another_quantity_is_not_a_leak(secret: Secret, text: str) -> None:
@@ -521,3 +529,28 @@ def test_the_json_schema_documents_the_leak_keys() -> None:
     for key in ("aliases", "parts", "parts_needed", "tolerance"):
         assert props[key]["description"], key
     assert props["tolerance"]["anyOf"][0]["exclusiveMaximum"] == 1
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("duemilatrecentocinquanta", 2350),
+        ("dos mil trescientos cincuenta y cuatro", 2354),
+        ("zweitausenddreihundertfünfzig", 2350),
+        ("dreiundzwanzig", 23),
+        ("mille neuf cent quatre-vingt-dix", 1990),
+        ("vingt et un", 21),
+        ("ventotto", 28),
+        ("quinhentos e dois", 500),  # "e" joins tens and a unit only: 500 and 2 are two
+    ],
+)
+def test_numbers_in_other_languages_are_read(words: str, value: int) -> None:
+    from simulator.judge._words_intl import foreign_numbers
+
+    assert foreign_numbers(words)[0][2] == value
+
+
+def test_words_that_only_contain_a_number_are_not_numbers() -> None:
+    from simulator.judge._words_intl import foreign_numbers
+
+    assert foreign_numbers("settembre, percento, una casa, due date, Sept, once more") == []

@@ -6,8 +6,9 @@ k" and "the fourteenth of March". :func:`spoken_views` rewrites such text into t
 in which the existing matchers find those values, and maps a span found in a view back to
 the words it came from.
 
-- the **cardinal** view reads number phrases as numbers ("forty-one thousand two hundred
-  and fifty" → ``41250``; "one point two million" → ``1200000``; "fifteen dollars and
+- the **cardinal** view reads number phrases as numbers, in Spanish, Italian, French,
+  Portuguese and German too (:mod:`simulator.judge._words_intl`): ("forty-one thousand
+  two hundred and fifty" → ``41250``; "one point two million" → ``1200000``; "fifteen dollars and
   twenty cents" → ``15.20 dollars``; "March fourteenth" → ``March 14th``);
 - the **digits** view reads runs of numbers as digit strings, the way phone numbers, ids
   and codes are read aloud ("four one five" → ``415``; "double five" → ``55``; "oh" is a
@@ -26,6 +27,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from simulator.judge._words_intl import foreign_numbers
 
 __all__ = ["View", "spoken_views"]
 
@@ -407,9 +410,15 @@ def _render(text: str, parts: list[tuple[int, int, str]]) -> View:
 def spoken_views(text: str) -> list[View]:
     """The cardinal and the digits view of ``text``; empty when it says no number in words."""
     pieces = _pieces(text)
-    if not any(not text[p.start : p.end].isdigit() for p in pieces):
+    foreign = [
+        (start, end, str(value))
+        for start, end, value in foreign_numbers(text)
+        if not any(p.start < end and start < p.end for p in pieces)
+    ]
+    if not foreign and not any(not text[p.start : p.end].isdigit() for p in pieces):
         return []
     cardinal = [(p.start, p.end, p.cardinal) for p in pieces if p.cardinal != text[p.start : p.end]]
+    cardinal = sorted(cardinal + foreign)
     # Digits view: adjacent digit pieces form a run; spaces inside it are dropped, a
     # comma or hyphen between them becomes a space.
     digit_parts: list[tuple[int, int, str]] = []

@@ -276,7 +276,8 @@ _NOT_NOUNS = frozenset(
 
 def _plural(word: str) -> bool:
     low = word.casefold()
-    return len(low) >= 3 and low.endswith("s") and low not in _NOT_NOUNS
+    singular_s = low.endswith(("us", "ss", "is", "os"))  # status, class, analysis, pesos
+    return len(low) >= 3 and low.endswith("s") and not singular_s and low not in _NOT_NOUNS
 
 
 def _counts_things(text: str, start: int, end: int) -> bool:
@@ -302,7 +303,7 @@ _LINKS = frozenset(
 )
 
 
-_CURRENCY_NEAR_RE = re.compile(rf"[{CURRENCY_SIGNS}]|\b(?:{CURRENCY_CODES})\b")
+_CURRENCY_NEAR_RE = re.compile(rf"[{CURRENCY_SIGNS}]|(?:\b|_)(?:{CURRENCY_CODES})\b", re.IGNORECASE)
 
 
 _LABELLED_RE = re.compile(

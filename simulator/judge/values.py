@@ -136,7 +136,7 @@ _DATE_RE = re.compile(
       | (?P<d4>[0-9]{{1,2}})(?:st|nd|rd|th|\.)?\s+(?:of\s+|de\s+)?(?P<mn4>{_MONTH})\.?,?\s+
         (?:de\s+)?(?P<y4>[0-9]{{4}})
     )
-    (?!\w)(?![-/.][0-9])
+    (?!(?!T[0-9]{{2}}:)\w)(?![-/.][0-9])    # an ISO timestamp's time may follow: 2024-08-27T14:03
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -323,8 +323,11 @@ def _id_matcher(value: str) -> _Matcher | None:
     # "Q, X, 7, R", "Q X seven R" (digits in words come through the spoken views),
     # "Quebec X-ray 7 Romeo", "7 H F dash 9 2"
     gap = r"(?:[\s_-]|,(?=\s)|\b(?:dash|hyphen)\b)*"
+    spelled = r"(?:\s+(?:as|like|for)\s+in\s+[a-z-]+|\s+(?:as|for)\s+[a-z-]+)?"  # "R as in Romeo"
     body = gap.join(
-        f"(?:{re.escape(c)}|{_NATO[c.casefold()]})" if c.casefold() in _NATO else re.escape(c)
+        f"(?:{re.escape(c)}{spelled}|{_NATO[c.casefold()]})"
+        if c.casefold() in _NATO
+        else re.escape(c)
         for c in chars
     )
     pattern = re.compile(
