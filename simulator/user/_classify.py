@@ -178,6 +178,11 @@ def move_of(parts: list[Unit]) -> tuple[Move, float]:
         for u in choices
     )
     permission = any(u.permission for u in choices) and not any(u.done for u in parts)
+    # a clarification decides the turn: how to work the answer out, or an answer that
+    # holds only under a condition the user must confirm
+    tentative = any(u.tentative and u.content for u in parts)
+    if any(u.method for u in parts) or (tentative and (choices or any(u.question for u in parts))):
+        return Move.QUESTION, 0.8
     if choices and not _FURTHER.search(choices[0].text.lower()):
         # "Should I apply a minimum? A few states have 2 cases.": asked before any result
         first_choice = parts.index(choices[0])

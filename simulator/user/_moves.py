@@ -98,7 +98,8 @@ _WORK = re.compile(
     rf"investigating|retrieving|compiling|preparing|getting|trying|assigning|updating|"
     rf"counting|reading|filing|summing|adding|averaging|totall?ing|scanning|validating|"
     rf"cross-checking|double-checking|going through|looking into|on it)"
-    rf"|^(?:checking|looking|searching|pulling|querying|fetching|running|reviewing|working|"
+    rf"|^(?:step \d+(?:\s*(?:/|of)\s*\d+)?:?\s*|now |still |currently |next,? )?"
+    rf"(?:checking|looking|searching|pulling|querying|fetching|running|reviewing|working|"
     rf"digging|loading|scanning|processing|verifying|calculating|crunching|analy[sz]ing|"
     rf"reading|opening|retrieving|gathering|thinking|tallying|adding|averaging|summing|"
     rf"grouping|sorting|ranking|comparing|counting|filtering|joining|matching|computing|"
@@ -127,9 +128,12 @@ _WORK = re.compile(
 )
 _RESTATE = re.compile(
     r"\b(?:you(?:'d| would) like|you(?:'re| are) (?:looking|asking|interested|trying|"
-    r"wanting|hoping)|you want|you need|you(?:'ve| have) asked|you asked|so you|"
+    r"wanting|hoping)|you want|you need|you(?:'ve| have) asked|you asked|"
+    r"^so,? you(?:'re| are| want| need|'d| would)|"
     r"if i understand|if i(?:'m| am) understanding|to confirm,? you|to make sure i|"
-    r"to recap|in other words,? you|your (?:request|question) is|what you(?:'re| are) after|"
+    r"to recap|(?:just )?to restate|restating|just to confirm|to summari[sz]e (?:your|the) "
+    r"(?:request|ask|question)|in other words,? you|your (?:request|question) is|"
+    r"what you(?:'re| are) after|"
     r"you(?:'re| are) after|understood,? you|got it,? you|i understand (?:you|that you)|"
     r"i see,? you|the goal is|the task is|the ask is|you'd like me|you would like me|"
     r"you're requesting|you are requesting|you mentioned|as you (?:said|mentioned))\b"
@@ -230,6 +234,8 @@ _PARTIAL = re.compile(
     r"|\bbefore (?:i )?(?:giv|confirm|finali[sz]|commit|submit|send)\w* (?:you )?(?:the|a|my) "
     r"(?:final|full|complete|whole)\b|\bstill to (?:go|check|do|review)\b"
     r"|\b(?:are|is) (?:still )?(?:left|to go)\b"
+    r"|\bnothing (?:\w+ ){0,3}yet\b|\bstill (?:have|need|got) (?:\w+ ){0,3}to (?:count|check|go|"
+    r"review|process|do|calculate|read|look at|confirm|verify|pull)\b"
     r"|\b(?:\w+ )?(?:left|remaining) to (?:calculate|check|go|review|process|do|look at|count|"
     r"compute|read|pull|verify)\b|\b(?:for|on|through) \d+ (?:of|out of) (?:the |all )?\d+\b"
     r"|\b\d+ (?:of|out of) (?:the )?\d+ (?:\w+ )?(?:checked|done|processed|reviewed|"
@@ -426,6 +432,13 @@ _ASK_VERB = re.compile(
     r"may i go ahead and|ok(?:ay)? (?:for me )?to|is it ok(?:ay)? if i)\s+(?:go ahead and\s+)?"
     r"(?:also\s+)?([a-z]+)"
 )
+_METHOD = re.compile(
+    r"\b(?:should|shall) i (?:also )?(?:include|exclude|require|apply|use|count|filter|limit|"
+    r"restrict|treat|consider|group|weight|focus on|measure|calculate|sort|rank|set|look at|"
+    r"go by|base|assume|cap|drop|ignore|skip)\b|\b(?:do|would) you want (?:a |the )?(?:specific|"
+    r"particular|certain|only|just)\b"
+)
+"""A choice about how to work out the answer: a clarification, not an offer."""
 _FURTHER = re.compile(
     r"\b(?:another|more|other|additional|else|also|too|as well|next one|the rest|extra)\b"
 )
@@ -439,6 +452,11 @@ _ALTERNATIVE = re.compile(
 )
 _BOOKKEEPING = re.compile(r"\b(?:ticket|reminder|internal note)\b")
 """Opening a ticket or a reminder is bookkeeping around a task, not doing it."""
+_TENTATIVE = re.compile(
+    r"^(?:but |so )?(?:if (?:we (?:count|include|use|go by|look at|take)|you (?:mean|meant|want|"
+    r"count|include|'re asking|are asking|'re after|are after)|that's|it's)|assuming (?:you|we|"
+    r"that)|provided (?:that|you))\b"
+)
 _FILLER = re.compile(r"^(?:hmm+|um+|uh+|well|so|right|hm)[.!…]*$")
 
 
@@ -462,6 +480,8 @@ class Unit:
     bare: bool = False  # a short unit with no cue at all ("none", "Negotiation.")
     permission: bool = False  # asks leave for the very action the user asked for
     alternative: bool = False  # offers something other than what was asked
+    method: bool = False  # asks how to work the answer out ("Should I require a minimum?")
+    tentative: bool = False  # an answer under a condition ("If you mean Q3, it's ...")
 
 
 def _new_names(text: str, echoes: frozenset[str]) -> list[str]:
@@ -524,7 +544,8 @@ _METADATA = re.compile(
     rf"\b(?:created|opened|logged|submitted|filed|received|placed|dated|raised|modified)\s+"
     rf"(?:on\s+|at\s+)?{_DAY}(?:,?\s+at\s+\d{{1,2}}:\d{{2}}(?:\s?[ap]\.?m\.?)?)?"
     rf"|\b(?:ticket|reference|ref|confirmation)\s*(?:#|number|no\.?|id)?\s*:?\s*#?[a-z0-9-]*\d[\w-]*"
-    rf"|\bat \d{{1,2}}:\d{{2}}(?:\s?[ap]\.?m\.?)?|\bstep \d+\b"
+    rf"|\bat \d{{1,2}}:\d{{2}}(?:\s?[ap]\.?m\.?)?|\bstep \d+(?:\s*(?:/|of)\s*\d+)?\b"
+    rf"|\b(?:an? )?(?:http )?[1-5]\d\d (?:error|status|response|code)\b|\berror (?:code )?\d+\b"
     rf"|{_DAY}\s*(?:to|through|thru|until|–|-)\s*{_DAY}",
     re.IGNORECASE,
 )
@@ -630,6 +651,8 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         referral=bool(_REFERRAL.search(low)),
         bare=bare,
         permission=choice and _requested(low, echoes),
+        method=(choice or question) and bool(_METHOD.search(low)),
+        tentative=bool(_TENTATIVE.match(low)),
         alternative=bool(_ALTERNATIVE.search(low)),
     )
 
@@ -648,5 +671,7 @@ def _requested(low: str, echoes: frozenset[str]) -> bool:
         return True
     if not _STATE_CHANGE.match(verb):
         return False
-    words = _WORD.findall(low[found.end() :])[:4]
-    return any(w in echoes and w not in _COMMON and len(w) >= 4 for w in words)
+    words = [w for w in _WORD.findall(low[found.end() :])[:4] if w not in _COMMON and len(w) >= 4]
+    return any(
+        w in echoes or any(e.startswith(w[:5]) for e in echoes if len(e) >= 5) for w in words
+    )
