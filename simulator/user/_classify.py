@@ -17,7 +17,8 @@ from enum import StrEnum
 from functools import lru_cache
 
 from simulator.persona._schema import Fact, Persona
-from simulator.user._moves import _FURTHER, Unit, echo_words, read_unit, units
+from simulator.user._cues import _FURTHER
+from simulator.user._moves import Unit, echo_words, read_unit, units
 
 _STOPWORDS = frozenset(
     """a an the and or but if of for to in on at by with from it its it's is are was were be
