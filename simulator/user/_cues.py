@@ -101,7 +101,7 @@ _PLEASANTRY = re.compile(
 )
 
 _CLOSING = re.compile(
-    r"\b(?:(?<!than )(?<!of )(?<!above )(?<!beyond )(?<!or )anything else|"
+    r"\b(?:(?<!than )(?<!of )(?<!above )(?<!beyond )(?<!or )(?<!if )anything else|"
     r"(?<!or )something else|"
     r"any other (?:questions|help|way)|"
     r"let me know if (?:you|there|that|this|anything|i)|feel free|if you(?:'d| would) like|"
@@ -195,7 +195,9 @@ _PARTIAL = re.compile(
     r"|\bnothing (?:\w+ ){0,3}yet\b|\bstill (?:have|need|got) (?:\w+ ){0,3}to (?:count|check|go|"
     r"review|process|do|calculate|read|look at|confirm|verify|pull)\b"
     r"|\b(?:\w+ )?(?:left|remaining) to (?:calculate|check|go|review|process|do|look at|count|"
-    r"compute|read|pull|verify)\b|\b(?:for|on|through) \d+ (?:of|out of) (?:the |all )?\d+\b"
+    r"compute|read|pull|verify)\b|\b(?:i've|i have|got|have|done|finished|checked|processed|"
+    r"reviewed|pulled|calculated|computed)\b[^.!?]{0,40}\b(?:for|on|through) \d+ (?:of|out of) "
+    r"(?:the |all )?\d+\b"
     r"|\b\d+ (?:of|out of) (?:the )?\d+ (?:\w+ )?(?:checked|done|processed|reviewed|"
     r"so far|left|remaining|to go)\b"
 )
@@ -247,6 +249,9 @@ _REFUSE = re.compile(
     rf"access|(?:i'm|i am) afraid (?:i|that) (?:can(?:no|')t|cannot|won't|am not|'m not)"
     rf"|\bwe (?:don't|do not|can't|cannot|won't|never) (?:share|disclose|give out|provide|"
     rf"release|reveal|discuss)\b"
+    rf"|(?:don't|do not|doesn't|does not) have (?:any )?(?:information|details|data|anything) "
+    rf"(?:that )?(?:i|we) (?:can|could|am able to|are able to|'m able to|'re able to) "
+    rf"(?:share|disclose|give out|provide)"
     rf"|i must respectfully|respectfully decline|have to say no|not able to help with"
     rf"|(?:isn't|aren't|is not|are not) (?:something|information|details?|data) (?:that )?"
     rf"(?:i|we)(?:'m| am|'re| are)? (?:can|could|able|allowed|permitted|authori[sz]ed|share|"
@@ -308,6 +313,8 @@ _DONE = re.compile(
     r"(?: to)?(?:\s*[:—–-]|\s*[✅✔️.!]*$)"
     r"|[—–-]\s*(?:updated|done|fixed|assigned|corrected|changed|reassigned|completed)\.?$"
     r"|\b(?:went through|has gone through|is now|are now|should now show|now shows)\b"
+    r"|^(?:update|change|assignment|reassignment|correction|fix|stage change)s? (?:applied|done|"
+    r"complete|completed|made|saved|successful)|\bnow (?:belongs to|owned by|sits with)\b"
 )
 
 _YESNO = re.compile(
@@ -346,8 +353,9 @@ _RESULT = re.compile(
     r"|\b(?:comes?|came) (?:across|up|out|through) (?:as )?(?:positive|negative|positively|"
     r"negatively|favou?rabl[ey]|strong(?:ly)?|badly|poorly|well)\b"
     r"|\b(?:was|were|is|are|came across|sounded|seemed|felt) (?:\w+ )?(?:positive|negative|"
-    r"enthusiastic|unhappy|concerned|neutral|lukewarm|skeptical|sceptical) (?:about|on|"
-    r"regarding|with|toward|towards)\b|\b(?:came|come|comes) across as (?:neutral|mixed)\b"
+    r"enthusiastic|unhappy|concerned|neutral|lukewarm|skeptical|sceptical) (?:about|on|in|"
+    r"regarding|with|toward|towards|across|throughout)\b"
+    r"|\b(?:came|come|comes) across as (?:neutral|mixed)\b"
     r"|\b(?:was|were|is|are) (?:the |a )?(?:main |biggest |only |real |key )?(?:sore|pain|"
     r"sticking|weak|strong|bright|high|low) (?:point|spot)s?\b"
     r"|\b(?:the )?(?:only|main|single|biggest|primary|most (?:common|reported|frequent))\b"
@@ -370,7 +378,7 @@ _PLAN_STEP = re.compile(
     r"retrieve|tally|divide|exclude|include|cross-check|double-check|run|open|read|"
     r"scan|collect|evaluate|assess|flag|locate|load|reassign|assign|route|update|"
     r"correct|move|change|inspect|examine|analy[sz]e|summari[sz]e|break down|merge)\b"
-    r"(?! (?:me|us|your)\b)(?!\s*:)"
+    r"(?! (?:me|us|your)\b)(?!\s*:)(?!s? (?:applied|done|complete|completed|made|saved|successful))"
 )
 
 _BARE_NAME = re.compile(r"(?<!^)(?<![.!?:]\s)\b[A-Z][a-z]{2,}\b")
@@ -412,6 +420,23 @@ _ALTERNATIVE = re.compile(
 _BOOKKEEPING = re.compile(r"\b(?:ticket|reminder|internal note)\b")
 """Opening a ticket or a reminder is bookkeeping around a task, not doing it."""
 
+_ACK_PREFIX = re.compile(
+    r"^(?:noted|got it|understood|okay|ok|sure|perfect|great|alright|all right|to confirm|"
+    r"confirming|so|right)\s*[:—–-]\s*\S"
+)
+"""An acknowledgement heading the user's own details: "Noted: Q2 2025, chat only." """
+_LABELLED_ITEMS = re.compile(r"^(?P<label>[^:?]{3,80}):\s*(?P<items>[^:?.!]{2,120})[.!]?$")
+_NOT_A_RESULT_LABEL = re.compile(
+    r"\b(?:error|warning|status|note|scope|period|priority|metric|filter|step|plan|problem|"
+    r"tip|fyi|heads up|update|so|right|recap|query|request|task|goal|i|you|we|my|your)\b",
+    re.IGNORECASE,
+)
+_NOT_ITEMS = re.compile(
+    r"\b(?:i|you|we|it|they|he|she|this|that|my|your|our|is|are|was|were|will|would|has|have|"
+    r"had|after|before|because|when|then|let|retry\w*)\b",
+    re.IGNORECASE,
+)
+"""A result given as "label: items" ("Positive subtopics: pricing and security")."""
 _TENTATIVE = re.compile(
     r"^(?:but |so )?(?:if (?:we (?:count|include|use|go by|look at|take)|you (?:mean|meant|want|"
     r"count|include|'re asking|are asking|'re after|are after)|that's|it's)|assuming (?:you|we|"
@@ -425,7 +450,8 @@ _RECORDS = (
     r"accounts|tickets|entries|results|reps|agents|line items|transfers|chats|calls|emails|"
     r"tasks|events|products|files|pages|matches|returns|refunds|messages|invoices|payments|"
     r"users|customers|contacts|articles|notes|documents|lines|shipments|transactions|"
-    r"transcripts|conversations|interactions|sessions|visits|meetings|configurations)"
+    r"transcripts|conversations|interactions|sessions|visits|meetings|configurations|months|"
+    r"weeks|quarters|periods|states|regions|products|categories|subtopics)"
 )
 
 _SCOPE = re.compile(
@@ -436,7 +462,8 @@ _SCOPE = re.compile(
     rf"lists)\s+|\(\s*)(?:about|around|roughly|some|over|nearly|"
     rf"almost)?\s*\d[\d,]*\+?\s+(?:[\w-]+\s+){{0,2}}{_RECORDS}\b"
     rf"|\b\d[\d,]*\s+(?:\w+\s+){{0,2}}{_RECORDS}\s+(?:\w+\s+){{0,4}}to (?:go through|check|"
-    rf"process|review|sort|work through|look at|scan)\b",
+    rf"process|review|sort|work through|look at|scan|compare|count|sum|total|average|analy[sz]e|"
+    rf"rank|read)\b",
     re.IGNORECASE,
 )
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from simulator.user._cues import (
     _ACK_ONLY,
+    _ACK_PREFIX,
     _ALTERNATIVE,
     _ASK_VERB,
     _ASSERT,
@@ -33,10 +34,13 @@ from simulator.user._cues import (
     _FURTHER,
     _HARD_ASK,
     _ID,
+    _LABELLED_ITEMS,
     _METADATA,
     _METHOD,
     _NAME,
     _NEGATIVE_RESULT,
+    _NOT_A_RESULT_LABEL,
+    _NOT_ITEMS,
     _NUMBER,
     _OPEN_ASK,
     _PARTIAL,
@@ -229,7 +233,7 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
     step = bool(_PLAN_STEP.search(low)) and not request and not row
     work = (bool(_WORK.search(low)) or step) and not row and not offer
     partial = bool(_PARTIAL.search(low))
-    restate = bool(_RESTATE.search(low))
+    restate = bool(_RESTATE.search(low) or _ACK_PREFIX.match(low))
     done = (
         bool(_DONE.search(low))
         and not (work and not step)
@@ -248,8 +252,17 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         cut = _REFUSE.search(low)
         tail = text[cut.end() :] if cut else ""
         content = _content(tail, tail.lower(), echoes)
+    if not (content or restate or work or question or choice or refusal):
+        listed = _LABELLED_ITEMS.match(text.strip())
+        content = bool(
+            listed
+            and not _NOT_A_RESULT_LABEL.search(listed["label"])
+            and not _NOT_ITEMS.search(listed["items"])
+            and len(listed["items"].split()) <= 10
+            and _new_words(listed["items"], echoes)
+        )
     cued = question or choice or offer or ack or work or partial or refusal or content or done
-    bare = not cued and len(low.split()) <= 6 and bool(re.search(r"[a-z0-9]", low))
+    bare = not cued and len(low.split()) <= 6 and _new_words(low, echoes)
     return Unit(
         text=text,
         question=question,
@@ -270,6 +283,11 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         tentative=bool(_TENTATIVE.match(low)),
         alternative=bool(_ALTERNATIVE.search(low)),
     )
+
+
+def _new_words(text: str, echoes: frozenset[str]) -> bool:
+    """Whether ``text`` says a word the user did not ("Tablet, got it." says none)."""
+    return any(w not in echoes and w not in _COMMON for w in _WORD.findall(text.lower()))
 
 
 def _requested(low: str, echoes: frozenset[str]) -> bool:
