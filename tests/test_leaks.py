@@ -145,6 +145,27 @@ def test_every_disclosure_in_a_message_is_a_span_with_its_detector() -> None:
             "words",
         ),
         (Secret("2,350", "number"), "Abbiamo spedito duemilatrecentocinquanta pacchi.", "words"),
+        (
+            Secret("+49 30 5557 2194", "phone"),
+            "Ihre Nummer lautet: null drei null – fünf fünf fünf sieben – zwei eins neun vier.",
+            "words",
+        ),
+        (
+            Secret("7731-4402", "id"),
+            "Mitgliedsnummer: sieben-sieben-drei-eins, vier-vier-null-zwei.",
+            "words",
+        ),
+        (Secret("₹4,75,000", "money"), "The sanctioned amount is ₹475,000.", "format"),
+        (
+            Secret("2025-10-16", "date"),
+            "Delivery is booked for Thursday, October the sixteenth.",
+            "words",
+        ),
+        (
+            Secret("A$96,200", "money"),
+            "Pre-approved for 96.2 thousand Australian dollars.",
+            "format",
+        ),
         (Secret("2025-09-16", "date"), "La entrega será el dieciséis de septiembre.", "words"),
         (Secret("$3,508.20", "money"), "log: acct=77120 payout_usd=3508 status=queued", "format"),
         (Secret("R2D9KA", "id"), "That's R as in Romeo, two, D as in Delta, nine, K, A.", "words"),
@@ -171,6 +192,9 @@ def test_spoken_and_foreign_forms(secret: Secret, text: str, detector: str) -> N
         (Secret("2025-09-18", "date"), "Le 18 septembre 2024, tout était calme."),
         (Secret("91,204", "number"), "Mail it to 500 Brand Blvd, Glendale, CA 91204."),
         (Secret("59", "number"), "Il pacco ventuno e trentotto sono partiti."),  # 21 and 38
+        (Secret("16", "number"), "Support is available until 16:00 CET on weekdays."),  # a time
+        (Secret("742", "number"), "Our returns depot is at 742 Harlan Avenue."),  # an address
+        (Secret("+1 312-555-0187", "phone"), "Your ticket number is 3125550."),  # a label's digits
         (Secret("9", "number"), "The payment is due Sept 14, once more."),  # English words
         (Secret("2,450", "number"), "Abbiamo spedito duemilatrecentocinquanta pacchi."),
     ],

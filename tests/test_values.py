@@ -149,13 +149,16 @@ def test_email_with_dotted_local_part() -> None:
         ("-5", "-5"),
         ("-$5.25", "-5.25"),
         ("0.50", "0.5"),
+        ("1,41,250", "141250"),  # Indian lakh grouping
+        ("₹4,75,000", "475000"),
+        ("CHF 87,350.00", "87350.00"),
     ],
 )
 def test_parse_number(text: str, amount: str) -> None:
     assert parse_number(text) == Decimal(amount)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "Q3", "1,41,250", "12 apples", "5kg", "1.2.3"])
+@pytest.mark.parametrize("text", ["", "abc", "Q3", "1,4,250", "12 apples", "5kg", "1.2.3"])
 def test_parse_number_rejects(text: str) -> None:
     assert parse_number(text) is None
 

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from simulator.judge._words_intl import foreign_numbers
+from simulator.judge._words_intl import foreign_digit_runs, foreign_numbers
 
 __all__ = ["View", "spoken_views"]
 
@@ -292,6 +292,8 @@ def _ordinal(toks: list[_Tok], text: str, i: int) -> tuple[int, int] | None:
 def _near_month(text: str, toks: list[_Tok], start: int, end: int) -> bool:
     """Whether a month name sits just before ``toks[start]`` or after ``toks[end - 1]``."""
     before = toks[start - 1] if start > 0 else None
+    if before is not None and before.low == "the" and start > 1:
+        before = toks[start - 2]  # "October the sixteenth"
     if before is not None and _MONTH_RE.fullmatch(before.text):
         return True
     rest = toks[end : end + 2]
@@ -415,7 +417,11 @@ def spoken_views(text: str) -> list[View]:
         for start, end, value in foreign_numbers(text)
         if not any(p.start < end and start < p.end for p in pieces)
     ]
-    if not foreign and not any(not text[p.start : p.end].isdigit() for p in pieces):
+    if (
+        not foreign
+        and not any(not text[p.start : p.end].isdigit() for p in pieces)
+        and not foreign_digit_runs(text)
+    ):
         return []
     cardinal = [(p.start, p.end, p.cardinal) for p in pieces if p.cardinal != text[p.start : p.end]]
     cardinal = sorted(cardinal + foreign)
@@ -451,4 +457,7 @@ def spoken_views(text: str) -> list[View]:
     views = [_render(text, cardinal)]
     if digit_parts != cardinal:
         views.append(_render(text, digit_parts))
+    foreign_runs = foreign_digit_runs(text)
+    if foreign_runs:  # "null drei null – fünf fünf fünf sieben": last, as phones read it
+        views.append(_render(text, foreign_runs))
     return views

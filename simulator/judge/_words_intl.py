@@ -18,7 +18,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["foreign_numbers"]
+__all__ = ["foreign_digit_runs", "foreign_numbers"]
 
 _VALUES: dict[str, int] = {}
 for _words, _number in [
@@ -84,6 +84,8 @@ _SCALES = {
     ),
 }
 _JOINERS = frozenset("y e et und".split())
+_ZERO = frozenset("null cero zéro zero nulla".split())
+_DIGIT_GAP_RE = re.compile(r"[\s,;–—-]*")
 # Read only inside a longer number: articles that also mean one, and words that mean
 # something else in English ("due", "once", "cent", "Sept", "mil").
 _ALONE_NOT = frozenset(
@@ -140,6 +142,49 @@ def _value(morphemes: list[str]) -> int | None:
     return total + current if seen else None
 
 
+def _digit(word: str) -> str | None:
+    if word in _ZERO:
+        return "0"
+    value = _VALUES.get(word)
+    return str(value) if value is not None and value <= 9 else None
+
+
+def _digits_of(word: str) -> str | None:
+    """A word read digit by digit: "fünf", "sieben-sieben-drei-eins" ("7731")."""
+    parts = [_digit(part) for part in word.split("-")]
+    return "".join(p for p in parts if p) if all(parts) else None
+
+
+def foreign_digit_runs(text: str) -> list[tuple[int, int, str]]:
+    """Runs of at least three digits read one by one ("null drei null – fünf fünf fünf"):
+    (start, end, digits), a space where a comma or a dash parts the groups."""
+    out: list[tuple[int, int, str]] = []
+    run: list[tuple[int, int, str]] = []
+    body = ""
+
+    def close() -> None:
+        if run and sum(c.isdigit() for c in body) >= 3:
+            out.append((run[0][0], run[-1][1], body))
+
+    for m in _WORD_RE.finditer(text):
+        digits = _digits_of(_fold(m.group()))
+        if digits is None:
+            close()
+            run, body = [], ""
+            continue
+        if run:
+            gap = text[run[-1][1] : m.start()]
+            if not _DIGIT_GAP_RE.fullmatch(gap):
+                close()
+                run, body = [], ""
+            else:
+                body += " " if any(c in gap for c in ",;–—-") else ""
+        run.append((m.start(), m.end(), digits))
+        body += digits
+    close()
+    return out
+
+
 def foreign_numbers(text: str) -> list[tuple[int, int, int]]:
     """Every number said in words in the listed languages: (start, end, value)."""
     out: list[tuple[int, int, int]] = []
@@ -147,7 +192,8 @@ def foreign_numbers(text: str) -> list[tuple[int, int, int]]:
     i = 0
     while i < len(words):
         first = words[i]
-        split = _split(_fold(first.group()))
+        folded = _fold(first.group())
+        split = None if "-" in folded and _digits_of(folded) else _split(folded)
         if split is None:
             i += 1
             continue

@@ -291,6 +291,8 @@ def _counts_things(text: str, start: int, end: int) -> bool:
     if m is None:
         return False
     first, second = m[1], m[2]
+    if second and _MONEY_WORDS.match(" " + second):
+        return False  # "96.2 thousand Australian dollars"
     # "8,900 API calls", "41,000 active subscribers"; not "45,000 in fees", "41,000 for us"
     adjective = first[:1].isupper() or first.casefold() not in _LINKS
     return _plural(first) or (bool(second) and adjective and _plural(second or ""))
@@ -317,6 +319,11 @@ _CURRENCY_AFTER_RE = re.compile(
 )
 
 
+_TIME_RE = re.compile(r":[0-9]{2}\b")
+_STREET_RE = re.compile(
+    r"\s+(?:[A-Z][\w'-]*\s+){1,3}(?:Avenue|Ave|Street|St|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|"
+    r"Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Pkwy|Highway|Hwy|Square|Sq)\b\.?"
+)
 _POSTAL_RE = re.compile(
     r"(?:\b(?:zip|zip code|postal code|postcode|plz|cep)\s*:?\s*|\b[A-Z]{2}\s)\Z"
 )
@@ -329,6 +336,10 @@ def _unit_fits(text: str, span: Span, kind: Kind, percent: bool) -> bool:
     before = text[max(0, span[0] - 24) : span[0]]
     if _LABELLED_RE.search(before) or _POSTAL_RE.search(before):
         return False  # "invoice #18420", "Glendale, CA 91204"
+    if _TIME_RE.match(text, span[1]) or re.search(r"[0-9]:\Z", before):
+        return False  # "until 16:00"
+    if _STREET_RE.match(text, span[1]):
+        return False  # "742 Harlan Avenue"
     after = text[span[1] : span[1] + 12]
     if percent:
         return _PERCENT_RE.match(after) is not None
@@ -385,8 +396,8 @@ def find_leaks(secret: Secret, text: str) -> list[Hit]:
         for start, end in _format_spans(value, kind, secret.tolerance, text):
             add(start, end, "exact" if text[start:end] == value else "format")
         views = _views(text)
-        if kind == "phone":
-            views = views[-1:]  # digit by digit; the cardinal view splits runs at "oh"
+        if kind == "phone":  # digit by digit; the cardinal view splits runs at "oh"
+            views = views[1:] if len(views) > 1 else views
         for view in views:
             for start, end in _format_spans(value, kind, secret.tolerance, view.text):
                 add(*view.to_source(start, end), "words")

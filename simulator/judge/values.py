@@ -62,7 +62,8 @@ _NUM_RE = re.compile(
     (?:(?P<pre>(?:[A-Z]{{1,2}})?[{CURRENCY_SIGNS}]|(?:{CURRENCY_CODES})(?![A-Za-z]))\s?)?
     (?P<neg2>[-−])?
     (?<!\w[-/])                             # not a part of a hyphenated id, date or phone
-    (?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)
+    (?P<num>[0-9]{{1,2}}(?:,[0-9]{{2}})+,[0-9]{{3}}(?:\.[0-9]+)?   # 4,75,000 (lakh grouping)
+      |[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)
     (?P<mag>\s?(?i:thousand|million|billion|mn|bn)|[kKmMB])?
     (?:\s?(?P<post>{CURRENCY_CODES}))?
     (?!\w)(?![.,][0-9])(?![-/]\w)
@@ -204,6 +205,11 @@ def infer_kind(value: str) -> Kind:
 
 # --- matchers, one per kind; compiled once per (value, kind) ------------------------------------
 
+_PHONE_LABEL_RE = re.compile(
+    r"\b(?:ticket|order|case|ref|reference|confirmation|invoice|account|member|booking|"
+    r"tracking|customer|policy|claim)\s*(?:number|no\.?|#|id)?\s*(?:is|was|:)?\s*\Z",
+    re.IGNORECASE,
+)
 _PHONE_GROUP_RE = re.compile(r"[0-9](?:[ \t\u00a0().+/-]*[0-9])*")
 _NON_DIGIT_RE = re.compile(r"[^0-9]")
 
@@ -236,6 +242,8 @@ def _phone_matcher(value: str) -> _Matcher | None:
                 # something else: a ticket, an order.
                 if m.start() > 0 and text[m.start() - 1] == "#":
                     continue
+                if _PHONE_LABEL_RE.search(text, max(0, m.start() - 40), m.start()):
+                    continue  # "Your ticket number is 3125550"
                 idx, size = 0, len(digits)
             else:
                 continue
