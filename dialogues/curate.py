@@ -66,6 +66,8 @@ CURATED = [
             options={"step_timeout": 0.2}),
     Curated("chatty-budget-exceeded.jsonl", REFUND, "fixture:chatty", "on_ask",
             "budget_exceeded", options={"classifier": "openai:gpt-4o-mini", "budget": 0.0}),
+    Curated("oversized-agent-oversized.jsonl", REFUND, "fixture:oversized", "on_ask",
+            "agent_oversized", success=False, leaks=True, options={"max_message_chars": 300}),
 ]  # fmt: skip
 
 

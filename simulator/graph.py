@@ -7,6 +7,7 @@ environment, limits) travels as the run's context, so nothing is rebuilt per dia
 from __future__ import annotations
 
 import asyncio
+import json
 import operator
 import time
 from collections.abc import Mapping
@@ -63,6 +64,9 @@ SUBMIT_ANSWER = ToolSpec(
     },
 )
 
+DEFAULT_MAX_MESSAGE_CHARS = 65_536
+"""Characters of one agent reply (text and tool calls) that enter the dialogue by default."""
+
 
 @dataclass(frozen=True)
 class DialogueContext:
@@ -83,6 +87,7 @@ class DialogueContext:
     judge: LLMJudge | None = None  # after the deterministic judge, where text needs reading
     max_regenerations: int = DEFAULT_MAX_REGENERATIONS
     prefix: tuple[Persona, int] | None = None  # (persona, N): it says user turns 1 to N
+    max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS  # longer replies are cut and end it
 
     def persona_for(self, turn: int) -> Persona:
         """The persona that says user turn ``turn``."""
@@ -302,17 +307,63 @@ async def _agent(state: DialogueState, ctx: DialogueContext) -> DialogueState:
         )
         return _end(turn, EndReason.AGENT_ERROR, f"{type(exc).__name__}: {exc}", error)
     latency = (time.perf_counter() - started) * 1000
+    full = reply
+    reply, size = capped(full, ctx.max_message_chars)  # before anything reads the reply
     event = AgentMessageEvent(
         turn=turn,
         step=steps + 1,
         content=reply.content,
         tool_calls=reply.tool_calls,
         latency_ms=latency,
+        truncated_from=size,
     )
     internal: list[Event] = [
         AgentInternalEvent(turn=turn, step=steps + 1, **i.model_dump()) for i in reply.internal
     ]
-    return {"messages": [reply.to_message()], "events": [*internal, event], "steps": steps + 1}
+    update: DialogueState = {
+        "messages": [reply.to_message()],
+        "events": [*internal, event],
+        "steps": steps + 1,
+    }
+    if size is not None:
+        limit = ctx.max_message_chars
+        detail = f"the reply had {size:,} characters (text and tool calls), over the limit "
+        detail += f"of {limit:,}: its first {reply_size(reply):,} were kept"
+        dropped = len(full.tool_calls) - len(reply.tool_calls)
+        if dropped:
+            detail += f" and {dropped} of its {len(full.tool_calls)} tool calls left out"
+        return {**update, **_end(turn, EndReason.AGENT_OVERSIZED, detail, *internal, event)}
+    return update
+
+
+def reply_size(reply: AgentReply) -> int:
+    """Characters of a reply: its text, and each tool call's name and JSON arguments."""
+    return len(reply.content) + sum(_call_size(call) for call in reply.tool_calls)
+
+
+def _call_size(call: ToolCall) -> int:
+    return len(call.name) + len(json.dumps(call.arguments, ensure_ascii=False))
+
+
+def capped(reply: AgentReply, limit: int) -> tuple[AgentReply, int | None]:
+    """``reply`` as it enters the dialogue, and its size if it had to be cut.
+
+    A reply within ``limit`` characters (``reply_size``) is kept whole. A longer one keeps
+    its first ``limit`` characters of text, then the tool calls that still fit, in order;
+    the work is linear in the reply's size, done before anything reads the text.
+    """
+    size = reply_size(reply)
+    if size <= limit:
+        return reply, None
+    content = reply.content[:limit]
+    room = limit - len(content)
+    calls: list[ToolCall] = []
+    for call in reply.tool_calls:
+        room -= _call_size(call)
+        if room < 0:
+            break
+        calls.append(call)
+    return reply.model_copy(update={"content": content, "tool_calls": calls}), size
 
 
 def _tools(state: DialogueState, ctx: DialogueContext) -> DialogueState:

@@ -23,6 +23,7 @@ class EndReason(StrEnum):
     MAX_STEPS = "max_steps"  # the agent took too many steps between two user turns
     AGENT_ERROR = "agent_error"  # the agent raised or returned something unusable
     AGENT_TIMEOUT = "agent_timeout"  # one agent step took longer than the step timeout
+    AGENT_OVERSIZED = "agent_oversized"  # one agent reply was longer than max_message_chars
     BUDGET_EXCEEDED = "budget_exceeded"  # the run's spending limit stopped the dialogue
 
     @property
@@ -31,6 +32,7 @@ class EndReason(StrEnum):
             EndReason.MAX_STEPS,
             EndReason.AGENT_ERROR,
             EndReason.AGENT_TIMEOUT,
+            EndReason.AGENT_OVERSIZED,
             EndReason.BUDGET_EXCEEDED,
         )
 
@@ -57,13 +59,20 @@ class UserTurnEvent(_Event):
 
 
 class AgentMessageEvent(_Event):
-    """One step of the agent under test."""
+    """One step of the agent under test.
+
+    ``truncated_from`` is set when the reply was longer than the dialogue's
+    ``max_message_chars``: its size in characters (text and tool calls) before it was cut.
+    ``content`` then holds its first ``max_message_chars`` characters, ``tool_calls`` those
+    that still fit, and the dialogue ends with ``agent_oversized``.
+    """
 
     type: Literal["agent_message"] = "agent_message"
     step: int
     content: str
     tool_calls: list[ToolCall] = Field(default_factory=list)
     latency_ms: float = 0.0
+    truncated_from: int | None = None
 
 
 class AgentInternalEvent(_Event):
@@ -338,6 +347,8 @@ class DialogueRecord(BaseModel):
     seed: int
     max_turns: int
     max_steps: int
+    # characters of one agent reply kept (longer: cut, agent_oversized); None in older records
+    max_message_chars: int | None = None
     end_reason: EndReason
     error: str | None = None
     messages: list[dict[str, Any]]

@@ -63,7 +63,9 @@ def test_an_ad_hoc_run_is_named_after_its_folder(tmp_path: Path) -> None:
 def _records() -> list[DialogueRecord]:
     records = []
     for path in sorted((ROOT / "dialogues").glob("*.jsonl")):
-        records += [DialogueRecord.model_validate_json(line) for line in path.read_text().splitlines()]
+        records += [
+            DialogueRecord.model_validate_json(line) for line in path.read_text().splitlines()
+        ]
     return records
 
 

@@ -17,7 +17,13 @@ from simulator.models._roles import Budget, Roles
 from simulator.models._spec import ModelConfigError
 from simulator.record import DialogueRecord, ErrorEvent
 from simulator.run._manifest import MANIFEST_FILE, read_manifest
-from simulator.run._replay import ReplayResult, fork_record, replay_records
+from simulator.run._replay import (
+    FORKS_FILE,
+    ReplayResult,
+    append_fork,
+    fork_record,
+    replay_records,
+)
 from simulator.run._study import Study
 
 
@@ -143,7 +149,8 @@ def replay(
     and got); the exit status is 1 when any diverged. With --fork-at TURN the dialogue is
     kept up to that user turn and continued live with --agent and/or --trait; the new
     record (linked to its parent) is appended to --out (default: forks.jsonl beside the
-    records). An LLM agent taking over calls its model (its provider's key must be set)
+    records); the same fork made again is kept beside the first, its id ending in ~2
+    (~3, ...). An LLM agent taking over calls its model (its provider's key must be set)
     and its calls are recorded, so the fork replays with no network like any record. A
     budget (--budget) caps what those calls may cost: the fork then ends with
     budget_exceeded.
@@ -184,13 +191,13 @@ def replay(
     if setup is not None:
         name = spec.name if spec is not None else record.agent.get("name", "the agent")
         raise SimulatorError(f"fork of {record.id}: agent {name} cannot be called: {setup}")
-    target = out or file.parent / "forks.jsonl"
-    with target.open("a", encoding="utf-8") as fh:
-        fh.write(result.record.model_dump_json() + "\n")
-    fork = result.record
+    target = out or file.parent / FORKS_FILE
+    fork = append_fork(result.record, target)
     kept = "1" if fork_at == 1 else f"1–{fork_at}"
-    lines = [
-        f"Fork {fork.id}",
+    lines = [f"Fork {fork.id}"]
+    if fork.id != result.record.id:
+        lines.append(f"  (made again: {target} already holds {result.record.id}; both are kept)")
+    lines += [
         f"  parent: end {record.end_reason.value}, task {_task(record)}; kept user turns {kept}",
         f"  fork:   end {fork.end_reason.value}, task {_task(fork)}, "
         f"{fork.scores.efficiency.user_turns} user turns → {target}",

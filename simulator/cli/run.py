@@ -142,6 +142,14 @@ def run(
     step_timeout: Annotated[
         float | None, typer.Option(help="Seconds one agent step may take.")
     ] = None,
+    max_message_chars: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Characters of one agent reply kept (default 65536); a longer reply is cut "
+            "and ends the dialogue as agent_oversized.",
+        ),
+    ] = None,
     user_model: Annotated[
         str | None, typer.Option(help="LLM wording the user's turns, e.g. anthropic:MODEL.")
     ] = None,
@@ -178,7 +186,7 @@ def run(
     command = ["simulator", *sys.argv[1:]]
     if resume is not None:
         study_flags = (study_file, persona, agent, mode, seed, repeats, out, per_family)
-        limits = (max_turns, max_steps, step_timeout, user_model, judge_model)
+        limits = (max_turns, max_steps, step_timeout, max_message_chars, user_model, judge_model)
         if any(flag is not None for flag in (*study_flags, *limits)):
             raise SimulatorError("--resume takes only --concurrency and --budget besides RUN")
         resolved, out_dir = _resumed(resume, concurrency, budget, command)
@@ -193,6 +201,7 @@ def run(
             "max_steps": max_steps,
             "concurrency": concurrency,
             "step_timeout": step_timeout,
+            "max_message_chars": max_message_chars,
             "budget_usd": budget,
         }
         if study_file is None and (persona or agent):

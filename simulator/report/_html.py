@@ -9,7 +9,7 @@ held in memory. Filters (agent, mode, persona, outcome, end reason) are plain Ja
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from pathlib import Path
 from typing import IO, Any
@@ -95,11 +95,47 @@ def write_html(
     manifest: Mapping[str, Any] | None = None,
     plots: Mapping[str, bytes] | None = None,
     plots_notice: str | None = None,
+    forks: Callable[[], Iterable[DialogueRecord]] | None = None,
 ) -> Path:
-    """Write the report; ``records`` is read once, in order, and each transcript written out."""
+    """Write the report; ``records`` is read once, in order, and each transcript written out.
+
+    ``forks`` gives the run's forks (``simulator replay --fork-at``), read twice: they are
+    listed in a section of their own, apart from the study's metrics and filters.
+    """
     with path.open("w", encoding="utf-8") as out:
-        _write_page(out, metrics, records, title, manifest, plots or {}, plots_notice)
+        _write_page(out, metrics, records, title, manifest, plots or {}, plots_notice, forks)
     return path
+
+
+def _forks_section(forks: Callable[[], Iterable[DialogueRecord]]) -> Iterable[str]:
+    """The forks: one row each (linked to its parent), then their transcripts."""
+    rows = []
+    for fork in forks():
+        task = "success" if fork.scores.task.success else "failure"
+        change = fork.agent_name + "".join(
+            f", {k}: {v} → {fork.persona.get('traits', {}).get(k)}"
+            for k, v in (fork.traits_before_fork or {}).items()
+        )
+        parent = escape(fork.parent or "")
+        rows.append(
+            f'<tr><td class="l"><a href="#{escape(fork.id)}">{escape(fork.id)}</a></td>'
+            f'<td class="l"><a href="#{parent}">{parent}</a></td><td>{fork.fork_turn}</td>'
+            f'<td class="l">{escape(change)}</td><td class="l">{escape(fork.end_reason.value)}'
+            f"</td><td>{task}</td></tr>"
+        )
+    yield '<section id="forks"><h2>Forks</h2>'
+    if not rows:
+        yield '<p class="dim">No forks.</p></section>\n'
+        return
+    yield (
+        "<table><caption>Forks (simulator replay --fork-at)</caption><thead><tr>"
+        '<th class="l">fork</th><th class="l">parent</th><th>kept turns</th>'
+        '<th class="l">agent, traits</th><th class="l">end</th><th>task</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>\n"
+    )
+    for fork in forks():
+        yield render_dialogue(fork) + "\n"
+    yield "</section>\n"
 
 
 def _write_page(
@@ -110,6 +146,7 @@ def _write_page(
     manifest: Mapping[str, Any] | None,
     plots: Mapping[str, bytes],
     plots_notice: str | None,
+    forks: Callable[[], Iterable[DialogueRecord]] | None = None,
 ) -> None:
     csp = (
         f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src {script_hash()}"
@@ -123,7 +160,9 @@ def _write_page(
     out.write(_header(title, manifest, metrics))
     out.write(
         '<nav><a href="#summary">Summary</a><a href="#plots">Plots</a>'
-        '<a href="#breakdowns">Breakdowns</a><a href="#transcripts">Transcripts</a></nav>\n'
+        '<a href="#breakdowns">Breakdowns</a><a href="#transcripts">Transcripts</a>'
+        + ('<a href="#forks">Forks</a>' if forks is not None else "")
+        + "</nav>\n"
     )
     out.write('<section id="summary"><h2>Summary</h2>')
     for grid in summary_tables(metrics, family=False):  # it is under Breakdowns
@@ -153,4 +192,7 @@ def _write_page(
     for record in records:
         out.write(render_dialogue(record))
         out.write("\n")
-    out.write(f"</section>\n<script>{JS}</script>\n</body></html>\n")
+    out.write("</section>\n")
+    for part in _forks_section(forks) if forks is not None else ():
+        out.write(part)
+    out.write(f"<script>{JS}</script>\n</body></html>\n")

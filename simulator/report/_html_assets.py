@@ -56,7 +56,8 @@ JS = """
 (function () {
   "use strict";
   var selects = Array.prototype.slice.call(document.querySelectorAll("select[data-filter]"));
-  var items = Array.prototype.slice.call(document.querySelectorAll("details.dialogue"));
+  var items = Array.prototype.slice.call(
+    document.querySelectorAll("#transcripts details.dialogue"));
   var shown = document.getElementById("shown");
   function matches(el, key, want) {
     var have = el.getAttribute("data-" + key) || "";

@@ -28,7 +28,13 @@ from simulator.record import (
     UserTurnEvent,
     ViolationEvent,
 )
-from simulator.report._transcript import leak_label, move_label, secrets_of, violation_label
+from simulator.report._transcript import (
+    leak_label,
+    move_label,
+    secrets_of,
+    truncation_label,
+    violation_label,
+)
 
 _CLIP = 600
 
@@ -110,6 +116,8 @@ def render_dialogue(record: DialogueRecord) -> str:
         item = _event(event, facts, secrets)
         if item:
             parts.append(item)
+        if isinstance(event, AgentMessageEvent) and event.truncated_from is not None:
+            parts.append(f'<li class="error">{escape(truncation_label(event, record))}</li>')
         said = (isinstance(event, AgentMessageEvent) and event.content.strip()) or (
             isinstance(event, AnswerAttemptEvent) and event.via == "submit_answer"
         )

@@ -16,6 +16,7 @@ from simulator.report._csv import write_csv
 from simulator.report._html import REPORT_FILE, write_html
 from simulator.report._plots import plots_unavailable, render_plots, write_plots
 from simulator.run._batch import RECORDS_FILE, read_records
+from simulator.run._replay import FORKS_FILE
 from simulator.run.metrics import StudyMetrics
 
 
@@ -48,6 +49,8 @@ def write_run_outputs(
     """Compute the metrics of ``run_dir``'s records and write CSV, plots and the HTML report.
 
     ``wanted`` limits the records to those ids (a run folder reused by another study).
+    The forks in ``run_dir/forks.jsonl`` (``simulator replay --fork-at``), if any, are
+    listed in the report after the transcripts; they count in no table.
     """
     source = records_file or run_dir / RECORDS_FILE
     manifest = _manifest(run_dir)
@@ -64,6 +67,8 @@ def write_run_outputs(
     outputs.files += write_plots(plots, run_dir)
     if html:
         name = (manifest or {}).get("study", {}).get("name") or run_dir.name
+        forks_file = run_dir / FORKS_FILE
+        has_forks = forks_file.is_file() and forks_file.stat().st_size > 0
         outputs.files.append(
             write_html(
                 run_dir / REPORT_FILE,
@@ -73,6 +78,7 @@ def write_run_outputs(
                 manifest=manifest,
                 plots=plots,
                 plots_notice=outputs.notice,
+                forks=(lambda: read_records(forks_file)) if has_forks else None,
             )
         )
     return outputs

@@ -71,6 +71,15 @@ def violation_label(event: ViolationEvent) -> str:
     return f"{what}; draft {event.action}"
 
 
+def truncation_label(event: AgentMessageEvent, record: DialogueRecord) -> str:
+    """``reply TRUNCATED: 10,485,760 characters, over the limit of 65,536; cut to it``."""
+    limit = f"{record.max_message_chars:,}" if record.max_message_chars else "?"
+    return (
+        f"reply TRUNCATED: {event.truncated_from:,} characters, over the limit of {limit}; "
+        "what is shown is what was kept"
+    )
+
+
 def _clip(text: str, limit: int = _MAX_TOOL_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -122,6 +131,8 @@ def render_transcript(record: DialogueRecord) -> RenderableType:
             for call in event.tool_calls:
                 args = _clip(json.dumps(call.arguments, ensure_ascii=False))
                 blocks.append(Text(f"  → {call.name}({args})", style="yellow"))
+            if event.truncated_from is not None:
+                blocks.append(Text(f"  ! {truncation_label(event, record)}", style="bold red"))
         elif isinstance(event, AgentInternalEvent):
             blocks.append(Text(f"  {event.describe()}", style="dim yellow"))
         elif isinstance(event, ToolResultEvent):

@@ -17,9 +17,11 @@ from simulator.run._dialogue import (
 from simulator.run._diff import DialogueDiff, diff_records
 from simulator.run._manifest import MANIFEST_FILE, read_manifest
 from simulator.run._replay import (
+    FORKS_FILE,
     Divergence,
     ForkResult,
     ReplayResult,
+    append_fork,
     first_divergence,
     fork_record,
     replay_record,
@@ -39,6 +41,7 @@ from simulator.run.metrics import StudyMetrics
 __all__ = [
     "DEFAULT_MAX_STEPS",
     "DEFAULT_MAX_TURNS",
+    "FORKS_FILE",
     "MANIFEST_FILE",
     "RECORDS_FILE",
     "DialogueDiff",
@@ -51,6 +54,7 @@ __all__ = [
     "Study",
     "StudyError",
     "StudyMetrics",
+    "append_fork",
     "completed_ids",
     "diff_records",
     "first_divergence",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.agent._spec import AgentSpec
+from simulator.graph import DEFAULT_MAX_MESSAGE_CHARS
 from simulator.models._registry import ModelRegistry
 from simulator.models._roles import Budget, Roles
 from simulator.persona._schema import Mode, Persona
@@ -68,7 +69,7 @@ def read_records(path: Path) -> Iterator[DialogueRecord]:
                 yield DialogueRecord.model_validate_json(line)
 
 
-def _drop_torn_tail(path: Path) -> None:
+def drop_torn_tail(path: Path) -> None:
     """A run killed mid-write can leave half a line; cut it so appends stay valid JSONL."""
     if not path.exists() or path.stat().st_size == 0:
         return
@@ -86,6 +87,7 @@ async def run_jobs(
     max_turns: int = DEFAULT_MAX_TURNS,
     max_steps: int = DEFAULT_MAX_STEPS,
     step_timeout: float | None = 60.0,
+    max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
     on_done: Callable[[DialogueRecord], None] | None = None,
     roles: Roles | None = None,
     budget: Budget | None = None,
@@ -101,7 +103,7 @@ async def run_jobs(
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / RECORDS_FILE
-    _drop_torn_tail(path)
+    drop_torn_tail(path)
     done = completed_ids(path)
     pending = (job for job in jobs if job.id not in done)
     ran = 0
@@ -120,6 +122,7 @@ async def run_jobs(
                     max_turns=max_turns,
                     max_steps=max_steps,
                     step_timeout=step_timeout,
+                    max_message_chars=max_message_chars,
                     roles=roles,
                     budget=budget,
                     models=models,

@@ -13,6 +13,7 @@ from simulator.agent._spec import AgentSpec, build_agent
 from simulator.env import open_environment
 from simulator.env._protocol import Environment
 from simulator.graph import (
+    DEFAULT_MAX_MESSAGE_CHARS,
     SUBMIT_ANSWER,
     DialogueContext,
     build_graph,
@@ -49,6 +50,7 @@ async def run_dialogue(
     max_turns: int = DEFAULT_MAX_TURNS,
     max_steps: int = DEFAULT_MAX_STEPS,
     step_timeout: float | None = 60.0,
+    max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
     agent_instance: AgentUnderTest | None = None,
     replay_calls: Sequence[ModelCallEvent] | None = None,
     live_from: int | None = None,
@@ -71,6 +73,8 @@ async def run_dialogue(
     log and budget), e.g. to serve a fork's recorded prefix before it takes over.
     ``prefix`` = (persona, N): that persona says user turns 1 to N, ``persona`` the rest
     (a fork with changed traits keeps the parent's words for the turns it keeps).
+    An agent reply longer than ``max_message_chars`` characters is cut to that length
+    before anything reads it, and ends the dialogue with ``agent_oversized``.
     """
     mode = Mode(mode)
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -100,6 +104,7 @@ async def run_dialogue(
             step_timeout=step_timeout,
             calls=calls,
             prefix=prefix,
+            max_message_chars=max_message_chars,
             **_llm_roles(roles, calls, budget, registry),
         )
         state = initial_state([system_message(persona, env)])
@@ -119,6 +124,7 @@ async def run_dialogue(
         seed=seed,
         max_turns=max_turns,
         max_steps=max_steps,
+        max_message_chars=max_message_chars,
         end_reason=reason,
         error=error if reason.is_error else None,
         messages=final["messages"],

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from simulator.agent._protocol import AgentReply, AgentUnderTest, Message, ToolSpec
 from simulator.agent._spec import AgentSpec
 from simulator.errors import SimulatorError
+from simulator.graph import DEFAULT_MAX_MESSAGE_CHARS
 from simulator.models._log import ReplayMiss
 from simulator.models._registry import ModelRegistry
 from simulator.models._roles import Budget, RoleConfig, Roles
@@ -33,6 +34,7 @@ from simulator.record import (
     ModelCallEvent,
     UserTurnEvent,
 )
+from simulator.run._batch import completed_ids, drop_torn_tail
 from simulator.run._dialogue import run_dialogue
 from simulator.run._gc import tuned_gc
 
@@ -42,6 +44,9 @@ VOLATILE = frozenset(
 """Fields that measure wall-clock time (or the software version), not the dialogue."""
 
 DEFAULT_STEP_TIMEOUT = 60.0
+
+FORKS_FILE = "forks.jsonl"
+"""Where ``simulator replay --fork-at`` appends forks by default: beside the parent's records."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +212,7 @@ async def _rerun(
         max_turns=record.max_turns,
         max_steps=record.max_steps,
         step_timeout=step_timeout if step_timeout is not None else recorded_step_timeout(record),
+        max_message_chars=record.max_message_chars or DEFAULT_MAX_MESSAGE_CHARS,
         agent_wrapper=wrapper,
         prefix=(said, fork_at) if said is not None and fork_at is not None else None,
         replay_calls=[e for e in record.events if isinstance(e, ModelCallEvent)],
@@ -258,6 +264,7 @@ async def replay_record(
             "parent": record.parent,
             "fork_turn": record.fork_turn,
             "traits_before_fork": record.traits_before_fork,
+            "max_message_chars": record.max_message_chars,  # None: before it was recorded
         }
     )
     return ReplayResult(record, got, first_divergence(record, got))
@@ -310,6 +317,25 @@ async def replay_records(
 @dataclass(frozen=True)
 class ForkResult:
     record: DialogueRecord
+
+
+def append_fork(fork: DialogueRecord, path: Path) -> DialogueRecord:
+    """Append ``fork`` to the records file ``path``; return the record as written.
+
+    Making the same fork again (same parent, turn and agent or traits) is a new run of
+    the agent, so both are kept: a fork whose id ``path`` already holds is written as
+    ``<id>~2`` (then ``~3``, ...), and every id in the file stays unique.
+    """
+    drop_torn_tail(path)
+    taken = completed_ids(path)
+    if fork.id in taken:
+        n = 2
+        while f"{fork.id}~{n}" in taken:
+            n += 1
+        fork = fork.model_copy(update={"id": f"{fork.id}~{n}"})
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(fork.model_dump_json() + "\n")
+    return fork
 
 
 def user_turns(record: DialogueRecord) -> list[UserTurnEvent]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from simulator.agent._spec import LLM_KINDS
 from simulator.models._registry import ModelRegistry, default_registry
 from simulator.models._roles import Budget
@@ -28,7 +30,7 @@ from simulator.run._manifest import (
     read_manifest,
     write_manifest,
 )
-from simulator.run._study import ResolvedStudy, StudyError
+from simulator.run._study import ResolvedStudy, Study, StudyError
 
 
 @dataclass
@@ -53,6 +55,11 @@ def default_run_dir(resolved: ResolvedStudy) -> Path:
 
 def _same_study(manifest: dict[str, Any], fresh: dict[str, Any]) -> bool:
     keys = ("config", "personas", "agents", "modes", "seeds")
+    try:  # a manifest written before a study key existed holds its default
+        config = Study.model_validate(manifest.get("config")).model_dump(mode="json")
+        manifest = {**manifest, "config": config}
+    except ValidationError:
+        return False
     return all(
         json.dumps(manifest.get(k), sort_keys=True) == json.dumps(fresh.get(k), sort_keys=True)
         for k in keys
@@ -130,6 +137,7 @@ async def run_study_async(
         max_turns=study.max_turns,
         max_steps=study.max_steps,
         step_timeout=study.step_timeout,
+        max_message_chars=study.max_message_chars,
         on_done=on_done,
         roles=roles,
         budget=budget,

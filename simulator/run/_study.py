@@ -17,8 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from simulator.agent._spec import AgentSpec, resolve_agent_spec
+from simulator.agent._spec import LLM_KINDS, AgentSpec, resolve_agent_spec
 from simulator.errors import PersonaError, SimulatorError
+from simulator.graph import DEFAULT_MAX_MESSAGE_CHARS
 from simulator.models._roles import Roles
 from simulator.persona._loader import load_personas
 from simulator.persona._schema import Mode, Persona
@@ -73,6 +74,12 @@ class Study(BaseModel):
     max_turns: int = Field(default=DEFAULT_MAX_TURNS, ge=1)
     max_steps: int = Field(default=DEFAULT_MAX_STEPS, ge=1)
     step_timeout: float | None = Field(default=60.0, gt=0)
+    max_message_chars: int = Field(
+        default=DEFAULT_MAX_MESSAGE_CHARS,
+        ge=1,
+        description="Characters of one agent reply kept; a longer reply is cut to them and "
+        "ends the dialogue (agent_oversized).",
+    )
     roles: Roles = Field(default_factory=Roles, description="LLMs in the user / judge roles.")
     budget_usd: float | None = Field(default=None, ge=0, description="Spending limit (USD).")
 
@@ -270,6 +277,9 @@ def absolute_paths(personas: Sequence[str], agents: Sequence[str], base: Path) -
 
 def _absolute_agent(text: str, base: Path) -> str:
     text = text.strip()
+    kind = text.partition(":")[0]
+    if kind in (*LLM_KINDS, "reference"):  # "openai-compatible:MODEL@http://host/v1"
+        return text
     if text.endswith((".yaml", ".yml")):
         return str(_under(base, text).resolve())
     location, sep, attr = text.rpartition(":")

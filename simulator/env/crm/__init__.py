@@ -1,6 +1,16 @@
 """The CRM sandbox: two generated SQLite orgs, their tools, task families and persona pack."""
 
-from simulator.env.crm._db import ROW_LIMIT, TIME_LIMIT, QueryResult, World, build, dump, world
+from simulator.env.crm._db import (
+    RESULT_LIMIT,
+    ROW_LIMIT,
+    TIME_LIMIT,
+    VALUE_LIMIT,
+    QueryResult,
+    World,
+    build,
+    dump,
+    world,
+)
 from simulator.env.crm._generate import DEFAULT_N, generate_pack, write_pack
 from simulator.env.crm._registry import FAMILIES, family_names
 from simulator.env.crm._tables import COMPANIES, ORGS, TODAY, Table, describe
@@ -17,10 +27,12 @@ __all__ = [
     "DEFAULT_N",
     "FAMILIES",
     "ORGS",
+    "RESULT_LIMIT",
     "ROW_LIMIT",
     "TABLES",
     "TIME_LIMIT",
     "TODAY",
+    "VALUE_LIMIT",
     "CRMEnvironment",
     "Family",
     "QueryResult",

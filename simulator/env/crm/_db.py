@@ -11,12 +11,19 @@ Every agent-facing connection is guarded three ways: SQLite opens it read-only (
 a private copy, with ``PRAGMA query_only``), an authorizer allows only reads and plain
 functions (no ATTACH, PRAGMA, DDL, writes or extension loading), and ``ATTACH`` is
 limited to zero databases. A progress handler stops queries that run past the time
-limit. A statement-type check in front only makes error messages clearer.
+limit, or that make SQLite hold ``MEMORY_LIMIT`` more bytes (sorts, ``DISTINCT``: their
+temporary files are in memory). SQLite refuses to build a string or blob longer than
+``VALUE_LIMIT`` bytes (``SELECT randomblob(1000000000)`` fails at once, before allocating)
+or a result of more than ``COLUMN_LIMIT`` columns, and rows are fetched one at a time
+while they fit in ``RESULT_LIMIT`` characters. A statement-type check in front only makes
+error messages clearer.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import importlib.util
 import itertools
 import json
 import os
@@ -24,7 +31,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +45,19 @@ ROW_LIMIT = 50
 
 TIME_LIMIT = 2.0
 """Default seconds a query may run before it is interrupted."""
+
+RESULT_LIMIT = 65_536
+"""Default characters of JSON a query's rows may take; rows past it are left out."""
+
+VALUE_LIMIT = 100_000
+"""Longest string or blob, in bytes, a query may build (``SQLITE_LIMIT_LENGTH``): 25 times
+the longest text in the CRM; larger values are refused at once, before any is allocated."""
+
+COLUMN_LIMIT = 100
+"""Most columns a query's result may have (``SQLITE_LIMIT_COLUMN``; the widest table has 16)."""
+
+MEMORY_LIMIT = 256 * 1024 * 1024
+"""Bytes of memory SQLite may take on for one query before the query is interrupted."""
 
 _ALLOWED_ACTIONS = frozenset(
     {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, 33}  # 33: RECURSIVE
@@ -83,13 +103,33 @@ _READ_KEYWORDS = ("select", "with", "values")
 _PROGRESS_EVERY = 2000
 
 
+def _memory_counter() -> Callable[[], int] | None:
+    """``sqlite3_memory_used`` of the SQLite library the ``sqlite3`` module runs on: the
+    bytes SQLite holds now, in the whole process. None where it cannot be reached (a build
+    that does not export it): queries then have only the time limit."""
+    spec = importlib.util.find_spec("_sqlite3")
+    try:
+        used = ctypes.CDLL(spec.origin).sqlite3_memory_used if spec and spec.origin else None
+    except (OSError, AttributeError):
+        return None
+    if used is None:
+        return None
+    used.restype = ctypes.c_int64
+    used.argtypes = []
+    counter: Callable[[], int] = used
+    return counter
+
+
+_memory_used = _memory_counter()
+
+
 @dataclass(frozen=True)
 class QueryResult:
     """Columns and rows of one query, and whether rows were cut at the limit."""
 
     columns: list[str]
     rows: list[list[Any]]
-    truncated: bool
+    truncated: bool  # more rows matched than the row limit, or than fit in the result limit
 
     def to_json(self) -> str:
         """Compact JSON text, the format the agent sees."""
@@ -126,8 +166,13 @@ class Guard:
         self.conn = conn
         self._denied: list[str] = []
         self._deadline = 0.0
+        self._memory_from = 0  # SQLite's memory when the running query started
+        self._out_of_memory = False
         conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, VALUE_LIMIT)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, COLUMN_LIMIT)
         conn.execute("PRAGMA query_only=ON")
+        conn.execute("PRAGMA temp_store=MEMORY")  # counted, so MEMORY_LIMIT covers sorts
         # FTS5 prepares its own statements (touching sqlite_master) on first use
         with contextlib.suppress(sqlite3.OperationalError):
             conn.execute("SELECT COUNT(*) FROM text_search WHERE text_search MATCH 'x'").close()
@@ -151,12 +196,28 @@ class Guard:
         return sqlite3.SQLITE_DENY
 
     def _progress(self) -> int:
-        return 1 if time.perf_counter() > self._deadline else 0
+        if time.perf_counter() > self._deadline:
+            return 1
+        if _memory_used is not None and _memory_used() - self._memory_from > MEMORY_LIMIT:
+            self._out_of_memory = True
+            return 1
+        return 0
 
     def query(
-        self, sql: str, *, limit: int, time_limit: float, params: tuple[Any, ...] = ()
+        self,
+        sql: str,
+        *,
+        limit: int,
+        time_limit: float,
+        params: tuple[Any, ...] = (),
+        result_limit: int = RESULT_LIMIT,
     ) -> QueryResult:
-        """Run one read-only statement; raise ToolError with a clear message otherwise."""
+        """Run one read-only statement; raise ToolError with a clear message otherwise.
+
+        At most ``limit`` rows are returned, and only as many as fit in ``result_limit``
+        characters of JSON (``truncated`` says that more matched); a first row larger
+        than that is refused.
+        """
         if not isinstance(sql, str) or not sql.strip():
             raise ToolError("'query' must be a non-empty SQL SELECT statement")
         head = _LEADING_COMMENTS.sub("", sql, count=1)
@@ -169,12 +230,14 @@ class Guard:
                 "to see the tables"
             )
         self._denied.clear()
+        self._out_of_memory = False
+        self._memory_from = _memory_used() if _memory_used is not None else 0
         self._deadline = time.perf_counter() + time_limit
         cursor = None
         try:
             cursor = self.conn.execute(sql, params)
-            fetched = cursor.fetchmany(limit + 1)
             columns = [d[0] for d in cursor.description or ()]
+            rows, truncated = _fetch(cursor, limit, result_limit)
         except (sqlite3.ProgrammingError, sqlite3.Warning) as exc:
             if "one statement" in str(exc):
                 raise ToolError(
@@ -186,8 +249,7 @@ class Guard:
         finally:
             if cursor is not None:
                 cursor.close()
-        rows = [[_clean(v) for v in row] for row in fetched[:limit]]
-        return QueryResult(columns, rows, truncated=len(fetched) > limit)
+        return QueryResult(columns, rows, truncated)
 
     def _explain(self, exc: sqlite3.Error, time_limit: float) -> str:
         text = str(exc)
@@ -196,8 +258,20 @@ class Guard:
                 f"not allowed: {', '.join(dict.fromkeys(self._denied))}. sql_query is read-only: "
                 "only SELECT queries are allowed"
             )
+        if "interrupted" in text and self._out_of_memory:
+            return (
+                f"query interrupted: it needed more than {MEMORY_LIMIT // 2**20} MB of memory; "
+                "add filters or a LIMIT, or sort fewer or shorter columns"
+            )
         if "interrupted" in text:
             return f"query interrupted: it ran longer than {time_limit:g} s; add filters or a LIMIT"
+        if "too big" in text:
+            return (
+                f"query refused: a string or blob in it would be longer than {VALUE_LIMIT:,} "
+                "bytes; select a part of it (substr) or its length instead"
+            )
+        if "too many columns" in text:
+            return f"SQL error: {text} (at most {COLUMN_LIMIT}); select fewer columns"
         if "readonly" in text or "read-only" in text:
             return f"not allowed: {text}. sql_query is read-only: only SELECT queries are allowed"
         return f"SQL error: {text}"
@@ -296,6 +370,27 @@ def dump(org: str, seed: int = 0, scale: int = 1) -> str:
         return "\n".join(conn.iterdump())
     finally:
         conn.close()
+
+
+def _fetch(cursor: sqlite3.Cursor, limit: int, result_limit: int) -> tuple[list[list[Any]], bool]:
+    """Up to ``limit`` rows, one at a time, while their JSON fits in ``result_limit``
+    characters; and whether any row was left out."""
+    rows: list[list[Any]] = []
+    size = 0
+    for row in cursor:
+        if len(rows) == limit:
+            return rows, True
+        cleaned = [_clean(v) for v in row]
+        size += len(json.dumps(cleaned, separators=(",", ":"), ensure_ascii=False)) + 1
+        if size > result_limit:
+            if not rows:
+                raise ToolError(
+                    f"result too large: its first row is over {result_limit:,} characters; "
+                    "select fewer or shorter columns (substr, length)"
+                )
+            return rows, True
+        rows.append(cleaned)
+    return rows, False
 
 
 def _clean(value: Any) -> Any:

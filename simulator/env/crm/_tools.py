@@ -12,16 +12,26 @@ from typing import Any
 from simulator.agent._protocol import ToolSpec
 from simulator.env._protocol import ToolError
 from simulator.env.crm import _actions as actions
-from simulator.env.crm._db import ROW_LIMIT, TIME_LIMIT, Guard, QueryResult, World, world
+from simulator.env.crm._db import (
+    RESULT_LIMIT,
+    ROW_LIMIT,
+    TIME_LIMIT,
+    VALUE_LIMIT,
+    Guard,
+    QueryResult,
+    World,
+    world,
+)
 from simulator.env.crm._tables import COMPANIES, TODAY, describe
 from simulator.persona._schema import StateCheck
 
 _SQL_DESCRIPTION = (
     "Run one read-only SQLite SELECT query against the company CRM and get the result as "
-    'JSON {{"columns": [...], "rows": [[...]], "truncated": bool}}. At most {} rows are '
-    "returned (truncated is true when more matched: aggregate or filter instead) and a "
-    "query may run {:g} s. Writes, PRAGMA, ATTACH and multiple statements are refused. "
-    "Call describe_schema first to see the tables."
+    'JSON {{"columns": [...], "rows": [[...]], "truncated": bool}}. At most {} rows and '
+    "{:,} characters are returned (truncated is true when more matched: aggregate, filter "
+    "or select fewer columns instead), a query may run {:g} s and build strings of at most "
+    "{:,} bytes. Writes, PRAGMA, ATTACH and multiple statements are refused. Call "
+    "describe_schema first to see the tables."
 )
 DESCRIBE_SCHEMA = ToolSpec(
     name="describe_schema",
@@ -100,6 +110,7 @@ class CRMEnvironment:
         scale: int = 1,
         row_limit: int = ROW_LIMIT,
         time_limit: float = TIME_LIMIT,
+        result_limit: int = RESULT_LIMIT,
         actor_id: str | None = None,
     ) -> None:
         self.world: World = world(org, seed, scale)
@@ -108,12 +119,13 @@ class CRMEnvironment:
         self.instructions = instructions(org)
         self.row_limit = row_limit
         self.time_limit = time_limit
+        self.result_limit = result_limit
         self.actor_id = actor_id
         self._own: Guard | None = None
         self._closed = False
         sql = ToolSpec(
             name="sql_query",
-            description=_SQL_DESCRIPTION.format(row_limit, time_limit),
+            description=_SQL_DESCRIPTION.format(row_limit, result_limit, time_limit, VALUE_LIMIT),
             parameters={
                 "type": "object",
                 "properties": {
@@ -142,10 +154,11 @@ class CRMEnvironment:
         if self._closed:
             raise ToolError("the CRM environment of this dialogue is closed")
         cap = self.row_limit if limit is None else limit
+        limits: dict[str, Any] = {"time_limit": self.time_limit, "result_limit": self.result_limit}
         if self._own is not None:
-            return self._own.query(sql, limit=cap, time_limit=self.time_limit, params=params)
+            return self._own.query(sql, limit=cap, params=params, **limits)
         with self.world.reader() as guard:
-            return guard.query(sql, limit=cap, time_limit=self.time_limit, params=params)
+            return guard.query(sql, limit=cap, params=params, **limits)
 
     def call(self, name: str, arguments: dict[str, Any]) -> str:
         """Run one tool call; bad input raises ToolError with a message for the agent."""
