@@ -19,6 +19,7 @@ A different value of the same kind never fires, however many digits or words it 
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from dataclasses import dataclass
@@ -386,10 +387,15 @@ def find_leaks(secret: Secret, text: str) -> list[Hit]:
     kind = _resolved(secret)
     value = secret.value.strip()
     hits: list[Hit] = []
+    starts: list[int] = []  # of the kept hits, sorted; they never overlap, so ends sort too
+    ends: list[int] = []
 
     def add(start: int, end: int, detector: Detector) -> None:
-        if any(h.start < end and start < h.end for h in hits):
+        i = bisect.bisect_left(starts, end)  # the only kept hit that may overlap is at i - 1
+        if i and ends[i - 1] > start:
             return
+        starts.insert(i, start)
+        ends.insert(i, end)
         hits.append(Hit(start, end, text[start:end], detector))
 
     if value:
