@@ -14,7 +14,7 @@ from simulator.persona import persona_json_schema, scaffold_persona
 from simulator.persona._loader import display_path, iter_personas
 
 app = typer.Typer(
-    help="Work with persona files: validate them, scaffold a new one, get the JSON Schema.",
+    help="Work with persona files: validate, scaffold, print the JSON Schema.",
     no_args_is_help=True,
 )
 
@@ -40,11 +40,14 @@ def check(
         typer.Option(help="Folder 'extends' must stay in (default: nearest 'personas' folder)."),
     ] = None,
 ) -> None:
-    """Validate persona files and report the first problem by file, line and column.
+    """Validate persona files; report the first problem by file, line and column.
 
-    Example: simulator persona check personas/
+    Example:
 
-    Files under a styles/ folder are skipped: they are partial personas for 'extends'.
+        simulator persona check personas/
+
+    Files under a styles/ folder are skipped: they are partial personas for
+    'extends'.
     """
     ok = 0
     broken = 0
@@ -80,7 +83,10 @@ def new(
 ) -> None:
     """Write a commented persona template that is valid as is; edit it to taste.
 
-    Example: simulator persona new crm.refund.acme --environment crm --out personas/crm/
+    Example:
+
+        simulator persona new crm.refund.acme --environment crm \\
+            --out personas/crm/
     """
     text = scaffold_persona(persona_id, name=name, environment=environment.value)
     if out is None:

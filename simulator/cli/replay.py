@@ -142,17 +142,19 @@ def replay(
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Dialogues replayed at once.")] = 8,
 ) -> None:
-    """Replay dialogues from their recorded model calls and report the first divergence.
+    """Replay recorded dialogues with no network; report the first divergence.
 
-    Nothing reaches a network: every model call is served from the record. Each dialogue
-    is reported "identical", or DIVERGED with the first differing event (index, expected
-    and got); the exit status is 1 when any diverged. With --fork-at TURN the dialogue is
-    kept up to that user turn and continued live with --agent and/or --trait; the new
-    record (linked to its parent) is appended to --out (default: forks.jsonl beside the
-    records); the same fork made again is kept beside the first, its id ending in ~2
-    (~3, ...). An LLM agent taking over calls its model (its provider's key must be set)
-    and its calls are recorded, so the fork replays with no network like any record. A
-    budget (--budget) caps what those calls may cost: the fork then ends with
+    Nothing reaches a network: every model call is served from the record. Each
+    dialogue is reported "identical", or DIVERGED with the first differing event
+    (index, expected and got); the exit status is 1 when any diverged.
+
+    With --fork-at TURN the dialogue is kept up to that user turn and continued
+    live with --agent and/or --trait; the new record (linked to its parent) is
+    appended to --out (default: forks.jsonl beside the records); the same fork
+    made again is kept beside the first, its id ending in ~2 (~3, ...). An LLM
+    agent taking over calls its model (its provider's key must be set) and its
+    calls are recorded, so the fork replays with no network like any record.
+    --budget caps what those calls may cost: the fork then ends with
     budget_exceeded.
 
     Examples:
@@ -161,9 +163,11 @@ def replay(
 
         simulator replay runs/demo
 
-        simulator replay runs/demo -d 'amount*eager~sharded~s0' --fork-at 2 -a reference:careful
+        simulator replay runs/demo -d 'amount*eager~sharded~s0' \\
+            --fork-at 2 -a reference:careful
 
-        simulator replay dialogues/eager-on-ask-gave-up.jsonl --fork-at 2 -a agents/gpt-4.1.yaml
+        simulator replay dialogues/eager-on-ask-gave-up.jsonl \\
+            --fork-at 2 -a agents/gpt-4.1.yaml
     """
     file = records_file(path)
     roles, step_timeout = _run_settings(path)
