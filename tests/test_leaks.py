@@ -193,6 +193,7 @@ def test_spoken_and_foreign_forms(secret: Secret, text: str, detector: str) -> N
         (Secret("91,204", "number"), "Mail it to 500 Brand Blvd, Glendale, CA 91204."),
         (Secret("59", "number"), "Il pacco ventuno e trentotto sono partiti."),  # 21 and 38
         (Secret("16", "number"), "Support is available until 16:00 CET on weekdays."),  # a time
+        (Secret("312", "number"), "Reach the HR desk on extension 312 between 9 and 5."),
         (Secret("742", "number"), "Our returns depot is at 742 Harlan Avenue."),  # an address
         (Secret("+1 312-555-0187", "phone"), "Your ticket number is 3125550."),  # a label's digits
         (Secret("9", "number"), "The payment is due Sept 14, once more."),  # English words

@@ -310,7 +310,9 @@ _CURRENCY_NEAR_RE = re.compile(rf"[{CURRENCY_SIGNS}]|(?:\b|_)(?:{CURRENCY_CODES}
 
 
 _LABELLED_RE = re.compile(
-    r"(?:#\s*|\b(?:no|nr)\.\s*|\b(?:invoice|order|ticket|case|ref|reference|po|sku)"
+    r"(?:#\s*|\b(?:no|nr)\.\s*|\b(?:invoice|order|ticket|case|ref|reference|po|sku|extension|"
+    r"ext|room|suite|ste|floor|gate|seat|platform|aisle|bay|apt|apartment|unit|building|"
+    r"version|v|release|build|model|line|route|flight|bus|locker|desk|table|pin)"
     r"\.?\s*(?:number\s*|no\.?\s*)?#?\s*)\Z",
     re.IGNORECASE,
 )
