@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from simulator.persona._schema import Fact, Persona
-from simulator.user._cues import _FURTHER
+from simulator.user._cues import _FURTHER, _NOT_A_RESULT_LABEL
 from simulator.user._moves import Unit, echo_words, read_unit, units
 
 _STOPWORDS = frozenset(
@@ -225,10 +225,10 @@ def _listed_results(parts: list[Unit]) -> list[Unit]:
     "Positive subtopics: • Pricing • Security"."""
     out = list(parts)
     for i, unit in enumerate(parts[:-1]):
-        heading = unit.text.rstrip().endswith(":")
+        heading = unit.text.rstrip().endswith(":") and not _NOT_A_RESULT_LABEL.search(unit.text)
         if heading and not (unit.work or unit.question or unit.choice or unit.refusal):
             for j in range(i + 1, len(parts)):
-                if not parts[j].bare:
+                if not parts[j].bare or parts[j].text.rstrip().endswith(":"):
                     break
                 out[j] = replace(parts[j], content=True, bare=False)
     return out

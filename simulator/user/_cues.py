@@ -46,12 +46,12 @@ _WORK = re.compile(
     rf"investigating|retrieving|compiling|preparing|getting|trying|assigning|updating|"
     rf"counting|reading|filing|summing|adding|averaging|totall?ing|scanning|validating|"
     rf"cross-checking|double-checking|going through|looking into|on it)"
-    rf"|^(?:step \d+(?:\s*(?:/|of)\s*\d+)?:?\s*|now |still |currently |next,? )?"
+    rf"|^(?:step \d+(?:\s*(?:/|of)\s*\d+)?:?\s*|status:\s*|now |still |currently |next,? )?"
     rf"(?:checking|looking|searching|pulling|querying|fetching|running|reviewing|working|"
     rf"digging|loading|scanning|processing|verifying|calculating|crunching|analy[sz]ing|"
     rf"reading|opening|retrieving|gathering|thinking|tallying|adding|averaging|summing|"
     rf"grouping|sorting|ranking|comparing|counting|filtering|joining|matching|computing|"
-    rf"aggregating|calling|invoking|executing|using)\b"
+    rf"aggregating|calling|invoking|executing|using|applying|following|loading|retrying)\b"
     rf"|\b(?:one|just a|give me a|gimme a|bear with me for a|hang on a|hold on a|wait a) "
     rf"(?:moment|sec|second|minute|min|tick|jiffy)\b"
     rf"|\b(?:please )?(?:hold on|hang on|hang tight|bear with me|stand by|stay tuned|"
@@ -63,6 +63,8 @@ _WORK = re.compile(
     rf"|\bthis (?:may|might|will|could) take\b|\bbe right back\b|\bget back to you\b"
     rf"|\b(?:an? )?(?:update|answer|reply|response|confirmation|result)s? will follow\b"
     rf"|\bwill (?:follow up|be in touch|update you|circle back|confirm (?:once|when|shortly))\b"
+    rf"|\bwill (?:confirm|get back|follow up|reach out|contact you|call you|e-?mail you|"
+    rf"be in touch)\b"
     rf"|\bretry(?:ing)?\b|\btrying again\b|\b(?:starting|beginning) (?:now|on it|with)\b"
     rf"|\bi can (?:look into|check on|dig into|take a look|pull (?:that|those|it) up)\b"
     rf"|^(?:filing|submitting|creating|assigning|updating|routing|correcting|validating|"
@@ -102,7 +104,7 @@ _PLEASANTRY = re.compile(
 
 _CLOSING = re.compile(
     r"\b(?:(?<!than )(?<!of )(?<!above )(?<!beyond )(?<!or )(?<!if )anything else|"
-    r"(?<!or )something else|"
+    r"(?<!or )(?<!, )something else|"
     r"any other (?:questions|help|way)|"
     r"let me know if (?:you|there|that|this|anything|i)|feel free|if you(?:'d| would) like|"
     r"if you want|if you need|if that helps|hope (?:this|that|it) helps|does (?:this|that|"
@@ -136,7 +138,9 @@ _REQUEST = re.compile(
     r"(?! (?:a|one|just a|a few) (?:moment|sec|second|minute|min|tick|bit|few|more))"
     r"|\blet me know (?:which|what|the|your|whether|how|when|who|where|if (?:you mean|it's|"
     r"this is|that's|it is|there's a|there is a)\b)"
-    r"|\bi(?:'ll| will| would|'d)? (?:still |first |just |also )?need (?:the|your|a|an|"
+    r"|\bi(?:'ll| will| would|'d)? (?:still |first |just |also )?need "
+    r"(?!(?:a )?(?:few|couple(?: of)?|more|another) (?:more )?(?:seconds?|moments?|minutes?|mins?|"
+    r"secs?)\b)(?:the|your|a|an|"
     r"to know|some|more|a few|you to|two|one|a couple|both|which|what|details|"
     r"clarification|confirmation|to check with you)\b"
     r"|\bi(?:'m| am) (?:missing|going to need|gonna need)\b"
@@ -185,7 +189,7 @@ _PARTIAL = re.compile(
     r"|\bstill (?:need to |have to )?reconcile\b"
     r"|\b(?:an |the )?interim\b|\binitial (?:results?|findings|look|numbers?|count)\b"
     r"|\bnot the final\b|\bnot (?:a |the )?final (?:answer|number|figure|result)\b"
-    r"|\b(?:working|halfway|part(?: of the)? way) through\b|\btentative(?:ly)?\b"
+    r"|\b(?:working|halfway|part(?: of the)? way) through\b(?!,)|\btentative(?:ly)?\b"
     r"|\bpending\b|\bin progress\b|\bstill (?:going|working|checking|crunching|running)\b"
     r"|\b(?:hasn't|haven't|has not|have not|isn't|is not|aren't|wasn't|not|can't|cannot|"
     r"couldn't|don't|won't) (?:\w+ ){0,3}yet\b|\bstill (?:loading|coming in|pending|running)\b"
@@ -203,6 +207,9 @@ _PARTIAL = re.compile(
 )
 
 _REFERRAL = re.compile(
+    r"\b(?:your|our|the) (?:\w+ ){0,2}(?:team|department|desk|specialists?|staff|manager|rep|"
+    r"representative)\b[^!?\n]{0,60}?\b(?:can|could|will|would|should be able to) (?:help|assist|"
+    r"answer|advise|look into|walk you)|"
     r"^(?:but |however,? )?what i (?:can|could) (?:tell|share|say|offer|do)\b|^instead\b|"
     r"\b(?:your|our|the) (?:account manager|account rep|sales rep|representative|admin|"
     r"administrator|manager|support team|billing team|team lead) (?:can|could|will|would|"
@@ -257,7 +264,8 @@ _REFUSE = re.compile(
     rf"(?:i|we)(?:'m| am|'re| are)? (?:can|could|able|allowed|permitted|authori[sz]ed|share|"
     rf"disclose)"
     rf"|(?:is|are|'s|'re) (?:strictly |kept |considered |treated as |classified as )?"
-    rf"(?:confidential|internal[- ]only|off[- ]limits|not for (?:public|external) )"
+    rf"(?:confidential|internal[- ]only|off[- ]limits|not for (?:public|external) |"
+    rf"internal(?=[.!]|$| information| data| figures| numbers))"
     rf"|outside (?:of )?what i(?:'m| am)? (?:can|could|able|allowed)"
     rf"|not (?:permitted|allowed|authori[sz]ed) to (?:share|disclose|give|provide|reveal))\b"
 )
@@ -323,9 +331,9 @@ _YESNO = re.compile(
 )
 
 _VERDICT = re.compile(
-    r"\b(?:does(?:n't| not)?|do(?:n't| not)?|is(?:n't| not)?|are(?:n't| not)?|"
+    r"\b(?:did(?:n't| not)?|does(?:n't| not)?|do(?:n't| not)?|is(?:n't| not)?|are(?:n't| not)?|"
     r"was(?:n't| not)?|has(?:n't| not)?|it's) (?:\w+ ){0,3}(?:break|breaks|violate|"
-    r"violates|comply|complies|valid|invalid|compliant|non-compliant|allowed|permitted|"
+    r"violates|breach|breaches|breached|comply|complies|valid|invalid|compliant|non-compliant|allowed|permitted|"
     r"correct|incorrect|wrong|right(?! now| away| back| here| there)|consistent|"
     r"inconsistent|supported|match|matches|"
     r"conflict|conflicts|eligible|ineligible|fine|ok|okay|accurate|inaccurate|a problem|"
@@ -350,7 +358,8 @@ _RESULT = re.compile(
     r"posted|with|had by far) (?:by far )?(?:the )?(?:highest|lowest|most|least|fastest|"
     r"slowest|quickest|longest|shortest|best|worst|largest|smallest|biggest|top|fewest)\b"
     r"|\b(?:comes?|came) out (?:slowest|fastest|quickest|on top|ahead|first|top|last|best|worst)"
-    r"|\b(?:comes?|came) (?:across|up|out|through) (?:as )?(?:positive|negative|positively|"
+    r"|\b(?:comes?|came) (?:across|up|out|through) (?:as )?(?:clearly |very |quite |mostly |"
+    r"strongly )?(?:positive|negative|positively|"
     r"negatively|favou?rabl[ey]|strong(?:ly)?|badly|poorly|well)\b"
     r"|\b(?:was|were|is|are|came across|sounded|seemed|felt) (?:\w+ )?(?:positive|negative|"
     r"enthusiastic|unhappy|concerned|neutral|lukewarm|skeptical|sceptical) (?:about|on|in|"
@@ -365,6 +374,9 @@ _RESULT = re.compile(
 _VERDICT_VERB = re.compile(
     r"\b(?:both|all|they|these|each|all \w+) (?:\w+ )?(?:pass|fail)\b|"
     r"\b(?:looks|seems|is|looked|seemed) like a (?:fail|pass|match|violation|breach)\b|"
+    r"\b(?:support|supports|point to|points to) (?:at least|moving to|a move to)\b|"
+    r"\b(?:both|all|each|they|these)\b[^.!?]{0,20}\b(?:look|looks|are|seem|seems) (?:fine|good|"
+    r"ok|okay|solid|compliant|valid|correct|satisfied|met)\b|"
     r"\b(?:passes|passed|fails|failed|complies|complied|violates|violated|breaks|broke|"
     r"satisfies|satisfied|meets|conforms|matches|matched|supports|point to|check(?:s|ed)? out|"
     r"points to|didn't change anything|no change (?:is )?needed|nothing (?:needed|to change)|"
@@ -417,7 +429,7 @@ _ALTERNATIVE = re.compile(
     r"pass|forward|create|open|point|suggest|recommend|set up)\b|^(?:want|would you like) me to\b"
 )
 
-_BOOKKEEPING = re.compile(r"\b(?:ticket|reminder|internal note)\b")
+_BOOKKEEPING = re.compile(r"\b(?:ticket|reminder|internal note|logged (?:this|it|that) as)\b")
 """Opening a ticket or a reminder is bookkeeping around a task, not doing it."""
 
 _ACK_PREFIX = re.compile(
@@ -428,6 +440,7 @@ _ACK_PREFIX = re.compile(
 _LABELLED_ITEMS = re.compile(r"^(?P<label>[^:?]{3,80}):\s*(?P<items>[^:?.!]{2,120})[.!]?$")
 _NOT_A_RESULT_LABEL = re.compile(
     r"\b(?:error|warning|status|note|scope|period|priority|metric|filter|step|plan|problem|"
+    r"analysis|summary of (?:your|the) request|parameters|criteria|filters|details|request|"
     r"tip|fyi|heads up|update|so|right|recap|query|request|task|goal|i|you|we|my|your)\b",
     re.IGNORECASE,
 )
@@ -443,6 +456,23 @@ _TENTATIVE = re.compile(
     r"that)|provided (?:that|you))\b"
 )
 
+_ERROR = re.compile(
+    r"\b(?:hit|ran into|run into|got|encountered|received|returned|throws?|threw) (?:an? |the )?"
+    r"(?:\w+ )?(?:error|problem|issue|exception|timeout|time-out)\b|\b\w*(?:error|exception):|"
+    r"\btimed out\b|\b(?:http|status) [1-5]\d\d\b|\bservice (?:is )?(?:down|unavailable)\b"
+)
+"""A tool or service failing: news about the agent's work, never a result."""
+_NUMBER_WORDS = re.compile(
+    r"\b(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand|million|billion)\b(?! of\b)"
+)
+_STRONG_RESULT = re.compile(
+    r"\b(?:has|had|is|was|are|were|ranks?|ranked|came out|comes out|posted|posts) (?:by far )?"
+    r"(?:the )?(?:highest|lowest|most|least|fastest|slowest|quickest|longest|shortest|best|"
+    r"worst|largest|smallest|biggest|top|fewest)\b"
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _FILLER = re.compile(r"^(?:hmm+|um+|uh+|well|so|right|hm)[.!…]*$")
 
 _RECORDS = (
@@ -481,8 +511,11 @@ _DAY = (
 
 _METADATA = re.compile(
     rf"\b(?:created|opened|logged|submitted|filed|received|placed|dated|raised|modified)\s+"
-    rf"(?:on\s+|at\s+)?{_DAY}(?:,?\s+at\s+\d{{1,2}}:\d{{2}}(?:\s?[ap]\.?m\.?)?)?"
-    rf"|\b(?:ticket|reference|ref|confirmation)\s*(?:#|number|no\.?|id)?\s*:?\s*#?[a-z0-9-]*\d[\w-]*"
+    rf"(?:on\s+|at\s+)?{_DAY}(?:,?\s+(?:at\s+)?\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s?[ap]\.?m\.?)?"
+    rf"(?:\s?(?:utc|gmt|[a-z]{{2,4}}t))?)?"
+    rf"|\[?\d{{4}}-\d{{2}}-\d{{2}}[ t]\d{{2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+)?z?\]?"
+    rf"(?:\s?(?:utc|gmt))?"
+    rf"|\b(?:ticket|reference|ref|confirmation|request|req)\s*(?:#|number|no\.?|id)?\s*:?\s*#?[a-z0-9-]*\d[\w-]*"
     rf"|\bat \d{{1,2}}:\d{{2}}(?:\s?[ap]\.?m\.?)?|\bstep \d+(?:\s*(?:/|of)\s*\d+)?\b"
     rf"|\b(?:an? )?(?:http )?[1-5]\d\d (?:error|status|response|code)\b|\berror (?:code )?\d+\b"
     rf"|{_DAY}\s*(?:to|through|thru|until|–|-)\s*{_DAY}",

@@ -30,6 +30,8 @@ from simulator.user._cues import (
     _CLOSING,
     _COMMON,
     _DONE,
+    _EMAIL,
+    _ERROR,
     _FILLER,
     _FURTHER,
     _HARD_ASK,
@@ -42,6 +44,7 @@ from simulator.user._cues import (
     _NOT_A_RESULT_LABEL,
     _NOT_ITEMS,
     _NUMBER,
+    _NUMBER_WORDS,
     _OPEN_ASK,
     _PARTIAL,
     _PLAN_STEP,
@@ -56,6 +59,7 @@ from simulator.user._cues import (
     _SOFT_ASK,
     _STATE_CHANGE,
     _STRONG_ASSERT,
+    _STRONG_RESULT,
     _TENTATIVE,
     _VERDICT,
     _VERDICT_VERB,
@@ -89,12 +93,24 @@ _EMOJI = re.compile(
 """Pictographs carry no move (✅, ✔ and ❌ are kept: they mark pass and fail)."""
 
 
+_HEADING = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]+(?P<h>[^\n]+?)|\*\*(?P<b>[^*\n]+?)\*\*:?)[ \t]*$", re.M
+)
+
+
+def _as_heading(m: re.Match[str]) -> str:
+    """A markdown heading or a line in bold heads what follows, like a line ending in ":"."""
+    title = (m["h"] or m["b"] or "").rstrip(":")
+    return title + ":"
+
+
 def units(text: str) -> list[str]:
     """The sentences, list items and table rows of ``text``, markup stripped."""
     out: list[str] = []
     text = _EMOJI.sub("", text)
     # a code block is what the agent runs, not what it tells the user
-    plain = _COLON_BREAK.sub(":\n", _MARKUP.sub("", _CODE.sub("\n", text)))
+    text = _HEADING.sub(_as_heading, _CODE.sub("\n", text))
+    plain = _COLON_BREAK.sub(":\n", _MARKUP.sub("", text))
     for raw in plain.splitlines():
         line = raw.strip()
         if not line or _RULE.match(line):
@@ -179,8 +195,12 @@ def scope_only(text: str, echoes: frozenset[str]) -> bool:
 
 
 def _values(text: str, echoes: frozenset[str]) -> bool:
-    """A number or an id the user did not supply (record metadata aside)."""
+    """A number, an id or an address the user did not supply (record metadata aside)."""
     text = _METADATA.sub(" ", text)
+    if any(
+        m.group(0).lower() not in echoes and _new(m.group(0), echoes) for m in _EMAIL.finditer(text)
+    ):
+        return True
     return any(_new(m.group(0), echoes) for m in _NUMBER.finditer(text)) or any(
         _new(m.group(0), echoes) for m in _ID.finditer(text)
     )
@@ -192,6 +212,9 @@ def _content(text: str, low: str, echoes: frozenset[str]) -> bool:
         return True
     if _ASSERT.search(low) and _new_names(text, echoes):
         return True
+    said = _STRONG_ASSERT.search(low)
+    if said and _NUMBER_WORDS.search(low, said.end()):
+        return True  # "Your refund amount is twelve dollars and ninety-nine cents."
     return bool(
         _YESNO.search(low)
         or _VERDICT.search(low)
@@ -204,6 +227,8 @@ def _content(text: str, low: str, echoes: frozenset[str]) -> bool:
 def _strong_content(text: str, low: str, echoes: frozenset[str]) -> bool:
     """A unit that states a result outright, even beside a stall phrase: "After running
     the numbers, the answer is Maria Chen." """
+    if _STRONG_RESULT.search(low) and (_values(text, echoes) or _new_names(text, echoes)):
+        return True  # "Counting only reps with 3 leads, X had the highest rate: 62.5 %"
     found = _STRONG_ASSERT.search(low)
     if not found:
         return False
@@ -231,7 +256,7 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
     refusal = bool(_REFUSE.search(low))
     row = " | " in text  # a table row is data, never a plan
     step = bool(_PLAN_STEP.search(low)) and not request and not row
-    work = (bool(_WORK.search(low)) or step) and not row and not offer
+    work = (bool(_WORK.search(low)) or step or bool(_ERROR.search(low))) and not row and not offer
     partial = bool(_PARTIAL.search(low))
     restate = bool(_RESTATE.search(low) or _ACK_PREFIX.match(low))
     done = (
@@ -244,7 +269,8 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         bool(_ACK_ONLY.match(low)) or restate or bool(_FILLER.match(low))
         or (bool(_PLEASANTRY.search(low)) and not _ASSERT.search(low))
     )  # fmt: skip
-    content = _content(text, low, echoes) and not restate
+    failing = bool(_ERROR.search(low))
+    content = _content(text, low, echoes) and not restate and not failing
     if step or (work and not done and not partial and not _strong_content(text, low, echoes)):
         content = False  # "I'll go through the 3 opportunities now": numbers inside a stall
     if refusal and content:
@@ -275,7 +301,7 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         content=content or done,
         done=done,
         values=content and _values(text, echoes),
-        scope=content and scope_only(text, echoes),
+        scope=content and not partial and scope_only(text, echoes),
         referral=bool(_REFERRAL.search(low)),
         bare=bare,
         permission=choice and _requested(low, echoes),
@@ -300,10 +326,10 @@ def _requested(low: str, echoes: frozenset[str]) -> bool:
     stems = {verb, verb.rstrip("e"), verb[:-1] if verb.endswith("y") else verb}
     if _FURTHER.search(low[found.end() :]):
         return False  # "Want me to check another quote?": more work, not this task's
+    if not _STATE_CHANGE.match(verb):
+        return False  # "Do you want me to check whether …?": more reading, an offer
     if any(w.startswith(stem) for w in echoes for stem in stems if len(stem) >= 4):
         return True
-    if not _STATE_CHANGE.match(verb):
-        return False
     words = [w for w in _WORD.findall(low[found.end() :])[:4] if w not in _COMMON and len(w) >= 4]
     return any(
         w in echoes or any(e.startswith(w[:5]) for e in echoes if len(e) >= 5) for w in words
