@@ -86,3 +86,47 @@ def test_diff_prints_both_ids_in_full() -> None:
         record = DialogueRecord.model_validate_json(path.read_text())
         assert record.id in shown.stdout.replace("\n", "")
         assert f": {record.id}" in shown.stdout
+
+
+def test_the_replay_guide_shows_what_the_fork_command_does(tmp_path: Path) -> None:
+    """docs/replay.md walks through a fork of eager by careful: its claims hold."""
+    persona = (
+        ROOT / "personas" / "crm" / "crm.sales_amount.b2b-first-half-of-2025-signed-software.yaml"
+    )
+    run = tmp_path / "demo"
+    made = cli(
+        "run",
+        "-p",
+        persona,
+        "-a",
+        "reference:eager",
+        "-m",
+        "sharded",
+        "--repeats",
+        "1",
+        "--out",
+        run,
+        "--no-report",
+    )
+    assert made.returncode == 0, made.stderr
+    fork = cli(
+        "replay",
+        run,
+        "-d",
+        "sales_amount*eager~sharded~s0",
+        "--fork-at",
+        "2",
+        "--agent",
+        "reference:careful",
+        columns=200,
+    )
+    assert fork.returncode == 0, fork.stderr
+    guide = (ROOT / "docs" / "replay.md").read_text()
+    said = next(line for line in fork.stdout.splitlines() if line.strip().startswith("fork:"))
+    claimed = next(line for line in guide.splitlines() if line.startswith("#   fork:"))
+    assert said.split("→")[0].strip() == claimed.lstrip("# ").split("→")[0].strip()
+    diff = cli("diff", f"{run}#sales_amount*eager~sharded~s0", run / "forks.jsonl", columns=200)
+    assert diff.returncode == 0, diff.stderr
+    asked = "could you tell me whether I should only count one product family?"
+    assert asked in " ".join(diff.stdout.split())
+    assert asked in " ".join(guide.split())
