@@ -317,8 +317,12 @@ async def _agent(state: DialogueState, ctx: DialogueContext) -> DialogueState:
         latency_ms=latency,
         truncated_from=size,
     )
+    cap = ctx.max_message_chars  # an agent's own tool results are stored, so capped too
     internal: list[Event] = [
-        AgentInternalEvent(turn=turn, step=steps + 1, **i.model_dump()) for i in reply.internal
+        AgentInternalEvent(
+            turn=turn, step=steps + 1, **{**i.model_dump(), "content": i.content[:cap]}
+        )
+        for i in reply.internal
     ]
     update: DialogueState = {
         "messages": [reply.to_message()],
