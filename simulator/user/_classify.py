@@ -37,6 +37,7 @@ _REFUSAL = re.compile(
 
 
 _PROGRESS = re.compile(
+    r"(?<!once )(?<!when )(?<!after )(?<!until )"
     r"\bi(?:'ve| have)? (?:found|gone through|checked|reviewed|matched|confirmed|located|"
     r"pulled|finished|completed|done)\b"
 )
@@ -172,7 +173,7 @@ def move_of(parts: list[Unit]) -> tuple[Move, float]:
             replace(u, question=False, choice=False) if u.alternative and not u.content else u
             for u in parts
         ]
-    firm = sum(u.values for u in parts if u.content) >= 2 or any(u.done for u in parts)
+    firm = sum(u.n_values for u in parts if u.content) >= 2 or any(u.done for u in parts)
     choices = [u for u in parts if u.choice]
     asking = any(
         (" or " in u.text or "go ahead" in u.text.lower()) and not _FURTHER.search(u.text.lower())

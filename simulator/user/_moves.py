@@ -109,7 +109,10 @@ def units(text: str) -> list[str]:
     out: list[str] = []
     text = _EMOJI.sub("", text)
     # a code block is what the agent runs, not what it tells the user
-    text = _HEADING.sub(_as_heading, _CODE.sub("\n", text))
+    prose = _CODE.sub("\n", text)
+    if not re.search(r"[^\W_]", prose):  # nothing but code: the code is what was said
+        prose = re.sub(r"```\w*", "\n", text)
+    text = _HEADING.sub(_as_heading, prose)
     plain = _COLON_BREAK.sub(":\n", _MARKUP.sub("", text))
     for raw in plain.splitlines():
         line = raw.strip()
@@ -163,6 +166,7 @@ class Unit:
     scope: bool = False  # its only values count records to work through
     referral: bool = False  # points the user elsewhere ("please contact our returns team")
     bare: bool = False  # a short unit with no cue at all ("none", "Negotiation.")
+    n_values: int = 0  # how many numbers, ids and addresses the user did not supply
     permission: bool = False  # asks leave for the very action the user asked for
     alternative: bool = False  # offers something other than what was asked
     method: bool = False  # asks how to work the answer out ("Should I require a minimum?")
@@ -192,6 +196,15 @@ def scope_only(text: str, echoes: frozenset[str]) -> bool:
     through"): the size of the work, not a result."""
     rest = _RANGE.sub(" ", _SCOPE.sub(" ", text))
     return bool(_SCOPE.search(text)) and not _values(rest, echoes)
+
+
+def _count_values(text: str, echoes: frozenset[str]) -> int:
+    """How many numbers, ids and addresses in ``text`` the user did not supply."""
+    text = _METADATA.sub(" ", text)
+    found = {m.group(0) for m in _NUMBER.finditer(text) if _new(m.group(0), echoes)}
+    found |= {m.group(0) for m in _ID.finditer(text) if _new(m.group(0), echoes)}
+    found |= {m.group(0) for m in _EMAIL.finditer(text) if _new(m.group(0), echoes)}
+    return len(found)
 
 
 def _values(text: str, echoes: frozenset[str]) -> bool:
@@ -255,9 +268,10 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
     )
     refusal = bool(_REFUSE.search(low))
     row = " | " in text  # a table row is data, never a plan
-    step = bool(_PLAN_STEP.search(low)) and not request and not row
+    labelled = bool(re.match(r"^[\w' ()-]{1,30}:\s*\S", low))  # "Open workload: ..."
+    step = bool(_PLAN_STEP.search(low)) and not request and not row and not labelled
     work = (bool(_WORK.search(low)) or step or bool(_ERROR.search(low))) and not row and not offer
-    partial = bool(_PARTIAL.search(low))
+    partial = bool(_PARTIAL.search(low)) and not (choice or offer)
     restate = bool(_RESTATE.search(low) or _ACK_PREFIX.match(low))
     done = (
         bool(_DONE.search(low))
@@ -301,6 +315,7 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         content=content or done,
         done=done,
         values=content and _values(text, echoes),
+        n_values=_count_values(text, echoes) if content else 0,
         scope=content and not partial and scope_only(text, echoes),
         referral=bool(_REFERRAL.search(low)),
         bare=bare,
