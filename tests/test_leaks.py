@@ -145,6 +145,13 @@ def test_every_disclosure_in_a_message_is_a_span_with_its_detector() -> None:
             "words",
         ),
         (Secret("2,350", "number"), "Abbiamo spedito duemilatrecentocinquanta pacchi.", "words"),
+        (Secret("6.25%", "number"), "The fixed rate is six and a quarter percent.", "words"),
+        (Secret("7.75", "number"), "It comes to seven and three quarters.", "words"),
+        (
+            Secret("kate.lin+billing@parallax.dev", "email"),
+            "kate dot lin plus billing at parallax dot dev",
+            "format",
+        ),
         (
             Secret("+49 30 5557 2194", "phone"),
             "Ihre Nummer lautet: null drei null – fünf fünf fünf sieben – zwei eins neun vier.",

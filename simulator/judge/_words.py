@@ -133,11 +133,26 @@ def _thousand(toks: list[_Tok], i: int) -> bool:
     )
 
 
+_FRACTIONS = {"half": Decimal("0.5"), "quarter": Decimal("0.25")}
+
+
+def _fraction(text: str, toks: list[_Tok], i: int) -> tuple[Decimal, int] | None:
+    """``toks[i:]`` say "and a half", "and a quarter" or "and three quarters": the
+    fraction and how many tokens say it."""
+    words = [t.low for t in toks[i : i + 3]]
+    if len(words) == 3 and words[:2] == ["and", "a"] and words[2] in _FRACTIONS:
+        size, value = 3, _FRACTIONS[words[2]]
+    elif words[:3] == ["and", "three", "quarters"]:
+        size, value = 3, Decimal("0.75")
+    else:
+        return None
+    joined = all(_joined(text, toks[k], toks[k + 1]) for k in range(i, i + size - 1))
+    return (value, size) if joined else None
+
+
 def _half(text: str, toks: list[_Tok], i: int) -> bool:
-    """``toks[i:i+3]`` say "and a half"."""
-    if i + 2 >= len(toks) or [t.low for t in toks[i : i + 3]] != ["and", "a", "half"]:
-        return False
-    return _joined(text, toks[i], toks[i + 1]) and _joined(text, toks[i + 1], toks[i + 2])
+    """``toks[i:]`` say "and a half" (or another fraction, see ``_fraction``)."""
+    return _fraction(text, toks, i) is not None
 
 
 def _is_word_number(low: str) -> bool:
@@ -224,9 +239,9 @@ def _parse_cardinal(text: str, toks: list[_Tok], i: int) -> tuple[Decimal, int, 
             total += group * (Decimal(10) ** scale)
             group, slot, hundred, last_scale = Decimal(0), "", False, scale
             words += 1
-        elif low == "and" and started and _half(text, toks, j):
-            # "forty-eight and a half", "48 and a half thousand", "two and a half million"
-            value, k = total + group + Decimal("0.5"), j + 3
+        elif low == "and" and started and (fraction := _fraction(text, toks, j)) is not None:
+            # "forty-eight and a half", "48 and a half thousand", "six and a quarter"
+            value, k = total + group + fraction[0], j + fraction[1]
             after = nxt(k - 1)
             if after is not None and after.low in _SCALES and not total:
                 value *= Decimal(10) ** _SCALES[after.low]

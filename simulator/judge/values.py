@@ -281,6 +281,9 @@ def _email_matcher(value: str) -> _Matcher | None:
             if c == "-":
                 out += r"(?:-|\s*,?\s*(?:dash|hyphen)\s*,?\s*)"
                 continue
+            if c == "+":
+                out += r"(?:\+|\s*,?\s*plus\s*,?\s*)"
+                continue
             if prev != " " and prev not in "_-":
                 # a pause between letters and digits ("keller, 82" for keller82), or
                 # characters spelled one by one ("j l i seven" for jli7)
