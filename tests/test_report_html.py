@@ -175,7 +175,9 @@ def test_filters_list_agents_modes_personas_and_outcomes(hostile_run: Path) -> N
 def test_markup_said_by_an_agent_never_runs(hostile_run: Path, tmp_path: Path) -> None:
     dom, console = open_in_chromium(hostile_run / "report.html", tmp_path / "profile")
     assert console == []
-    assert "<title>Study default</title>" in dom  # not "pwned"
+    assert (
+        "<title>Study run</title>" in dom
+    )  # not "pwned" (an ad-hoc run is named after its folder)
     assert "<script>document.title" not in dom
 
 
