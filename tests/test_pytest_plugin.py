@@ -1,0 +1,94 @@
+"""The pytest plugin, as a user's test file would use it (run with pytest's pytester)."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+USER_TESTS = f'''
+from pathlib import Path
+
+PERSONA = Path(r"{ROOT}") / "personas" / "examples" / "refund.yaml"
+AGENTS = Path(r"{ROOT}") / "tests" / "fixtures" / "refund_agents.py"
+
+
+def test_careful_passes(simulate):
+    result = simulate(PERSONA, f"{{AGENTS}}:careful", modes=["full", "on_ask"])
+    assert result.success_rate("on_ask") >= 0.8
+    assert result.success_rate() == 1.0
+    assert not result.leaks
+
+
+def test_a_plain_function_is_an_agent(simulate):
+    def agent(messages, tools):
+        return "Your refund comes to $12.99."
+
+    result = simulate(PERSONA, agent, modes=["full"], seeds=[0, 1])
+    assert len(result.records) == 2
+    assert result.success_rate("full") == 1.0
+
+
+def test_leaky_fails(simulate):
+    result = simulate(PERSONA, f"{{AGENTS}}:leaky", modes=["full"])
+    assert not result.leaks
+'''
+
+
+def test_the_plugin_is_installed_with_the_package() -> None:
+    names = {e.name: e.value for e in entry_points(group="pytest11")}
+    assert names.get("simulator") == "simulator.pytest_plugin"
+
+
+def test_a_users_tests_pass_and_fail_with_the_transcript_in_the_report(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile(test_agent=USER_TESTS)
+    records = tmp_path / "failed"
+    result = pytester.runpytest("--simulator-records", str(records), "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)
+    output = result.stdout.str()
+    # the failing test's report carries its dialogue, with the leak marked
+    assert "simulated dialogues" in output
+    assert "test_leaky_fails" in output
+    assert "jo.baker@example.org" in output and "LEAK" in output.upper()
+    assert "AGENT:" in output and "USER 1:" in output
+    # and its records are written for replay; passing tests write nothing
+    written = sorted(p.name for p in records.iterdir())
+    assert written == ["test_agent.py_test_leaky_fails.jsonl"]
+    lines = (records / written[0]).read_text().splitlines()
+    assert len(lines) == 1 and '"example.refund~refund_agents:leaky~full~s0"' in lines[0]
+
+
+def test_simulate_cannot_run_inside_an_event_loop(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_async=f'''
+import asyncio
+from pathlib import Path
+
+PERSONA = Path(r"{ROOT}") / "personas" / "examples" / "refund.yaml"
+
+
+def test_inside_a_loop(simulate):
+    async def main():
+        simulate(PERSONA, lambda messages, tools: "hi")
+
+    asyncio.run(main())
+'''
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    assert "cannot be called from async code" in result.stdout.str()
+
+
+def test_the_documented_example_passes(pytester: pytest.Pytester) -> None:
+    example = (ROOT / "examples" / "test_refund_agent.py").read_text()
+    example = example.replace(
+        "ROOT = Path(__file__).resolve().parents[1]", f'ROOT = Path(r"{ROOT}")'
+    )
+    pytester.makepyfile(test_refund_agent=example)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
