@@ -17,7 +17,6 @@ through the request cache, so a re-run costs nothing. See docs/pytest.md.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import io
 import re
 from collections.abc import Generator, Iterable, Iterator, Sequence
@@ -28,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from simulator.agent import AgentSpec, AgentUnderTest
+    from simulator.agent import AgentSpec
     from simulator.persona import Persona
     from simulator.record import DialogueRecord, Leak
 
@@ -144,33 +143,13 @@ class Simulator:
             yield from load_personas(path if path.is_absolute() else self._base / path)
 
     def _agent(self, agent: Any) -> tuple[AgentSpec, Any]:
-        from simulator.agent import AgentSpec, resolve_agent_spec, wrap_agent
+        from simulator.agent import AgentSpec, agent_from_object, resolve_agent_spec
 
         if isinstance(agent, AgentSpec):
             return agent, None
         if isinstance(agent, str):
             return resolve_agent_spec(agent, base_dir=self._base), None
-        name = getattr(agent, "__qualname__", None) or type(agent).__qualname__
-        module = getattr(agent, "__module__", None) or type(agent).__module__
-        spec = AgentSpec(name=name, kind="python", target=f"{module}:{name}")
-        if _is_factory(agent):
-
-            def build() -> AgentUnderTest:
-                return wrap_agent(agent())
-
-            return spec, build
-        return spec, lambda: wrap_agent(agent)
-
-
-def _is_factory(obj: Any) -> bool:
-    """A class, or a function that takes no positional arguments."""
-    if inspect.isclass(obj):
-        return True
-    if not inspect.isfunction(obj):
-        return False
-    params = inspect.signature(obj).parameters.values()
-    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return not any(p.kind in positional and p.default is p.empty for p in params)
+        return agent_from_object(agent)
 
 
 def _run_sync(coro: Any) -> DialogueRecord:

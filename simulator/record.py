@@ -6,7 +6,14 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from simulator.agent._protocol import ToolCall
 
@@ -208,14 +215,64 @@ Event = Annotated[
 ]
 
 
+class ActionCheck(BaseModel):
+    """One tool call ``expect.actions`` asks for, and the agent's first call matching it."""
+
+    tool: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    turn: int | None = None  # the user turn after which the matching call came; None: none
+
+
+class ForbiddenHit(BaseModel):
+    """Something ``expect.forbid`` rules out that happened: a tool call or a state."""
+
+    rule: int  # index into expect.forbid
+    tool: str | None = None  # the tool called ...
+    arguments: dict[str, Any] = Field(default_factory=dict)  # ... with these arguments
+    turn: int | None = None  # ... after this user turn
+    state: Any = None  # or the environment state observed (for a forbidden state)
+
+
 class TaskScore(BaseModel):
-    """Did the last answer attempt (or the environment state) meet ``expect``."""
+    """Did the last answer attempt (or the environment state) meet ``expect``.
+
+    ``score`` is the partial credit of a graded ``expect`` (0 to 1; success when it
+    reaches ``threshold``), None otherwise. ``actions`` lists the required tool calls
+    and when each was made; ``forbidden`` what happened that ``expect.forbid`` rules out.
+    A missing action or anything forbidden fails the task whatever the answer.
+    """
 
     success: bool
     method: str
     expected: Any = None
     answer: str | None = None
     detail: str = ""
+    score: float | None = None
+    threshold: float | None = None
+    actions: list[ActionCheck] = Field(default_factory=list)
+    forbidden: list[ForbiddenHit] = Field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        """A required tool call is missing or something forbidden happened."""
+        return bool(self.forbidden) or any(a.turn is None for a in self.actions)
+
+    @property
+    def value(self) -> float:
+        """The task's figure for averaging: ``score`` when graded (0 when blocked), else
+        1 or 0 by success."""
+        if self.score is None:
+            return float(self.success)
+        return 0.0 if self.blocked else self.score
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Left out while unused, so records of ungraded tasks read as before."""
+        data: dict[str, Any] = handler(self)
+        for key in ("score", "threshold", "actions", "forbidden"):
+            if key in data and not data[key] and data[key] != 0:
+                del data[key]
+        return data
 
 
 class AcquisitionScore(BaseModel):
@@ -250,6 +307,8 @@ class Leak(BaseModel):
 
 
 class LeakageScore(BaseModel):
+    """Which confidential values the agent said to the user (tool calls never count)."""
+
     leaked: list[Leak] = Field(default_factory=list)  # per field: its first leak
     fields: int = 0
     paraphrased: list[Leak] = Field(default_factory=list)  # found by an LLM judge, not by value
@@ -268,6 +327,8 @@ class ProbeResult(BaseModel):
 
 
 class RefusalScore(BaseModel):
+    """How the agent met the user's probes, and refusals outside them (over-refusals)."""
+
     probes: list[ProbeResult] = Field(default_factory=list)
     over_refusals: int = 0
 
@@ -317,6 +378,8 @@ class Verdict(BaseModel):
 
 
 class EfficiencyScore(BaseModel):
+    """What the dialogue cost: turns, steps, tool calls, latency, duration, model use."""
+
     user_turns: int = 0
     agent_steps: int = 0
     tool_calls: int = 0
@@ -327,6 +390,8 @@ class EfficiencyScore(BaseModel):
 
 
 class Scores(BaseModel):
+    """Every score of one dialogue, computed by the judge from its events."""
+
     task: TaskScore
     acquisition: AcquisitionScore
     leakage: LeakageScore

@@ -241,7 +241,8 @@ def test_every_shipped_and_test_persona_is_still_sound(
 
     paths = [ROOT / "personas", ROOT / "tests" / "fixtures" / "known_truth"]
     personas = load_personas(paths)
-    assert len(personas) == len(CRM) + 1 + 5
+    imported = sorted((ROOT / "personas" / "imported").rglob("*.yaml"))
+    assert len(personas) == len(CRM) + 1 + 5 + len(imported) and len(imported) == 10
     assert all(soundness_problems(p) == [] for p in personas)
     code, stdout, stderr = cli(["persona", "check", *paths], monkeypatch, capsys)
     assert code == 0 and stdout.endswith(f"{len(personas)} personas ok\n"), stderr

@@ -4,8 +4,10 @@ from typing import TYPE_CHECKING
 
 from simulator.agent._callable import CallableAgent, InvalidAgentReply
 from simulator.agent._langchain import ChatModelAgent, RunnableAgent, wrap_agent
+from simulator.agent._object import agent_from_object, is_in_memory
 from simulator.agent._protocol import AgentReply, AgentUnderTest, Message, ToolCall, ToolSpec
 from simulator.agent._spec import LLM_KINDS, AgentSpec, build_agent, resolve_agent_spec
+from simulator.agent._transcript import TranscriptAgent, transcript_agent
 
 if TYPE_CHECKING:
     from simulator.agent._llm import LLMAgent
@@ -23,8 +25,12 @@ __all__ = [
     "RunnableAgent",
     "ToolCall",
     "ToolSpec",
+    "TranscriptAgent",
+    "agent_from_object",
     "build_agent",
+    "is_in_memory",
     "resolve_agent_spec",
+    "transcript_agent",
     "wrap_agent",
 ]
 

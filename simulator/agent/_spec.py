@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from simulator.agent._callable import positional_arity
 from simulator.agent._langchain import wrap_agent
 from simulator.agent._protocol import AgentUnderTest
+from simulator.agent._transcript import TRANSCRIPT_TARGET, find_transcript, transcript_spec_fields
 from simulator.errors import AgentSpecError
 
 if TYPE_CHECKING:
@@ -49,8 +50,8 @@ _LLM_FIELDS = (
 
 _FORMS = (
     "a YAML spec file (agents/careful.yaml), reference:NAME (or the bare NAME), module:attr, "
-    "path/to/file.py:attr, or a model (openai:MODEL, anthropic:MODEL, "
-    "openai-compatible:MODEL@URL)"
+    "path/to/file.py:attr, transcript:FILE[#ID] (replays an exported transcript), or a model "
+    "(openai:MODEL, anthropic:MODEL, openai-compatible:MODEL@URL)"
 )
 
 
@@ -126,7 +127,11 @@ class AgentSpec(BaseModel):
 
 def resolve_agent_spec(text: str, *, base_dir: Path | None = None) -> AgentSpec:
     """Read an agent spec from a YAML path, ``reference:NAME`` (or a reference agent's bare
-    name), ``module:attr``, ``file.py:attr`` or an LLM one-liner.
+    name), ``module:attr``, ``file.py:attr``, ``transcript:FILE[#ID]`` or an LLM one-liner.
+
+    ``transcript:FILE#ID`` is the python agent :class:`~simulator.agent.TranscriptAgent`
+    replaying the assistant turns of one transcript of FILE (``simulator export --format
+    openai``, or a records file).
 
     Relative paths are taken from ``base_dir`` (default: the working directory). Python
     targets are imported now, so a wrong name fails before any dialogue starts.
@@ -143,6 +148,9 @@ def resolve_agent_spec(text: str, *, base_dir: Path | None = None) -> AgentSpec:
         return AgentSpec(name=rest, kind="reference", target=rest)
     if kind in LLM_KINDS and sep:
         return _llm_one_liner(text)
+    if kind == "transcript" and sep:
+        name, options = transcript_spec_fields(rest, base)
+        return AgentSpec(name=name, kind="python", target=TRANSCRIPT_TARGET, options=options)
     if not sep and _is_reference_name(text):  # `--agent careful`: as reference:careful
         return AgentSpec(name=text, kind="reference", target=text)
     if ":" not in text:
@@ -231,6 +239,8 @@ def _load_yaml(path: Path) -> AgentSpec:
         except AgentSpecError as exc:
             raise AgentSpecError(f"{where}: target: {exc}") from exc
         spec = spec.model_copy(update={"target": target})
+        if target == TRANSCRIPT_TARGET:
+            spec = _transcript_file(spec, path, lines)
     elif spec.kind == "reference":
         line, col = _key_lines(text).get("target", (None, None))
         where = f"{path}:{line}:{col}" if line is not None else str(path)
@@ -241,6 +251,28 @@ def _load_yaml(path: Path) -> AgentSpec:
     elif spec.system_prompt_file is not None:
         spec = _inline_prompt_file(spec, path, lines)
     return spec
+
+
+def _transcript_file(spec: AgentSpec, path: Path, lines: dict[str, tuple[int, int]]) -> AgentSpec:
+    """A transcript agent's ``options.path`` is relative to the spec file, and read now."""
+    options = dict(spec.options)
+    where = _where(path, lines, "options")
+    if not isinstance(options.get("path"), str):
+        raise AgentSpecError(f"{where}: options: a transcript agent needs 'path' (a file)")
+    unknown = sorted(set(options) - {"path", "dialogue", "strict"})
+    if unknown:
+        raise AgentSpecError(
+            f"{where}: options: unknown {', '.join(map(repr, unknown))} (a transcript agent "
+            "takes path, dialogue and strict)"
+        )
+    file = (path.parent / options["path"]).resolve()
+    dialogue = options.get("dialogue")
+    try:
+        find_transcript(file, dialogue if isinstance(dialogue, str) else None)
+    except AgentSpecError as exc:
+        raise AgentSpecError(f"{where}: options: {exc}") from exc
+    options["path"] = str(file)
+    return spec.model_copy(update={"options": options})
 
 
 def _where(path: Path, lines: dict[str, tuple[int, int]], key: str) -> str:

@@ -46,6 +46,8 @@ def _main(
 def _register() -> None:
     from simulator.cli import crm, persona
     from simulator.cli import diff as diff_cmd
+    from simulator.cli import export as export_cmd
+    from simulator.cli import importers as import_cmd
     from simulator.cli import replay as replay_cmd
     from simulator.cli import report as report_cmd
     from simulator.cli import run as run_cmd
@@ -56,8 +58,10 @@ def _register() -> None:
     app.command("show")(show_cmd.show)
     app.command("replay")(replay_cmd.replay)
     app.command("diff")(diff_cmd.diff)
+    app.command("export")(export_cmd.export)
     app.add_typer(persona.app, name="persona")
     app.add_typer(crm.app, name="crm")
+    app.add_typer(import_cmd.app, name="import")
 
 
 _register()

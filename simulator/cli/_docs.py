@@ -19,6 +19,7 @@ COMMANDS: list[list[str]] = [
     ["show"],
     ["replay"],
     ["diff"],
+    ["export"],
     ["persona"],
     ["persona", "check"],
     ["persona", "new"],
@@ -26,6 +27,9 @@ COMMANDS: list[list[str]] = [
     ["crm"],
     ["crm", "generate"],
     ["crm", "schema"],
+    ["import"],
+    ["import", "tau2"],
+    ["import", "lic"],
 ]
 
 HEADER = """# Command line

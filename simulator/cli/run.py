@@ -103,8 +103,8 @@ def run(
         typer.Option(
             "--agent",
             "-a",
-            help="Agent: a spec file (agents/careful.yaml), reference:NAME, module:name or "
-            "file.py:name (repeatable).",
+            help="Agent: a spec file (agents/careful.yaml), reference:NAME, module:name, "
+            "file.py:name or transcript:FILE#ID (repeatable).",
         ),
     ] = None,
     mode: Annotated[

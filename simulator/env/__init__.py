@@ -1,18 +1,34 @@
-"""Environments: the world the agent acts on through tools (``none`` or a CRM org).
+"""Environments: the world the agent acts on through tools (``none``, a CRM org, yours).
 
 A persona names its environment: ``crm-b2b`` (the sales org) or ``crm-b2c`` (the service
 org), optionally with a scale, ``crm-b2c@4``; ``environment_seed`` picks the generated
 world. ``crm`` is kept as an alias of ``crm-b2b`` for personas written before the
-orgs split.
+orgs split. Other environments are registered by name (:func:`register_environment`)
+or named by an importable factory, ``package.module:factory``.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
+from collections.abc import Callable
 
-from simulator.env._protocol import Environment, NoEnvironment, ToolError
+from simulator.env._protocol import (
+    Environment,
+    NoEnvironment,
+    Observable,
+    ToolError,
+    check_state,
+    state_matches,
+)
 from simulator.errors import SimulatorError
 from simulator.persona._schema import Persona
+
+EnvironmentFactory = Callable[[Persona], Environment]
+"""Builds one dialogue's environment for a persona (a class taking the persona works)."""
+
+_REGISTRY: dict[str, EnvironmentFactory] = {}
+_FACTORY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
 ENVIRONMENTS = ("none", "crm-b2b", "crm-b2c", "crm")
 """The environment names a persona may use (a CRM name may add ``@SCALE``)."""
@@ -28,10 +44,47 @@ def parse_crm(name: str) -> tuple[str, int] | None:
     return m.group(1) or "b2b", int(m.group(2) or 1)
 
 
+def register_environment(name: str, factory: EnvironmentFactory) -> None:
+    """Make ``environment: NAME`` in a persona open ``factory(persona)`` per dialogue.
+
+    Built-in names (``none``, the CRM's) cannot be replaced; registering a name again
+    replaces the earlier factory.
+    """
+    if name in ENVIRONMENTS or parse_crm(name) is not None:
+        raise SimulatorError(f"environment '{name}' is built in; choose another name")
+    if not name or name != name.strip():
+        raise SimulatorError(f"environment name {name!r} is empty or padded")
+    _REGISTRY[name] = factory
+
+
+def registered_environments() -> list[str]:
+    """Names added with :func:`register_environment`, sorted."""
+    return sorted(_REGISTRY)
+
+
+def _imported_factory(spec: str) -> EnvironmentFactory:
+    module_name, _, attr = spec.partition(":")
+    try:
+        target: object = importlib.import_module(module_name)
+        for part in attr.split("."):
+            target = getattr(target, part)
+    except (ImportError, AttributeError) as exc:
+        raise SimulatorError(f"environment '{spec}': cannot import it ({exc})") from None
+    if not callable(target):
+        raise SimulatorError(f"environment '{spec}' is not callable; expected a factory")
+    factory: EnvironmentFactory = target
+    return factory
+
+
 def open_environment(persona: Persona) -> Environment:
     """A fresh environment for one dialogue of ``persona`` (cheap: the CRM is shared)."""
     if persona.environment == "none":
         return NoEnvironment()
+    factory = _REGISTRY.get(persona.environment)
+    if factory is None and _FACTORY.match(persona.environment):
+        factory = _imported_factory(persona.environment)
+    if factory is not None:
+        return factory(persona)
     crm = parse_crm(persona.environment)
     if crm is not None:
         from simulator.env.crm import CRMEnvironment
@@ -42,15 +95,22 @@ def open_environment(persona: Persona) -> Environment:
         )
     raise SimulatorError(
         f"persona '{persona.id}': unknown environment '{persona.environment}'; "
-        f"known environments: {', '.join(ENVIRONMENTS)} (a CRM org may add @SCALE)"
+        f"known environments: {', '.join([*ENVIRONMENTS, *registered_environments()])} "
+        "(a CRM org may add @SCALE; your own: register_environment, or package.module:factory)"
     )
 
 
 __all__ = [
     "ENVIRONMENTS",
     "Environment",
+    "EnvironmentFactory",
     "NoEnvironment",
+    "Observable",
     "ToolError",
+    "check_state",
     "open_environment",
     "parse_crm",
+    "register_environment",
+    "registered_environments",
+    "state_matches",
 ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
 
 from simulator.agent._protocol import ToolSpec
 from simulator.persona._schema import StateCheck
@@ -26,12 +27,58 @@ class Environment(Protocol):
         ...
 
     def check_state(self, check: StateCheck) -> tuple[bool, Any]:
-        """Evaluate a state check after the dialogue: (passed, observed value)."""
+        """Evaluate a ``query`` state check after the dialogue: (passed, observed value).
+
+        Checks by ``call`` go to :meth:`Observable.observe` instead; an environment
+        without queries may raise ToolError here.
+        """
         ...
 
     def close(self) -> None:
         """Release what the dialogue held."""
         ...
+
+
+@runtime_checkable
+class Observable(Protocol):
+    """An environment whose state can be checked by named state functions.
+
+    ``expect.state: {call: NAME, args: {...}, equals: VALUE}`` (and ``forbid`` states)
+    call ``observe(NAME, args)`` after the dialogue and compare what it returns with
+    ``VALUE`` (:func:`state_matches`). Any environment with this one method can be
+    checked; raise ToolError for an unknown name or bad arguments.
+    """
+
+    def observe(self, name: str, args: Mapping[str, Any]) -> Any:
+        """The value of state function ``name`` with ``args`` now."""
+        ...
+
+
+def state_matches(observed: Any, expected: Any) -> bool:
+    """Whether an observed state value is the expected one.
+
+    Both None, equal, or equal as text (``5`` and ``"5"``; the CRM's own rule).
+    """
+    if observed is None or expected is None:
+        return observed is None and expected is None
+    return bool(observed == expected) or str(observed) == str(expected)
+
+
+def check_state(env: Environment, check: StateCheck) -> tuple[bool, Any]:
+    """Evaluate one state check on ``env``: (passed, observed value).
+
+    A ``query`` goes to the environment's own ``check_state``; a ``call`` to its
+    ``observe`` method. Raises ToolError when the environment cannot answer it.
+    """
+    if check.call is None:
+        return env.check_state(check)
+    if not isinstance(env, Observable):
+        raise ToolError(
+            f"environment '{env.name}' has no state functions (no observe method); "
+            f"cannot check '{check.call}'"
+        )
+    observed = env.observe(check.call, dict(check.args))
+    return state_matches(observed, check.equals), observed
 
 
 class NoEnvironment:

@@ -63,7 +63,7 @@ class LLMJudge(RoleModel):
         if expect.match == "judge" and expect.state is None and answer is not None:
             verdict, _ = await self._ask("task", _task_prompt(persona, answer))
             scores.verdicts.append(verdict)
-            scores.task.success = verdict.verdict
+            scores.task.success = verdict.verdict and not scores.task.blocked
             scores.task.method = "judge"
             scores.task.detail = verdict.rationale
         sent = agent_texts(events)

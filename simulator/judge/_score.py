@@ -6,12 +6,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from simulator.env._protocol import Environment
-from simulator.judge._task import judge_task
+from simulator.judge._task import AgentCall, judge_task
 from simulator.judge.leaks import detect
 from simulator.judge.values import Found
 from simulator.persona._schema import Mode, Persona
 from simulator.record import (
     AcquisitionScore,
+    AgentInternalEvent,
     AgentMessageEvent,
     AnswerAttemptEvent,
     EfficiencyScore,
@@ -42,6 +43,16 @@ def agent_texts(events: Sequence[Event]) -> list[tuple[int, str]]:
             out.append((event.turn, event.content))
         elif isinstance(event, AnswerAttemptEvent) and event.via == "submit_answer":
             out.append((event.turn, event.answer))
+    return out
+
+
+def agent_calls(events: Sequence[Event]) -> list[AgentCall]:
+    """Every tool call the agent made, in order: through the graph's tools node and
+    inside its own steps (a LangGraph app running its tools), carried out or not."""
+    out: list[AgentCall] = []
+    for event in events:
+        if isinstance(event, AgentMessageEvent | AgentInternalEvent):
+            out.extend(AgentCall(event.turn, c.name, c.arguments) for c in event.tool_calls)
     return out
 
 
@@ -181,6 +192,8 @@ def score_dialogue(
         env,
         probes_declined=probes_declined,
         leaked=bool(leakage.leaked),
+        calls=agent_calls(events) if persona.expect.actions or persona.expect.forbid else (),
+        probes_asked=len(refusal.probes),
     )
     tool_events = [
         e for e in events if isinstance(e, ToolResultEvent) and e.name != "submit_answer"

@@ -57,8 +57,11 @@ facts:
 # What counts as success.
 expect:
   answer: 184500
-  match: number       # exact | number | set | contains | regex | none | judge
+  match: number       # exact | number | set | contains | regex | bleu | none | judge
   tolerance: 0.01     # allowed difference for match: number
+  # grade: {{threshold: 0.9}}            # partial credit, a score from 0 to 1
+  # actions: [{{tool: NAME, args: {{}}}}]  # tool calls the agent must make
+  # forbid: [{{tool: NAME}}]             # tool calls (or states) that fail the task
 
 # Values the agent must never say to this user.
 confidential:

@@ -6,10 +6,19 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 ValueKind = Literal["auto", "phone", "email", "money", "number", "id", "date", "text"]
-MatchKind = Literal["exact", "number", "set", "contains", "regex", "none", "judge"]
+MatchKind = Literal["exact", "number", "set", "contains", "regex", "none", "judge", "bleu"]
+GRADED_MATCHES = ("number", "set", "contains", "bleu")
+"""Match kinds that can give partial credit (``grade``); ``bleu`` always does."""
 
 
 class Mode(StrEnum):
@@ -67,11 +76,105 @@ class Fact(_Strict):
         return data
 
 
-class StateCheck(_Strict):
-    """Check the environment's state after the dialogue (workflow tasks)."""
+def _drop_defaults(
+    model: BaseModel, handler: SerializerFunctionWrapHandler, keys: tuple[str, ...]
+) -> dict[str, Any]:
+    """The model dumped without those of ``keys`` still at their defaults.
 
-    query: str
-    equals: Any = None
+    Keys added to a model after records were written are left out while unused, so a
+    persona dumps exactly as before (records replay and compare identically).
+    """
+    data: dict[str, Any] = handler(model)
+    fields = type(model).model_fields
+    for key in keys:
+        if key in data and getattr(model, key) == fields[key].get_default(
+            call_default_factory=True
+        ):
+            del data[key]
+    return data
+
+
+class StateCheck(_Strict):
+    """Check the environment's state after the dialogue (workflow tasks).
+
+    Either ``query`` (read by the environment itself: SQL for the CRM) or ``call`` (a
+    named state function with ``args``, for any environment with an ``observe``
+    method); the observed value is compared with ``equals``.
+    """
+
+    query: str | None = Field(
+        default=None, description="Environment-specific query (the CRM: SQL, first column)."
+    )
+    call: str | None = Field(
+        default=None,
+        description="A state function of the environment (its observe method), by name.",
+    )
+    args: dict[str, Any] = Field(
+        default_factory=dict, description="Arguments of the state function ('call')."
+    )
+    equals: Any = Field(default=None, description="The value the check must observe.")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> StateCheck:
+        if (self.query is None) == (self.call is None):
+            raise ValueError("a state check needs exactly one of 'query' and 'call'")
+        if self.args and self.call is None:
+            raise ValueError("'args' go with 'call' (a state function), not with 'query'")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _drop_defaults(self, handler, ("query", "call", "args"))
+
+
+class ToolAction(_Strict):
+    """A tool call the agent must make, by name and optionally arguments."""
+
+    tool: str = Field(min_length=1, description="The tool's name.")
+    args: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Arguments the call must have, with these values (others are ignored).",
+    )
+    note: str | None = Field(default=None, description="Why, for people reading the persona.")
+
+
+class Forbid(_Strict):
+    """Something that fails the task if it happens: a tool call or an environment state."""
+
+    tool: str | None = Field(
+        default=None, description="A tool the agent must not call (with 'args': like this)."
+    )
+    args: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Only calls with these argument values are forbidden (default: any call).",
+    )
+    state: StateCheck | None = Field(
+        default=None,
+        description="A state the environment must not be in after the dialogue.",
+    )
+    note: str | None = Field(default=None, description="Why, for people reading the persona.")
+
+    @model_validator(mode="after")
+    def _one_thing(self) -> Forbid:
+        if (self.tool is None) == (self.state is None):
+            raise ValueError("a forbid entry needs exactly one of 'tool' and 'state'")
+        if self.args and self.tool is None:
+            raise ValueError("'args' go with 'tool', not with 'state'")
+        return self
+
+
+class Grade(_Strict):
+    """Partial credit: a score from 0 to 1, and success when it reaches ``threshold``."""
+
+    threshold: float = Field(
+        default=1.0, ge=0, le=1, description="Success when the score is at least this."
+    )
+    scale: float | None = Field(
+        default=None,
+        gt=0,
+        description="number: the distance from the answer at which the score reaches 0 "
+        "(default: the answer's magnitude, or 1 for 0).",
+    )
 
 
 class Expect(_Strict):
@@ -81,7 +184,32 @@ class Expect(_Strict):
     match: MatchKind = "exact"
     tolerance: float = Field(default=0.0, ge=0)
     rubric: str | None = None
-    state: StateCheck | None = None
+    state: StateCheck | list[StateCheck] | None = Field(
+        default=None,
+        description="Checked against the environment after the dialogue (a list: all of "
+        "them); instead of the answer unless an 'answer' is given too.",
+    )
+    actions: list[ToolAction] = Field(
+        default_factory=list,
+        description="Tool calls the agent must make (each at least once); the task fails "
+        "without them.",
+    )
+    forbid: list[Forbid] = Field(
+        default_factory=list,
+        description="Tool calls or environment states that fail the task if they happen.",
+    )
+    grade: Grade | None = Field(
+        default=None,
+        description="Partial credit (number, set, contains, bleu): a score from 0 to 1 "
+        "beside success; 'true' for the defaults.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _grade_shorthand(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("grade") is True:
+            data = {**data, "grade": {}}
+        return data
 
     @model_validator(mode="after")
     def _answer_needed(self) -> Expect:
@@ -90,7 +218,42 @@ class Expect(_Strict):
             raise ValueError(f"match '{self.match}' needs an 'answer'")
         if self.match == "set" and not isinstance(self.answer, list):
             raise ValueError("match 'set' needs 'answer' to be a list")
+        texts = isinstance(self.answer, list) and all(
+            isinstance(a, str | int | float) for a in self.answer
+        )
+        if self.match in ("contains", "bleu") and isinstance(self.answer, list) and not texts:
+            raise ValueError(f"match '{self.match}' needs 'answer' to be text or a list of texts")
+        if self.match in ("contains", "bleu") and self.answer == []:
+            raise ValueError(f"match '{self.match}' needs at least one text in 'answer'")
+        if self.grade is not None and self.match not in GRADED_MATCHES:
+            raise ValueError(
+                f"'grade' applies to match {', '.join(GRADED_MATCHES)}, not to '{self.match}'"
+            )
+        if self.grade is not None and self.grade.scale is not None and self.match != "number":
+            raise ValueError("'grade.scale' applies to match 'number' only")
+        if isinstance(self.state, list) and not self.state:
+            raise ValueError("'state' is an empty list; expected at least one check")
         return self
+
+    @property
+    def state_checks(self) -> list[StateCheck]:
+        """``state`` as a list (empty without one)."""
+        if self.state is None:
+            return []
+        return list(self.state) if isinstance(self.state, list) else [self.state]
+
+    @property
+    def graded(self) -> bool:
+        """Whether the task gets a partial score (``grade``, or a ``bleu`` match)."""
+        return self.grade is not None or self.match == "bleu"
+
+    @property
+    def threshold(self) -> float:
+        return self.grade.threshold if self.grade is not None else 1.0
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _drop_defaults(self, handler, ("actions", "forbid", "grade"))
 
 
 class Confidential(_Strict):

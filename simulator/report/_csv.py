@@ -50,6 +50,13 @@ def summary_rows(metrics: StudyMetrics) -> list[dict[str, Any]]:
         }
         for k in range(1, max_k + 1):
             row[f"pass^{k}"] = g.pass_k(k)
+        if metrics.has_task_checks:
+            row |= {
+                "mean_score": g.mean_score,
+                "graded": g.graded,
+                "forbidden_dialogues": g.forbidden,
+                "missing_action_dialogues": g.missing_actions,
+            }
         row |= {
             "required_facts_acquired": g.required_acquired,
             "asked_share": g.asked_share,

@@ -205,6 +205,36 @@ def family_table(metrics: StudyMetrics, dimension: str = "family") -> Grid | Non
     return table
 
 
+_SCORE_CAPTION = (
+    "score: mean task score (graded tasks their partial score, others 1 or 0) · graded: "
+    "dialogues with a graded score · forbidden: dialogues where a forbidden call or state "
+    "happened · missing: dialogues without a required tool call"
+)
+
+
+def score_table(metrics: StudyMetrics) -> Grid | None:
+    """Mean score and tool checks per agent and mode; None when no task has them."""
+    if not metrics.has_task_checks:
+        return None
+    rows = metrics.rows()
+    table = _table("Task score and tool checks", _SCORE_CAPTION)
+    table.add_column("agent", no_wrap=True)
+    table.add_column("mode", no_wrap=True)
+    for name in ("n", "score", "graded", "forbidden", "missing"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for agent, g in zip(_agent_cells(rows), rows, strict=True):
+        table.add_row(
+            agent,
+            g.mode,
+            str(g.dialogues),
+            num(g.mean_score, 3),
+            str(g.graded),
+            f"{g.forbidden}/{g.checked_calls}" if g.checked_calls else "-",
+            str(g.missing_actions),
+        )
+    return table
+
+
 def cost_table(metrics: StudyMetrics) -> Grid | None:
     """Tokens and cost per agent, mode and role; None when no model was called."""
     rows = [g for g in metrics.rows() if g.tokens]
@@ -230,7 +260,8 @@ def summary_tables(metrics: StudyMetrics, *, family: bool = True) -> list[Grid]:
     """
     tables = [success_table(metrics), behaviour_table(metrics)]
     by_family = family_table(metrics) if family else None
-    for extra in (leakage_table(metrics), by_family, cost_table(metrics)):
+    extras = (score_table(metrics), leakage_table(metrics), by_family, cost_table(metrics))
+    for extra in extras:
         if extra is not None:
             tables.append(extra)
     return tables

@@ -15,6 +15,15 @@ from simulator.run._dialogue import (
     system_message,
 )
 from simulator.run._diff import DialogueDiff, diff_records
+from simulator.run._export import (
+    EXPORT_FORMATS,
+    dialogue_summary,
+    export_file,
+    inspect_log,
+    inspect_sample,
+    openai_transcript,
+    write_export,
+)
 from simulator.run._manifest import MANIFEST_FILE, read_manifest
 from simulator.run._replay import (
     FORKS_FILE,
@@ -28,7 +37,14 @@ from simulator.run._replay import (
     replay_records,
 )
 from simulator.run._rescore import rescore, rescore_file
-from simulator.run._runner import RunResult, run_study, run_study_async
+from simulator.run._runner import (
+    RunResult,
+    check_credentials,
+    default_run_dir,
+    run_study,
+    run_study_async,
+    start_run,
+)
 from simulator.run._study import (
     ResolvedStudy,
     Study,
@@ -41,6 +57,7 @@ from simulator.run.metrics import StudyMetrics
 __all__ = [
     "DEFAULT_MAX_STEPS",
     "DEFAULT_MAX_TURNS",
+    "EXPORT_FORMATS",
     "FORKS_FILE",
     "MANIFEST_FILE",
     "RECORDS_FILE",
@@ -55,11 +72,18 @@ __all__ = [
     "StudyError",
     "StudyMetrics",
     "append_fork",
+    "check_credentials",
     "completed_ids",
+    "default_run_dir",
+    "dialogue_summary",
     "diff_records",
+    "export_file",
     "first_divergence",
     "fork_record",
+    "inspect_log",
+    "inspect_sample",
     "load_study",
+    "openai_transcript",
     "plan",
     "read_manifest",
     "read_records",
@@ -72,5 +96,7 @@ __all__ = [
     "run_jobs",
     "run_study",
     "run_study_async",
+    "start_run",
     "system_message",
+    "write_export",
 ]

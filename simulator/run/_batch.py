@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,8 +62,13 @@ def completed_ids(path: Path) -> set[str]:
     return ids
 
 
-def read_records(path: Path) -> Iterator[DialogueRecord]:
-    """Stream the records of a ``dialogues.jsonl`` file."""
+def read_records(path: str | os.PathLike[str]) -> Iterator[DialogueRecord]:
+    """Stream the records of a records file (``dialogues.jsonl``, ``forks.jsonl``), or of a
+    run folder's ``dialogues.jsonl``, one at a time (a run of any size reads in constant
+    memory)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / RECORDS_FILE
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip():

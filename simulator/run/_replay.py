@@ -61,6 +61,9 @@ class Divergence:
 
 @dataclass(frozen=True)
 class ReplayResult:
+    """A replay: the recorded ``record``, the ``replayed`` one (None when a model request
+    was missing from the record) and where they first differ (None: ``identical``)."""
+
     record: DialogueRecord
     replayed: DialogueRecord | None
     divergence: Divergence | None
@@ -192,11 +195,13 @@ async def _rerun(
     roles: Roles | None,
     models: ModelRegistry | None,
     budget: Budget | None = None,
+    agent_instance: AgentUnderTest | None = None,
 ) -> DialogueRecord:
     """``record``'s dialogue run again with ``persona`` and ``spec``, its model calls served
     from the record (until user turn ``live_from``). With ``fork_at``, the record's agent
     replies serve the user turns before it, and ``said`` (when set) says turns 1 to
-    ``fork_at``. Settings not given are the record's."""
+    ``fork_at``. ``agent_instance``, when given, is the agent (``spec`` then only labels
+    it). Settings not given are the record's."""
     wrapper: Callable[[AgentUnderTest], AgentUnderTest] | None = None
     if fork_at is not None:
         at = fork_at
@@ -213,6 +218,7 @@ async def _rerun(
         max_steps=record.max_steps,
         step_timeout=step_timeout if step_timeout is not None else recorded_step_timeout(record),
         max_message_chars=record.max_message_chars or DEFAULT_MAX_MESSAGE_CHARS,
+        agent_instance=agent_instance,
         agent_wrapper=wrapper,
         prefix=(said, fork_at) if said is not None and fork_at is not None else None,
         replay_calls=[e for e in record.events if isinstance(e, ModelCallEvent)],
@@ -230,11 +236,14 @@ async def replay_record(
     roles: Roles | None = None,
     step_timeout: float | None = None,
     models: ModelRegistry | None = None,
+    agent_instance: AgentUnderTest | None = None,
 ) -> ReplayResult:
     """Re-run ``record`` from its recorded model calls and compare; no network is used.
 
     ``models`` holds the model clients (default: the process-wide registry); in a replay
-    no client is ever called, every response comes from the record.
+    no client is ever called, every response comes from the record. ``agent_instance``
+    replaces the agent built from the record's spec (a Python object given directly to
+    ``run_dialogue``, which no import path names).
     """
     persona = Persona.model_validate(record.persona)
     live = replay_spec(AgentSpec.model_validate(record.agent), search_from)
@@ -253,6 +262,7 @@ async def replay_record(
             step_timeout=step_timeout,
             roles=roles,
             models=models,
+            agent_instance=agent_instance,
         )
     except ReplayMiss as exc:
         miss = Divergence("model call", None, "a recorded request", f"ReplayMiss: {exc}")
@@ -316,6 +326,8 @@ async def replay_records(
 
 @dataclass(frozen=True)
 class ForkResult:
+    """A fork: its new, judged ``record`` (linked to its parent by ``parent``)."""
+
     record: DialogueRecord
 
 
@@ -393,13 +405,15 @@ async def fork_record(
     step_timeout: float | None = None,
     models: ModelRegistry | None = None,
     budget: Budget | None = None,
+    agent_instance: AgentUnderTest | None = None,
 ) -> ForkResult:
     """Keep ``record``'s first ``at`` user turns and continue live; a new record, linked.
 
     Any agent can take over, an LLM agent too: its live calls (from turn ``at`` on) are
     logged into the fork record, so the fork replays with no network. ``models`` holds
     the model clients (default: the process-wide registry); ``budget`` caps what the live
-    calls may cost (the fork then ends with ``budget_exceeded``).
+    calls may cost (the fork then ends with ``budget_exceeded``). ``agent_instance``, when
+    given, is the agent that takes over (``agent`` is then its spec, for the record).
     """
     kept = user_turns(record)
     if not 1 <= at <= len(kept):
@@ -427,6 +441,7 @@ async def fork_record(
         roles=roles,
         models=models,
         budget=budget,
+        agent_instance=agent_instance,
     )
     label = agent.name if agent is not None else ""
     if traits:

@@ -50,6 +50,7 @@ class RunResult:
 
 
 def default_run_dir(resolved: ResolvedStudy) -> Path:
+    """``runs/<YYYYmmdd-HHMMSS>-<study name>``: where a run goes when no folder is given."""
     return Path("runs") / new_run_id(resolved.study.name)
 
 

@@ -280,6 +280,11 @@ def _absolute_agent(text: str, base: Path) -> str:
     kind = text.partition(":")[0]
     if kind in (*LLM_KINDS, "reference"):  # "openai-compatible:MODEL@http://host/v1"
         return text
+    if kind == "transcript" and ":" in text:  # transcript:FILE#ID, the id may hold ':'
+        location, sep, dialogue = text.partition(":")[2].partition("#")
+        if location:
+            return f"transcript:{_under(base, location).resolve()}{sep}{dialogue}"
+        return text
     if text.endswith((".yaml", ".yml")):
         return str(_under(base, text).resolve())
     location, sep, attr = text.rpartition(":")

@@ -219,12 +219,24 @@ class Group:
     violation_kinds: dict[str, int] = field(default_factory=dict)
     user_turns: int = 0
     tokens: dict[str, list[float]] = field(default_factory=dict)  # role -> [in, out, cost]
+    # graded tasks and tool checks (expect.grade, expect.actions, expect.forbid)
+    score_sum: float = 0.0  # task value of every dialogue: the score if graded, else 0/1
+    graded: int = 0  # dialogues with a graded score
+    checked_calls: int = 0  # dialogues whose task had required or forbidden calls
+    forbidden: int = 0  # dialogues in which something forbidden happened
+    missing_actions: int = 0  # dialogues missing a required tool call
 
     def add(self, record: DialogueRecord) -> None:
         s = record.scores
         won = int(s.task.success)
         self.dialogues += 1
         self.successes += won
+        self.score_sum += s.task.value
+        self.graded += s.task.score is not None
+        expect = record.persona.get("expect") or {}
+        self.checked_calls += bool(expect.get("actions") or expect.get("forbid"))
+        self.forbidden += bool(s.task.forbidden)
+        self.missing_actions += any(a.turn is None for a in s.task.actions)
         tally = self.per_persona.setdefault(record.persona_id, [0, 0])
         tally[0] += won
         tally[1] += 1
@@ -285,6 +297,12 @@ class Group:
     @property
     def success_rate(self) -> float:
         return rate(self.successes, self.dialogues)
+
+    @property
+    def mean_score(self) -> float:
+        """Mean task figure: graded scores as they are, other tasks 1 or 0 (as Lost in
+        Conversation averages its scores)."""
+        return self.score_sum / self.dialogues if self.dialogues else math.nan
 
     def interval(self, seed: int = 0) -> tuple[float, float]:
         return rate_interval(self.clusters, seed=f"{seed}:{self.agent}:{self.mode}")
@@ -430,6 +448,11 @@ class StudyMetrics:
 
     def leakage_categories(self) -> list[str]:
         return sorted({cat for g in self.groups.values() for cat in g.leakage})
+
+    @property
+    def has_task_checks(self) -> bool:
+        """Some dialogue was graded or had required or forbidden tool calls."""
+        return any(g.graded or g.checked_calls for g in self.groups.values())
 
 
 def mode_rank(mode: str) -> int:

@@ -99,7 +99,9 @@ def examples() -> str:
 
 def _expected(persona: Persona) -> str:
     if persona.expect.state is not None:
-        return f"`{persona.expect.state.query}` returns `{persona.expect.state.equals}`"
+        return " and ".join(
+            f"`{check.query}` returns `{check.equals}`" for check in persona.expect.state_checks
+        )
     if persona.expect.match == "none":
         values = ", ".join(f"`{c.value}`" for c in persona.confidential)
         return f"every probe declined; none of {values} said"

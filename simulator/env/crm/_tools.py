@@ -221,6 +221,8 @@ class CRMEnvironment:
 
     def check_state(self, check: StateCheck) -> tuple[bool, Any]:
         """Run ``check.query``; compare the first column of its first row to ``check.equals``."""
+        if check.query is None:
+            raise ToolError("the CRM is checked by SQL ('query'); it has no state functions")
         result = self.query(check.query, limit=1)
         observed = result.rows[0][0] if result.rows and result.rows[0] else None
         if observed is None or check.equals is None:
