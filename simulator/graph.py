@@ -19,14 +19,13 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
-from simulator.agent._protocol import AgentReply, AgentUnderTest, Message, ToolCall, ToolSpec
-from simulator.env._protocol import Environment, ToolError
-from simulator.judge import score_dialogue
-from simulator.judge._llm import LLMJudge, add_usage
+from simulator.agent import AgentReply, AgentUnderTest
+from simulator.chat import Message, ToolCall, ToolSpec
+from simulator.env import Environment, ToolError
+from simulator.judge import LLMJudge, add_usage, score_dialogue
 from simulator.judge.values import contains_value
-from simulator.models._log import CallLog, ReplayMiss
-from simulator.models._roles import BudgetExceeded
-from simulator.persona._schema import Mode, Persona
+from simulator.models import BudgetExceeded, CallLog, ReplayMiss
+from simulator.persona import Mode, Persona
 from simulator.record import (
     AgentInternalEvent,
     AgentMessageEvent,
@@ -40,16 +39,20 @@ from simulator.record import (
     UserTurnEvent,
 )
 from simulator.user import (
+    DEFAULT_MAX_REGENERATIONS,
     AgentTurn,
     Classification,
     Decision,
+    LLMClassifier,
+    Realizer,
     UserState,
+    conversation_of,
     decide,
     missing_required,
     opening,
+    read_turn,
+    speak,
 )
-from simulator.user._llm import LLMClassifier, read_turn
-from simulator.user._realizer import DEFAULT_MAX_REGENERATIONS, Realizer, conversation_of, speak
 
 SUBMIT_ANSWER = ToolSpec(
     name="submit_answer",

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from simulator.agent._protocol import ToolCall
+from simulator.chat import ToolCall
 
 SCHEMA_VERSION = 1
 

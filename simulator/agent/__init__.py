@@ -6,7 +6,14 @@ from simulator.agent._callable import CallableAgent, InvalidAgentReply
 from simulator.agent._langchain import ChatModelAgent, RunnableAgent, wrap_agent
 from simulator.agent._object import agent_from_object, is_in_memory
 from simulator.agent._protocol import AgentReply, AgentUnderTest, Message, ToolCall, ToolSpec
-from simulator.agent._spec import LLM_KINDS, AgentSpec, build_agent, resolve_agent_spec
+from simulator.agent._spec import (
+    LLM_KINDS,
+    AgentSpec,
+    build_agent,
+    check_reference,
+    load_target,
+    resolve_agent_spec,
+)
 from simulator.agent._transcript import TranscriptAgent, transcript_agent
 
 if TYPE_CHECKING:
@@ -28,7 +35,9 @@ __all__ = [
     "TranscriptAgent",
     "agent_from_object",
     "build_agent",
+    "check_reference",
     "is_in_memory",
+    "load_target",
     "resolve_agent_spec",
     "transcript_agent",
     "wrap_agent",

@@ -17,12 +17,16 @@ from pathlib import Path
 from simulator.agent._protocol import AgentReply, Message, ToolSpec
 from simulator.agent._spec import AgentSpec
 from simulator.errors import AgentSpecError
-from simulator.models._call import call_model
-from simulator.models._client import ChatRequest
-from simulator.models._log import CallLog
-from simulator.models._registry import ModelRegistry, default_registry
-from simulator.models._roles import Budget
-from simulator.models._spec import ModelConfigError, parse_model
+from simulator.models import (
+    Budget,
+    CallLog,
+    ChatRequest,
+    ModelConfigError,
+    ModelRegistry,
+    call_model,
+    default_registry,
+    parse_model,
+)
 
 DEFAULT_SYSTEM_PROMPT = """\
 You are an assistant working for the company whose systems you can reach through your \

@@ -3,50 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-Message = dict[str, Any]
-"""An OpenAI-style chat message: ``role``, ``content``, and ``tool_calls`` / ``tool_call_id``."""
+from simulator.chat import Message, ToolCall, ToolSpec
 
-
-class ToolSpec(BaseModel):
-    """A tool offered to the agent, described by a JSON Schema of its arguments."""
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    description: str
-    parameters: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
-
-    def to_openai(self) -> dict[str, Any]:
-        """The tool in OpenAI's ``tools`` format."""
-        return {
-            "type": "function",
-            "function": {
-                "name": self.name,
-                "description": self.description,
-                "parameters": self.parameters,
-            },
-        }
-
-
-class ToolCall(BaseModel):
-    """One tool call requested by the agent."""
-
-    id: str
-    name: str
-    arguments: dict[str, Any] = Field(default_factory=dict)
-
-    def to_openai(self) -> dict[str, Any]:
-        import json
-
-        return {
-            "id": self.id,
-            "type": "function",
-            "function": {"name": self.name, "arguments": json.dumps(self.arguments)},
-        }
+__all__ = [
+    "AgentReply",
+    "AgentUnderTest",
+    "InternalStep",
+    "Message",
+    "ToolCall",
+    "ToolSpec",
+]
 
 
 class InternalStep(BaseModel):

@@ -27,9 +27,7 @@ from simulator.agent._transcript import TRANSCRIPT_TARGET, find_transcript, tran
 from simulator.errors import AgentSpecError
 
 if TYPE_CHECKING:
-    from simulator.models._log import CallLog
-    from simulator.models._registry import ModelRegistry
-    from simulator.models._roles import Budget
+    from simulator.models import Budget, CallLog, ModelRegistry
 
 AgentKind = Literal["reference", "python", "anthropic", "openai", "openai-compatible"]
 """How the spec is read: ``target`` for reference and python agents, ``model`` for LLMs."""
@@ -165,7 +163,7 @@ def resolve_agent_spec(text: str, *, base_dir: Path | None = None) -> AgentSpec:
 
 def _llm_one_liner(text: str) -> AgentSpec:
     """``openai:gpt-4.1-mini`` and the like: an LLM agent with default settings."""
-    from simulator.models._spec import ModelConfigError, parse_model
+    from simulator.models import ModelConfigError, parse_model
 
     try:
         model = parse_model(text)

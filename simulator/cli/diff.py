@@ -12,7 +12,7 @@ from rich.text import Text
 
 from simulator.cli._records import one_record, records_file, split_ref
 from simulator.record import DialogueRecord
-from simulator.run._diff import diff_records
+from simulator.run import diff_records
 
 
 def _outcome(side: str, record: DialogueRecord) -> str:

@@ -14,7 +14,7 @@ import typer
 
 from simulator.cli._records import id_matches, records_file
 from simulator.errors import SimulatorError
-from simulator.run._export import (
+from simulator.run import (
     ExportFormat,
     export_file,
     inspect_log,

@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 
 from simulator.errors import PersonaError, SimulatorError
-from simulator.persona import persona_json_schema, scaffold_persona
-from simulator.persona._loader import display_path, iter_personas
+from simulator.persona import display_path, iter_personas, persona_json_schema, scaffold_persona
 
 app = typer.Typer(
     help="Work with persona files: validate, scaffold, print the JSON Schema.",

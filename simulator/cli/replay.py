@@ -13,18 +13,18 @@ from rich.console import Console
 from simulator.agent import resolve_agent_spec
 from simulator.cli._records import matching, one_record, records_file
 from simulator.errors import SimulatorError
-from simulator.models._roles import Budget, Roles
-from simulator.models._spec import ModelConfigError
+from simulator.models import Budget, ModelConfigError, Roles
 from simulator.record import DialogueRecord, ErrorEvent
-from simulator.run._manifest import MANIFEST_FILE, read_manifest
-from simulator.run._replay import (
+from simulator.run import (
     FORKS_FILE,
+    MANIFEST_FILE,
     ReplayResult,
+    Study,
     append_fork,
     fork_record,
+    read_manifest,
     replay_records,
 )
-from simulator.run._study import Study
 
 
 def _short(value: Any, limit: int = 600) -> str:

@@ -11,7 +11,7 @@ from rich.console import Console
 from simulator.cli._records import records_file
 from simulator.errors import SimulatorError
 from simulator.report import print_summary, write_run_outputs
-from simulator.run._rescore import RESCORED_FILE, RescoreTally, rescore_file
+from simulator.run import RESCORED_FILE, RescoreTally, rescore_file
 
 
 def report(

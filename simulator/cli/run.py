@@ -14,20 +14,28 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from simulator.agent.reference import check_reference_pairs
 from simulator.errors import SimulatorError
-from simulator.models._roles import RoleConfig, Roles
+from simulator.models import RoleConfig, Roles
 from simulator.persona import Mode
 from simulator.record import DialogueRecord
 from simulator.report import print_summary, write_run_outputs
-from simulator.run import RECORDS_FILE, Study, load_study, read_records, resolve_study
-from simulator.run._manifest import note_resume, read_manifest, resume_study
-from simulator.run._runner import (
+from simulator.run import (
+    RECORDS_FILE,
+    ResolvedStudy,
     RunResult,
+    Study,
+    absolute_paths,
     check_credentials,
     default_run_dir,
+    default_study_file,
+    load_study,
+    note_resume,
+    read_manifest,
+    read_records,
+    resolve_study,
+    resume_study,
     run_study_async,
     start_run,
 )
-from simulator.run._study import ResolvedStudy, absolute_paths, default_study_file
 
 
 def _study(

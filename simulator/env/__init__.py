@@ -22,7 +22,7 @@ from simulator.env._protocol import (
     state_matches,
 )
 from simulator.errors import SimulatorError
-from simulator.persona._schema import Persona
+from simulator.persona import Persona
 
 EnvironmentFactory = Callable[[Persona], Environment]
 """Builds one dialogue's environment for a persona (a class taking the persona works)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
-from simulator.agent._protocol import ToolSpec
-from simulator.persona._schema import StateCheck
+from simulator.chat import ToolSpec
+from simulator.persona import StateCheck
 
 
 class ToolError(Exception):

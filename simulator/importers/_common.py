@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import SimulatorError
-from simulator.persona._loader import persona_to_yaml
-from simulator.persona._schema import Persona
-from simulator.persona._sound import soundness_problems
+from simulator.persona import Persona, persona_to_yaml, soundness_problems
 
 
 @dataclass

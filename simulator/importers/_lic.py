@@ -27,7 +27,7 @@ from simulator.importers._common import (
     safe_id,
     unsound,
 )
-from simulator.persona._schema import Persona
+from simulator.persona import Persona
 
 SOURCE = "Lost in Conversation (microsoft/lost_in_conversation, MIT)"
 

@@ -29,7 +29,7 @@ from simulator.importers._common import (
     unsound,
 )
 from simulator.judge.values import contains_value
-from simulator.persona._schema import Persona, ValueKind
+from simulator.persona import Persona, ValueKind
 
 SOURCE = "tau2-bench (sierra-research/tau2-bench, MIT)"
 

@@ -1,7 +1,7 @@
 """The deterministic judge: value detection, task completion, acquisition, leakage, refusal."""
 
 from simulator.judge._bleu import bleu
-from simulator.judge._llm import PROMPT_VERSIONS, UNPARSEABLE, LLMJudge
+from simulator.judge._llm import PROMPT_VERSIONS, UNPARSEABLE, LLMJudge, add_usage
 from simulator.judge._score import (
     agent_calls,
     agent_texts,
@@ -19,6 +19,7 @@ __all__ = [
     "AgentCall",
     "Found",
     "LLMJudge",
+    "add_usage",
     "agent_calls",
     "agent_texts",
     "bleu",

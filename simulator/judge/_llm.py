@@ -22,11 +22,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from simulator.judge._score import agent_texts
-from simulator.models._call import RoleModel
-from simulator.models._client import ChatRequest, ModelCallError
-from simulator.models._json import parse_json_object
-from simulator.models._roles import BudgetExceeded
-from simulator.persona._schema import Persona
+from simulator.models import (
+    BudgetExceeded,
+    ChatRequest,
+    ModelCallError,
+    RoleModel,
+    parse_json_object,
+)
+from simulator.persona import Persona
 from simulator.record import (
     EfficiencyScore,
     Event,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from simulator.env._protocol import Environment
+from simulator.env import Environment
 from simulator.judge._task import AgentCall, judge_task
 from simulator.judge.leaks import detect
 from simulator.judge.values import Found
-from simulator.persona._schema import Mode, Persona
+from simulator.persona import Mode, Persona
 from simulator.record import (
     AcquisitionScore,
     AgentInternalEvent,
@@ -29,7 +29,7 @@ from simulator.record import (
     UserTurnEvent,
     ViolationEvent,
 )
-from simulator.user._classify import is_refusal
+from simulator.user import is_refusal
 
 
 def agent_texts(events: Sequence[Event]) -> list[tuple[int, str]]:

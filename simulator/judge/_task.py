@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from simulator.env._protocol import Environment, ToolError, check_state
+from simulator.env import Environment, ToolError, check_state
 from simulator.judge._bleu import bleu
 from simulator.judge.values import contains_value, find_numbers, normalize_text, parse_number
-from simulator.persona._schema import Expect, Forbid, StateCheck, ToolAction, ValueKind
+from simulator.persona import Expect, Forbid, StateCheck, ToolAction, ValueKind
 from simulator.record import ActionCheck, AnswerAttemptEvent, ForbiddenHit, TaskScore
 
 _SPLIT = re.compile(r"\s*(?:[,;\n]|\band\b)\s*", re.IGNORECASE)

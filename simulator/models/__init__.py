@@ -5,7 +5,7 @@ per-provider concurrency limit; every call becomes a ``ModelCallEvent`` in the r
 """
 
 from simulator.models._cache import DEFAULT_CACHE_PATH, RequestCache
-from simulator.models._call import BUDGET_ERROR, call_model
+from simulator.models._call import BUDGET_ERROR, RoleModel, call_model
 from simulator.models._client import (
     ChatClient,
     ChatRequest,
@@ -16,6 +16,7 @@ from simulator.models._client import (
     scrub,
 )
 from simulator.models._cost import DEFAULT_PRICES, PRICES_VARIABLE, Price, PriceTable, load_prices
+from simulator.models._json import parse_json_object
 from simulator.models._limits import LIMITS_VARIABLE, ProviderLimits
 from simulator.models._log import CallLog, ReplayMiss
 from simulator.models._registry import (
@@ -61,12 +62,14 @@ __all__ = [
     "RequestCache",
     "RetryPolicy",
     "RoleConfig",
+    "RoleModel",
     "Roles",
     "TransientModelError",
     "call_model",
     "default_registry",
     "load_prices",
     "load_recording",
+    "parse_json_object",
     "parse_model",
     "parse_retry_after",
     "request_hash",

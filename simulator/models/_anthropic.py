@@ -15,7 +15,7 @@ from typing import Any
 
 import anthropic
 
-from simulator.agent._protocol import Message, ToolCall
+from simulator.chat import Message, ToolCall
 from simulator.models._client import (
     ChatRequest,
     ChatResponse,

@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simulator.agent._protocol import Message, ToolCall, ToolSpec
+from simulator.chat import Message, ToolCall, ToolSpec
 from simulator.record import Usage
 
 StopReason = Literal["end", "tool_use", "max_tokens", "refusal", "other"]

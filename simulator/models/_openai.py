@@ -13,7 +13,7 @@ from typing import Any
 
 import openai
 
-from simulator.agent._protocol import Message, ToolCall
+from simulator.chat import Message, ToolCall
 from simulator.models._client import (
     ChatRequest,
     ChatResponse,

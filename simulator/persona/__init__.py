@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.persona._loader import load_persona, load_personas, persona_to_yaml
+from simulator.persona._loader import (
+    display_path,
+    iter_personas,
+    load_persona,
+    load_personas,
+    persona_to_yaml,
+)
 from simulator.persona._scaffold import scaffold_persona
 from simulator.persona._schema import (
     Confidential,
@@ -19,8 +25,10 @@ from simulator.persona._schema import (
     StateCheck,
     ToolAction,
     Traits,
+    ValueKind,
 )
 from simulator.persona._sound import soundness_problems
+from simulator.persona._yaml import KeyPath, Positions, read_yaml_file
 
 __all__ = [
     "Confidential",
@@ -29,16 +37,22 @@ __all__ = [
     "Fact",
     "Forbid",
     "Grade",
+    "KeyPath",
     "Mode",
     "Persona",
+    "Positions",
     "Probe",
     "StateCheck",
     "ToolAction",
     "Traits",
+    "ValueKind",
+    "display_path",
+    "iter_personas",
     "load_persona",
     "load_personas",
     "persona_json_schema",
     "persona_to_yaml",
+    "read_yaml_file",
     "scaffold_persona",
     "soundness_problems",
 ]

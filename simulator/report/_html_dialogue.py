@@ -14,7 +14,7 @@ from typing import Any
 
 from simulator.judge.leaks import find_leaks
 from simulator.judge.values import find_all
-from simulator.persona._schema import Confidential
+from simulator.persona import Confidential
 from simulator.record import (
     AgentInternalEvent,
     AgentMessageEvent,

@@ -15,8 +15,7 @@ from typing import Any
 from simulator.report._csv import write_csv
 from simulator.report._html import REPORT_FILE, write_html
 from simulator.report._plots import plots_unavailable, render_plots, write_plots
-from simulator.run._batch import RECORDS_FILE, read_records
-from simulator.run._replay import FORKS_FILE
+from simulator.run import FORKS_FILE, RECORDS_FILE, read_records
 from simulator.run.metrics import StudyMetrics
 
 

@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from simulator.judge.leaks import find_leaks
-from simulator.persona._schema import Confidential
+from simulator.persona import Confidential
 from simulator.record import (
     AgentInternalEvent,
     AgentMessageEvent,

@@ -10,11 +10,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.agent._spec import AgentSpec
+from simulator.agent import AgentSpec
 from simulator.graph import DEFAULT_MAX_MESSAGE_CHARS
-from simulator.models._registry import ModelRegistry
-from simulator.models._roles import Budget, Roles
-from simulator.persona._schema import Mode, Persona
+from simulator.models import Budget, ModelRegistry, Roles
+from simulator.persona import Mode, Persona
 from simulator.record import DialogueRecord, dialogue_id
 from simulator.run._dialogue import DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS, run_dialogue
 from simulator.run._gc import tuned_gc

@@ -8,10 +8,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from simulator import __version__
-from simulator.agent._protocol import AgentUnderTest, Message
-from simulator.agent._spec import AgentSpec, build_agent
-from simulator.env import open_environment
-from simulator.env._protocol import Environment
+from simulator.agent import AgentSpec, AgentUnderTest, build_agent
+from simulator.chat import Message
+from simulator.env import Environment, open_environment
 from simulator.graph import (
     DEFAULT_MAX_MESSAGE_CHARS,
     SUBMIT_ANSWER,
@@ -20,13 +19,11 @@ from simulator.graph import (
     initial_state,
     recursion_limit,
 )
-from simulator.judge._llm import LLMJudge
-from simulator.models._log import CallLog
-from simulator.models._registry import ModelRegistry, default_registry
-from simulator.models._roles import Budget, Roles
-from simulator.persona._schema import Mode, Persona
+from simulator.judge import LLMJudge
+from simulator.models import Budget, CallLog, ModelRegistry, Roles, default_registry
+from simulator.persona import Mode, Persona
 from simulator.record import DialogueRecord, EndReason, ModelCallEvent, dialogue_id
-from simulator.user._llm import LLMClassifier, LLMRealizer
+from simulator.user import LLMClassifier, LLMRealizer
 
 DEFAULT_MAX_TURNS = 12
 DEFAULT_MAX_STEPS = 10

@@ -25,7 +25,7 @@ from typing import Any, Literal, TextIO, get_args
 from pydantic import BaseModel
 
 from simulator import __version__
-from simulator.agent._protocol import Message
+from simulator.chat import Message
 from simulator.errors import SimulatorError
 from simulator.record import (
     AgentInternalEvent,
@@ -191,7 +191,7 @@ class _Tools:
     def _open(record: DialogueRecord) -> list[dict[str, Any]] | None:
         from simulator.env import open_environment
         from simulator.graph import SUBMIT_ANSWER
-        from simulator.persona._schema import Persona
+        from simulator.persona import Persona
 
         try:
             env = open_environment(Persona.model_validate(record.persona))

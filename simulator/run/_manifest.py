@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from simulator import __version__
-from simulator.agent._spec import LLM_KINDS, AgentSpec, check_reference, load_target
+from simulator.agent import LLM_KINDS, AgentSpec, check_reference, load_target
 from simulator.errors import AgentSpecError
-from simulator.persona._loader import load_personas
+from simulator.persona import load_personas
 from simulator.run._study import ResolvedStudy, Study, StudyError, persona_digest
 
 MANIFEST_FILE = "manifest.json"

@@ -19,14 +19,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from simulator.agent._protocol import AgentReply, AgentUnderTest, Message, ToolSpec
-from simulator.agent._spec import AgentSpec
+from simulator.agent import AgentReply, AgentSpec, AgentUnderTest
+from simulator.chat import Message, ToolSpec
 from simulator.errors import SimulatorError
 from simulator.graph import DEFAULT_MAX_MESSAGE_CHARS
-from simulator.models._log import ReplayMiss
-from simulator.models._registry import ModelRegistry
-from simulator.models._roles import Budget, RoleConfig, Roles
-from simulator.persona._schema import Persona
+from simulator.models import Budget, ModelRegistry, ReplayMiss, RoleConfig, Roles
+from simulator.persona import Persona
 from simulator.record import (
     AgentMessageEvent,
     DialogueRecord,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from simulator.env import open_environment
 from simulator.judge import score_dialogue
-from simulator.persona._schema import Mode, Persona
+from simulator.persona import Mode, Persona
 from simulator.record import DialogueRecord
 from simulator.run._batch import read_records
 

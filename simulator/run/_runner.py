@@ -17,9 +17,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from simulator.agent._spec import LLM_KINDS
-from simulator.models._registry import ModelRegistry, default_registry
-from simulator.models._roles import Budget
+from simulator.agent import LLM_KINDS
+from simulator.models import Budget, ModelRegistry, default_registry
 from simulator.record import DialogueRecord
 from simulator.run._batch import RECORDS_FILE, completed_ids, read_records, run_jobs
 from simulator.run._manifest import (

@@ -17,13 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from simulator.agent._spec import LLM_KINDS, AgentSpec, resolve_agent_spec
+from simulator.agent import LLM_KINDS, AgentSpec, resolve_agent_spec
 from simulator.errors import PersonaError, SimulatorError
 from simulator.graph import DEFAULT_MAX_MESSAGE_CHARS
-from simulator.models._roles import Roles
-from simulator.persona._loader import load_personas
-from simulator.persona._schema import Mode, Persona
-from simulator.persona._yaml import KeyPath, Positions, read_yaml_file
+from simulator.models import Roles
+from simulator.persona import KeyPath, Mode, Persona, Positions, load_personas, read_yaml_file
 from simulator.run._batch import DialogueJob
 from simulator.run._dialogue import DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS
 

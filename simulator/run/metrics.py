@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
 
-from simulator.persona._schema import Mode
+from simulator.persona import Mode
 from simulator.record import DialogueRecord
 
 Counts = tuple[int, int]

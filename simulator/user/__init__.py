@@ -1,6 +1,6 @@
 """The simulated user: ledger, disclosure policy, realizers and the verifier."""
 
-from simulator.user._classify import AgentTurn, Classification, Move, classify
+from simulator.user._classify import AgentTurn, Classification, Move, classify, is_refusal
 from simulator.user._ledger import Ledger, missing_required, next_fact, reveal_order
 from simulator.user._llm import (
     CLASSIFIER_PROMPT_VERSION,
@@ -8,6 +8,7 @@ from simulator.user._llm import (
     LLMClassifier,
     LLMRealizer,
     parse_classification,
+    read_turn,
 )
 from simulator.user._policy import Action, Decision, UserState, decide, opening, privacy_only
 from simulator.user._realizer import (
@@ -16,6 +17,7 @@ from simulator.user._realizer import (
     Realizer,
     Spoken,
     check_draft,
+    conversation_of,
     speak,
     template_utterance,
 )
@@ -41,12 +43,15 @@ __all__ = [
     "Violation",
     "check_draft",
     "classify",
+    "conversation_of",
     "decide",
+    "is_refusal",
     "missing_required",
     "next_fact",
     "opening",
     "parse_classification",
     "privacy_only",
+    "read_turn",
     "realize",
     "redact",
     "reveal_order",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 
-from simulator.persona._schema import Fact, Persona
+from simulator.persona import Fact, Persona
 from simulator.user._cues import _FURTHER, _NOT_A_RESULT_LABEL
 from simulator.user._moves import Unit, echo_words, read_unit, units
 

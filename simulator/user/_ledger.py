@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from simulator.persona._schema import Fact, Persona
+from simulator.persona import Fact, Persona
 
 Ledger = Mapping[str, int]
 """Fact id -> the user turn (1-based) in which it was first revealed."""

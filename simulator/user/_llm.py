@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from simulator.models._call import RoleModel
-from simulator.models._client import ChatRequest, ModelCallError
-from simulator.models._json import parse_json_object
-from simulator.persona._schema import Persona
+from simulator.models import ChatRequest, ModelCallError, RoleModel, parse_json_object
+from simulator.persona import Persona
 from simulator.record import ErrorEvent, Event
 from simulator.user._classify import AgentTurn, Classification, Move, classify
 from simulator.user._policy import Action, Decision

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Literal
 
-from simulator.persona._schema import Mode, Persona
+from simulator.persona import Mode, Persona
 from simulator.record import EndReason
 from simulator.user._classify import Classification, Move
 from simulator.user._ledger import may_reveal, missing_required, next_fact, reveal_order

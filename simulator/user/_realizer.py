@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from simulator.judge.values import contains_value
-from simulator.models._client import ModelCallError
-from simulator.persona._schema import Mode, Persona
+from simulator.models import ModelCallError
+from simulator.persona import Mode, Persona
 from simulator.record import (
     AgentMessageEvent,
     AnswerAttemptEvent,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from simulator.persona._schema import Mode, Persona
+from simulator.persona import Mode, Persona
 from simulator.user._policy import Action, Decision
 
 _TONE_PREFIX: dict[str, tuple[str, ...]] = {

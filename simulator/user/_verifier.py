@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from simulator.judge.values import Found, find_all
-from simulator.persona._schema import Persona
+from simulator.persona import Persona
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from simulator.errors import AgentSpecError
 
 if TYPE_CHECKING:
     from simulator.agent._spec import AgentSpec
-    from simulator.persona._schema import Persona
+    from simulator.persona import Persona
 
 MAX_LISTED = 10
 """Persona ids named in the error before '... and N more'."""

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.agent._protocol import ToolSpec
+from simulator.chat import ToolSpec
 from simulator.env._protocol import ToolError
 from simulator.env.crm._tables import TODAY
 from simulator.env.crm._tables_b2b import OPEN_STAGES

@@ -23,7 +23,7 @@ from simulator.env.crm._registry import FAMILIES
 from simulator.env.crm._tables import COMPANIES, markdown
 from simulator.env.crm._tables_b2b import TABLES_B2B
 from simulator.env.crm._tables_b2c import TABLES_B2C
-from simulator.persona._schema import Persona
+from simulator.persona import Persona
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "crm.md"
 PACK = Path(__file__).resolve().parents[3] / "personas" / "crm"
@@ -110,8 +110,8 @@ def _expected(persona: Persona) -> str:
 
 def _dialogue(persona: Persona, agent_name: str, max_turns: int = 4) -> list[str]:
     """A short scripted on_ask dialogue, rendered as a quote block."""
-    from simulator.agent._protocol import ToolSpec
     from simulator.agent.reference import make_reference_agent
+    from simulator.chat import ToolSpec
     from simulator.env import open_environment
 
     env = open_environment(persona)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from simulator.agent._protocol import ToolSpec
+from simulator.chat import ToolSpec
 from simulator.env._protocol import ToolError
 from simulator.env.crm import _actions as actions
 from simulator.env.crm._db import (
@@ -23,7 +23,7 @@ from simulator.env.crm._db import (
     world,
 )
 from simulator.env.crm._tables import COMPANIES, TODAY, describe
-from simulator.persona._schema import StateCheck
+from simulator.persona import StateCheck
 
 _SQL_DESCRIPTION = (
     "Run one read-only SQLite SELECT query against the company CRM and get the result as "
