@@ -195,7 +195,7 @@ def move_of(parts: list[Unit]) -> tuple[Move, float]:
     content = [
         i
         for i, u in enumerate(parts)
-        if u.content and not u.choice and not (refusing and u.referral)
+        if u.content and not u.choice and not (refusing and (u.referral or u.alternative))
     ]
     partial = any(u.partial for u in parts)
     working = any(u.work for u in parts)

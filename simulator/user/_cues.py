@@ -45,20 +45,23 @@ _WORK = re.compile(
     rf"processing|analy[sz]ing|computing|crunching|tallying|comparing|verifying|"
     rf"investigating|retrieving|compiling|preparing|getting|trying|assigning|updating|"
     rf"counting|reading|filing|summing|adding|averaging|totall?ing|scanning|validating|"
+    rf"filtering|grouping|joining|matching|ranking|sorting|crunching|computing|"
     rf"cross-checking|double-checking|going through|looking into|on it)"
     rf"|^(?:step \d+(?:\s*(?:/|of)\s*\d+)?:?\s*|status:\s*|now |still |currently |next,? )?"
     rf"(?:checking|looking|searching|pulling|querying|fetching|running|reviewing|working|"
     rf"digging|loading|scanning|processing|verifying|calculating|crunching|analy[sz]ing|"
     rf"reading|opening|retrieving|gathering|thinking|tallying|adding|averaging|summing|"
     rf"grouping|sorting|ranking|comparing|counting|filtering|joining|matching|computing|"
-    rf"aggregating|calling|invoking|executing|using|applying|following|loading|retrying)\b"
+    rf"aggregating|calling|invoking|executing|using|applying|following|loading|retrying|"
+    rf"auditing|examining|inspecting|investigating|evaluating|assessing|tracing|scoring)\b"
     rf"(?![^.!?]*\b(?:would|could|might|should) (?:fix|solve|resolve|help|work|make|bring|put|"
     rf"cost|take|be)\b)"
     rf"|\b(?:one|just a|give me a|gimme a|bear with me for a|hang on a|hold on a|wait a) "
     rf"(?:moment|sec|second|minute|min|tick|jiffy)\b"
     rf"|\b(?:please )?(?:hold on|hang on|hang tight|bear with me|stand by|stay tuned|"
     rf"hold tight|please wait)\b"
-    rf"|\bworking on (?:it|that|this|your)\b|\bon it\b|\bright away\b|\bin a (?:moment|sec)\b"
+    rf"|\bworking on (?:it|that|this|your)\b|(?:^|\bi'?m |\bi am |\bwe'?re )on it\b"
+    rf"|\bright away\b|\bin a (?:moment|sec)\b"
     rf"|(?<!\bbe )(?<!\bbeen )(?<!\bis )(?<!\bare )\b(?:pulling|looking|checking|digging|"
     rf"searching|running|querying|fetching|crunching|tallying|working) (?:up |into |on |"
     rf"through |for |the |that |it |this |now)"
@@ -67,6 +70,7 @@ _WORK = re.compile(
     rf"|\bwill (?:follow up|be in touch|update you|circle back|confirm (?:once|when|shortly))\b"
     rf"|\bwill (?:confirm|get back|follow up|reach out|contact you|call you|e-?mail you|"
     rf"be in touch)\b"
+    rf"|^(?:now )?[a-z]+ing\b[^.!?]*\b(?:now|next)[.!…]*$"
     rf"|\bretry(?:ing)?\b|\btrying again\b|\b(?:starting|beginning) (?:now|on it|with)\b"
     rf"|\bi can (?:look into|check on|dig into|take a look|pull (?:that|those|it) up)\b"
     rf"|^(?:filing|submitting|creating|assigning|updating|routing|correcting|validating|"
@@ -227,14 +231,15 @@ _REFERRAL = re.compile(
 )
 
 _NOT_A_REFUSAL = (
-    r"(?!find|locate|see|tell (?:yet|for sure)|wait|believe|say for sure|"
+    r"(?!find|locate|see|tell (?:yet|for sure)|wait|believe|say for sure|confirm|be sure|"
+    r"call it|say (?:yet|whether|which|if)|"
     r"\w+ (?:\w+ )?(?:a verdict |an answer |the final \w+ )?yet\b)"
 )
 
 _REFUSE = re.compile(
     rf"\b(?:i(?:'m| am) (?:sorry,? (?:but )?)?(?:not (?:able|allowed|permitted|authori[sz]ed|"
     rf"in a position)|unable) to {_NOT_A_REFUSAL}\w+"
-    rf"|i (?:really |just |simply |unfortunately |honestly |truly )?(?:can(?:no|')t|cannot|"
+    rf"|i (?:really |just |simply |unfortunately |honestly |truly |still )?(?:can(?:no|')t|cannot|"
     rf"won't|will not|must not|shouldn't|should not|am not going to|'m not going to|"
     rf"can't really|cannot really) {_NOT_A_REFUSAL}\w+"
     rf"|^(?:sorry,? )?i (?:can(?:no|')t|cannot|can not|won't)(?=[,.!]|$)"
@@ -266,6 +271,8 @@ _REFUSE = re.compile(
     rf"(?:share|disclose|give out|provide)"
     rf"|\bcan(?:no|')t be (?:fulfilled|shared|disclosed|provided|completed|processed|answered|"
     rf"released|given)\b"
+    rf"|(?:doesn't|does not|don't|do not) (?:allow|permit) (?:me |us )?(?:to )?(?:share|sharing|"
+    rf"disclose|disclosing|give|giving|release|releasing)"
     rf"|i must respectfully|respectfully decline|have to say no|not able to help with"
     rf"|(?:isn't|aren't|is not|are not) (?:something|information|details?|data) (?:that )?"
     rf"(?:i|we)(?:'m| am|'re| are)? (?:can|could|able|allowed|permitted|authori[sz]ed|share|"
@@ -307,7 +314,8 @@ _NAME = re.compile(r"\b[A-Z][a-z'’]+(?:[ -](?:[A-Z][a-z'’]+|&|of|de|van|von)
 _WORD = re.compile(r"[a-z0-9]+")
 
 _ASSERT = re.compile(
-    r"\b(?:is|are|was|were|comes? to|came to|totals?|totaled|totalled|amounts? to|"
+    r"\b(?:is|are|was|were|comes? to|came to|totals?|totaled|"
+    r"totalled|amounts? to|"
     r"works out to|equals|sits at|stands at|would be|will be|has|had|have|leads?|led|"
     r"ranks?|ranked|tops?|topped|wins?|won|closed|shows?|showed|reads|came in|came out|"
     r"came first|averag(?:es|ed)|reported|got|gets|generated|brought in|sold|resolved|"
@@ -379,12 +387,12 @@ _RESULT = re.compile(
 )
 
 _VERDICT_VERB = re.compile(
-    r"\b(?:both|all|they|these|each|all \w+) (?:\w+ )?(?:pass|fail)\b|"
+    r"\b(?:both|all|they|these|those|each|all \w+) (?:\w+ )?(?:pass|fail)\b|"
     r"\b(?:looks|seems|is|looked|seemed) like a (?:fail|pass|match|violation|breach)\b|"
     r"\b(?:support|supports|point to|points to) (?:at least|moving to|a move to)\b|"
     r"\b(?:looks?|seems?|appears?) (?:fine|good|ok|okay|solid|compliant|valid|correct|"
     r"satisfied)\b|\b(?:positive|negative|neutral) (?:subtopics?|topics?|themes?|points?|"
-    r"factors?|areas?) (?:are|is|were|was|include|included)\b|"
+    r"factors?|areas?)\b[^.!?]{0,40}?\b(?:are|is|were|was|include|included)\b|"
     r"\b(?:both|all|each|they|these)\b[^.!?]{0,20}\b(?:look|looks|are|seem|seems) (?:fine|good|"
     r"ok|okay|solid|compliant|valid|correct|satisfied|met)\b|"
     r"\b(?:passes|passed|fails|failed|complies|complied|violates|violated|breaks|broke|"
@@ -406,7 +414,8 @@ _PLAN_STEP = re.compile(
 _BARE_NAME = re.compile(r"(?<!^)(?<![.!?:]\s)\b[A-Z][a-z]{2,}\b")
 
 _STRONG_ASSERT = re.compile(
-    r"\b(?:is|are|was|were|comes? to|came to|totals?|totaled|totalled|equals|amounts? to|"
+    r"\b(?:is|are|was|were|comes? to|came to|totals?|totaled|"
+    r"totalled|equals|amounts? to|"
     r"works out to|would be|(?:leads|led) (?:with|by|at|the)|tops|topped|ranks first|"
     r"came first|stands out)\b"
 )
@@ -435,15 +444,20 @@ _STATE_CHANGE = re.compile(
 )
 
 _ALTERNATIVE = re.compile(
+    r"\b(?:retails? (?:at|for)|list price|publicly (?:listed|available)|on our website)\b|"
     r"\binstead\b|\balternatively\b|\bi (?:could|can) (?:help|prepare|send|offer|connect|put|"
     r"pass|forward|create|open|point|suggest|recommend|set up)\b|^(?:want|would you like) me to\b"
 )
 
-_BOOKKEEPING = re.compile(r"\b(?:ticket|reminder|internal note|logged (?:this|it|that) as)\b")
+_BOOKKEEPING = re.compile(
+    r"\b(?:ticket|reminder|internal note|logged (?:this|it|that) as|created (?:a |the )?"
+    r"(?:request|job|task))\b"
+)
 """Opening a ticket or a reminder is bookkeeping around a task, not doing it."""
 
 _ACK_PREFIX = re.compile(
     r"^(?:noted|got it|understood|okay|ok|sure|perfect|great|alright|all right|to confirm|"
+    r"copy that|"
     r"confirming|so|right)\s*[:—–-]\s*\S"
 )
 """An acknowledgement heading the user's own details: "Noted: Q2 2025, chat only." """
@@ -466,6 +480,11 @@ _TENTATIVE = re.compile(
     r"that)|provided (?:that|you))\b"
 )
 
+_TOOL_TRACE = re.compile(
+    r"^(?:>\s*)?(?:tool|calling|call|function|action|invoke|running)\s*:?\s*[a-z_][\w.]*\(|"
+    r"^[a-z_][a-z0-9_]*\([^)]*\)\s*$"
+)
+"""A tool call written out for the user to see: the work, not its result."""
 _ERROR = re.compile(
     r"\b(?:hit|ran into|run into|got|encountered|received|returned|throws?|threw) (?:an? |the )?"
     r"(?:\w+ )?(?:error|problem|issue|exception|timeout|time-out)\b|\b\w*(?:error|exception):|"
@@ -482,6 +501,12 @@ _STRONG_RESULT = re.compile(
     r"(?:the )?(?:highest|lowest|most|least|fastest|slowest|quickest|longest|shortest|best|"
     r"worst|largest|smallest|biggest|top|fewest)\b"
 )
+_AMOUNT_IN_WORDS = re.compile(
+    r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand|million)\b(?:[\s-]+\w+){0,3}?[\s-]+(?:dollars?|"
+    r"euros?|pounds?|cents?|percent|per cent)\b"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _FILLER = re.compile(r"^(?:hmm+|um+|uh+|well|so|right|hm)[.!…]*$")
 
@@ -496,11 +521,12 @@ _RECORDS = (
 
 _SCOPE = re.compile(
     rf"(?:\bthere (?:are|were|is|'re)|\b(?:found|have|see|got|pulled|fetched|retrieved|"
-    rf"loaded|returned|returns|matched|located|identified|counted|spotted)\s+|"
+    rf"loaded|returned|returns|matched|located|identified|counted|spotted|with)\s+|"
     rf"^|\b(?:across|over|among|spanning|covering) "
     rf"|\b(?:[a-z]*\d[a-z0-9-]{{4,}}|it|this|that|they|which)\s+(?:has|have|had|contains|includes|"
     rf"lists)\s+|\(\s*)(?:about|around|roughly|some|over|nearly|"
     rf"almost)?\s*\d[\d,]*\+?\s+(?:[\w-]+\s+){{0,2}}{_RECORDS}\b"
+    rf"|\b\d+ of them\b(?: (?:open|closed|pending|new|active|done))?"
     rf"|\b\d[\d,]*\s+(?:\w+\s+){{0,2}}{_RECORDS}\s+(?:\w+\s+){{0,4}}to (?:go through|check|"
     rf"process|review|sort|work through|look at|scan|compare|count|sum|total|average|analy[sz]e|"
     rf"rank|read)\b",
@@ -527,6 +553,7 @@ _METADATA = re.compile(
     rf"(?:\s?(?:utc|gmt))?"
     rf"|\b(?:ticket|reference|ref|confirmation|request|req|job|run|trace|task)[_ ]?"
     rf"(?:#|number|no\.?|id)?[\"']?\s*:?\s*[\"']?#?[a-z0-9-]*\d[\w-]*"
+    rf"|\[\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]"
     rf"|\bat \d{{1,2}}:\d{{2}}(?:\s?[ap]\.?m\.?)?|\bstep \d+(?:\s*(?:/|of)\s*\d+)?\b"
     rf"|\b(?:an? )?(?:http )?[1-5]\d\d (?:error|status|response|code)\b|\berror (?:code )?\d+\b"
     rf"|{_DAY}\s*(?:to|through|thru|until|–|-)\s*{_DAY}",

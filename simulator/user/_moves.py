@@ -21,6 +21,7 @@ from simulator.user._cues import (
     _ACK_ONLY,
     _ACK_PREFIX,
     _ALTERNATIVE,
+    _AMOUNT_IN_WORDS,
     _ASK_VERB,
     _ASSERT,
     _AUX_START,
@@ -61,6 +62,7 @@ from simulator.user._cues import (
     _STRONG_ASSERT,
     _STRONG_RESULT,
     _TENTATIVE,
+    _TOOL_TRACE,
     _VERDICT,
     _VERDICT_VERB,
     _WH_START,
@@ -104,6 +106,14 @@ def _as_heading(m: re.Match[str]) -> str:
     return title + ":"
 
 
+_LOG_STAMP = re.compile(r"^\s*\[[\d:. T-]+\]\s*")
+_ACK_HEAD = re.compile(
+    r"^(?:alright|all right|okay|ok|got it|noted|understood|copy that)"
+    r"[.!]*$",
+    re.IGNORECASE,
+)
+
+
 def units(text: str) -> list[str]:
     """The sentences, list items and table rows of ``text``, markup stripped."""
     out: list[str] = []
@@ -125,7 +135,17 @@ def units(text: str) -> list[str]:
             continue
         line = _ITEM.sub("", line)
         for sentence in _SENTENCE_END.split(line):
-            out.extend(c.strip() for c in _CLAUSE.split(sentence) if c.strip())
+            clauses = [c.strip() for c in _CLAUSE.split(sentence) if c.strip()]
+            if len(clauses) > 1 and _ACK_HEAD.match(clauses[0]):
+                clauses[:2] = [f"{clauses[0]}: {clauses[1]}"]  # "Alright — Q2, 15+ cases."
+            if (
+                out
+                and _ACK_HEAD.match(out[-1])
+                and clauses
+                and not _WORK.search(clauses[0].lower())
+            ):
+                clauses[0] = f"{out.pop().rstrip('.!')}: {clauses[0]}"  # "Copy that. Q2 2025."
+            out.extend(clauses)
     return out
 
 
@@ -226,7 +246,7 @@ def _content(text: str, low: str, echoes: frozenset[str]) -> bool:
     if _ASSERT.search(low) and _new_names(text, echoes):
         return True
     said = _STRONG_ASSERT.search(low)
-    if said and _NUMBER_WORDS.search(low, said.end()):
+    if (said and _NUMBER_WORDS.search(low, said.end())) or _AMOUNT_IN_WORDS.search(low):
         return True  # "Your refund amount is twelve dollars and ninety-nine cents."
     return bool(
         _YESNO.search(low)
@@ -254,6 +274,7 @@ def _strong_content(text: str, low: str, echoes: frozenset[str]) -> bool:
 
 def read_unit(text: str, echoes: frozenset[str]) -> Unit:
     """The cues of one unit; ``echoes`` are the user's own words."""
+    text = _LOG_STAMP.sub("", text)  # "[10:42:07] fetching contracts ..."
     low = text.lower().replace("’", "'").strip()
     stripped = low.rstrip(" \t)]}\"'*_.!😊🙂👍👇✅")
     ends_q = stripped.endswith("?")
@@ -270,9 +291,15 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
     row = " | " in text  # a table row is data, never a plan
     labelled = bool(re.match(r"^[\w' ()-]{1,30}:\s*\S", low))  # "Open workload: ..."
     step = bool(_PLAN_STEP.search(low)) and not request and not row and not labelled
-    work = (bool(_WORK.search(low)) or step or bool(_ERROR.search(low))) and not row and not offer
+    work = (
+        (bool(_WORK.search(low)) or step or bool(_ERROR.search(low) or _TOOL_TRACE.search(low)))
+        and not row
+        and not offer
+    )
     partial = bool(_PARTIAL.search(low)) and not (choice or offer)
-    restate = bool(_RESTATE.search(low) or _ACK_PREFIX.match(low))
+    restate = bool(_RESTATE.search(low)) or bool(
+        _ACK_PREFIX.match(low) and not (_STRONG_ASSERT.search(low) or _STRONG_RESULT.search(low))
+    )
     done = (
         bool(_DONE.search(low))
         and not (work and not step)
@@ -283,7 +310,7 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         bool(_ACK_ONLY.match(low)) or restate or bool(_FILLER.match(low))
         or (bool(_PLEASANTRY.search(low)) and not _ASSERT.search(low))
     )  # fmt: skip
-    failing = bool(_ERROR.search(low))
+    failing = bool(_ERROR.search(low)) or bool(_TOOL_TRACE.search(low))
     content = _content(text, low, echoes) and not restate and not failing
     if step or (work and not done and not partial and not _strong_content(text, low, echoes)):
         content = False  # "I'll go through the 3 opportunities now": numbers inside a stall
