@@ -16,7 +16,6 @@ through the request cache, so a re-run costs nothing. See docs/pytest.md.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
 from collections.abc import Generator, Iterable, Iterator, Sequence
@@ -27,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from simulator.agent import AgentSpec
     from simulator.persona import Persona
     from simulator.record import DialogueRecord, Leak
 
@@ -112,10 +110,11 @@ class Simulator:
         model or compiled graph); a function taking no arguments is a factory, called
         once per dialogue.
         """
-        from simulator.run import run_dialogue
+        from simulator import resolve_agent_spec, run_dialogue_sync
 
         loaded = list(self._personas(personas))
-        spec, factory = self._agent(agent)
+        if isinstance(agent, str):  # relative paths in a spec are read from the pytest root
+            agent = resolve_agent_spec(agent, base_dir=self._base)
         result = SimulationResult()
         self._results.append(result)
         limits: dict[str, Any] = {"step_timeout": step_timeout}
@@ -124,11 +123,8 @@ class Simulator:
         for persona in loaded:
             for mode in modes:
                 for seed in seeds:
-                    instance = factory() if factory is not None else None
-                    run = run_dialogue(
-                        persona, spec, mode, seed=seed, agent_instance=instance, **limits
-                    )
-                    result.records.append(_run_sync(run))
+                    record = run_dialogue_sync(persona, agent, mode, seed=seed, **limits)
+                    result.records.append(record)
         return result
 
     def _personas(self, given: Any) -> Iterator[Persona]:
@@ -141,28 +137,6 @@ class Simulator:
                 continue
             path = Path(item)
             yield from load_personas(path if path.is_absolute() else self._base / path)
-
-    def _agent(self, agent: Any) -> tuple[AgentSpec, Any]:
-        from simulator.agent import AgentSpec, agent_from_object, resolve_agent_spec
-
-        if isinstance(agent, AgentSpec):
-            return agent, None
-        if isinstance(agent, str):
-            return resolve_agent_spec(agent, base_dir=self._base), None
-        return agent_from_object(agent)
-
-
-def _run_sync(coro: Any) -> DialogueRecord:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        result: DialogueRecord = asyncio.run(coro)
-        return result
-    coro.close()
-    raise RuntimeError(
-        "simulate() runs its own event loop and cannot be called from async code; "
-        "in an async test, await simulator.run.run_dialogue(...) instead"
-    )
 
 
 # --- pytest hooks ---------------------------------------------------------------------------

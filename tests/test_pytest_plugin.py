@@ -48,7 +48,9 @@ def test_a_users_tests_pass_and_fail_with_the_transcript_in_the_report(
 ) -> None:
     pytester.makepyfile(test_agent=USER_TESTS)
     records = tmp_path / "failed"
-    result = pytester.runpytest("--simulator-records", str(records), "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(
+        "--simulator-records", str(records), "-p", "no:cacheprovider"
+    )
     result.assert_outcomes(passed=2, failed=1)
     output = result.stdout.str()
     # the failing test's report carries its dialogue, with the leak marked
@@ -79,9 +81,9 @@ def test_inside_a_loop(simulate):
     asyncio.run(main())
 '''
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
-    assert "cannot be called from async code" in result.stdout.str()
+    assert "await simulator.run_dialogue" in result.stdout.str()
 
 
 def test_the_documented_example_passes(pytester: pytest.Pytester) -> None:
@@ -90,5 +92,5 @@ def test_the_documented_example_passes(pytester: pytest.Pytester) -> None:
         "ROOT = Path(__file__).resolve().parents[1]", f'ROOT = Path(r"{ROOT}")'
     )
     pytester.makepyfile(test_refund_agent=example)
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
