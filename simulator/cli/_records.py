@@ -5,6 +5,9 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from simulator.errors import SimulatorError
 from simulator.record import DialogueRecord
@@ -63,3 +66,14 @@ def split_ref(text: str) -> tuple[Path, str | None]:
     """``PATH#ID`` → (PATH, ID); ``PATH`` → (PATH, None)."""
     path, sep, dialogue = text.partition("#")
     return Path(path), (dialogue or None) if sep else None
+
+
+DialogueOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dialogue",
+        "-d",
+        help="Dialogue id, a part of it, or a pattern (sales*eager~full). Default: all.",
+    ),
+]
+"""The ``-d`` option of the commands that read several dialogues (show, export)."""

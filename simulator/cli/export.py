@@ -12,7 +12,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from simulator.cli._records import id_matches, records_file
+from simulator.cli._records import DialogueOption, id_matches, records_file
 from simulator.errors import SimulatorError
 from simulator.run import (
     ExportFormat,
@@ -55,14 +55,7 @@ def export(
             "it. Default: standard output.",
         ),
     ] = None,
-    dialogue: Annotated[
-        str | None,
-        typer.Option(
-            "--dialogue",
-            "-d",
-            help="Dialogue id, a part of it, or a pattern (sales*eager~full). Default: all.",
-        ),
-    ] = None,
+    dialogue: DialogueOption = None,
 ) -> None:
     """Export dialogues for other evaluation tools (docs/export.md).
 

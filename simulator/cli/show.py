@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from simulator.cli._records import id_matches
+from simulator.cli._records import DialogueOption, id_matches
 from simulator.errors import SimulatorError
 from simulator.report import print_transcript
 from simulator.run import RECORDS_FILE, read_records
@@ -18,14 +18,7 @@ def show(
     path: Annotated[
         Path, typer.Argument(help="A dialogues.jsonl file, or a run folder holding one.")
     ],
-    dialogue: Annotated[
-        str | None,
-        typer.Option(
-            "--dialogue",
-            "-d",
-            help="Dialogue id, a part of it, or a pattern (sales*eager~full). Default: all.",
-        ),
-    ] = None,
+    dialogue: DialogueOption = None,
 ) -> None:
     """Print transcripts with revealed facts, answer attempts and leaks marked.
 
