@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from simulator.errors import SimulatorError
 from simulator.persona import Persona, persona_to_yaml, soundness_problems
@@ -26,6 +28,30 @@ class ImportResult:
 
     def note(self, persona_id: str, text: str) -> None:
         self.notes.setdefault(persona_id, []).append(text)
+
+    def add(
+        self,
+        task_id: str,
+        build: Callable[[], tuple[dict[str, Any], list[str]]],
+        source: str,
+    ) -> None:
+        """Convert one task: ``build`` gives the persona's data and notes. A task that
+        does not convert, or converts to an unsound persona, is skipped with the reason."""
+        try:
+            data, notes = build()
+            persona = Persona.model_validate(data)
+        except (ValueError, KeyError, TypeError, ValidationError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.skipped.append((task_id, re.sub(r"^'(.*)'$", r"missing key '\1'", reason)))
+            return
+        problems = unsound(persona)
+        if problems:
+            self.skipped.append((task_id, problems[0]))
+            return
+        self.personas.append(persona)
+        self.sources[persona.id] = source
+        for text in notes:
+            self.note(persona.id, text)
 
 
 def read_tasks(path: Path) -> list[dict[str, Any]]:

@@ -12,22 +12,18 @@ verified ledger. How each task's answer becomes ``expect`` is in docs/importers.
 
 from __future__ import annotations
 
+import functools
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-
-from pydantic import ValidationError
 
 from simulator.importers._common import (
     ImportResult,
     distinct_cues,
     read_tasks,
     safe_id,
-    unsound,
 )
-from simulator.persona import Persona
 
 SOURCE = "Lost in Conversation (microsoft/lost_in_conversation, MIT)"
 
@@ -186,19 +182,6 @@ def import_lic(
             continue
         if on_task is not None:
             on_task(task_id)
-        try:
-            data, notes = _lic_sample(sample, threshold)
-            persona = Persona.model_validate(data)
-        except (ValueError, KeyError, TypeError, ValidationError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            result.skipped.append((task_id, re.sub(r"^'(.*)'$", r"missing key '\1'", reason)))
-            continue
-        problems = unsound(persona)
-        if problems:
-            result.skipped.append((task_id, problems[0]))
-            continue
-        result.personas.append(persona)
-        result.sources[persona.id] = f"Imported from {SOURCE}: {path}, sample {json.dumps(task_id)}"
-        for note in notes:
-            result.note(persona.id, note)
+        source = f"Imported from {SOURCE}: {path}, sample {json.dumps(task_id)}"
+        result.add(task_id, functools.partial(_lic_sample, sample, threshold), source)
     return result

@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from simulator.importers._common import (
     ImportResult,
     first_person,
@@ -26,10 +24,9 @@ from simulator.importers._common import (
     safe_id,
     sentences,
     slug,
-    unsound,
 )
 from simulator.judge.values import contains_value
-from simulator.persona import Persona, ValueKind
+from simulator.persona import ValueKind
 
 SOURCE = "tau2-bench (sierra-research/tau2-bench, MIT)"
 
@@ -393,26 +390,18 @@ def import_tau2(
         task_id = str(task.get("id", "?"))
         if on_task is not None:
             on_task(task_id)
-        notes: list[str] = []
-        data: dict[str, Any] | None = None
-        try:
+
+        def build(task: dict[str, Any] = task) -> tuple[dict[str, Any], list[str]]:
+            notes: list[str] = []
+            data: dict[str, Any] | None = None
             for kind, item in _tau2_task(task, environment=environment, domain_hint=domain):
                 if kind == "note":
                     notes.append(str(item))
                 else:
                     data = item
-            assert data is not None
-            persona = Persona.model_validate(data)
-        except (ValueError, KeyError, TypeError, ValidationError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            result.skipped.append((task_id, reason))
-            continue
-        problems = unsound(persona)
-        if problems:
-            result.skipped.append((task_id, problems[0]))
-            continue
-        result.personas.append(persona)
-        result.sources[persona.id] = f"Imported from {SOURCE}: {path}, task {json.dumps(task_id)}"
-        for note in notes:
-            result.note(persona.id, note)
+            if data is None:
+                raise ValueError("the task gave no persona")
+            return data, notes
+
+        result.add(task_id, build, f"Imported from {SOURCE}: {path}, task {json.dumps(task_id)}")
     return result
