@@ -57,13 +57,12 @@ def _study(
     return resolve_study(study.with_overrides(overrides), base, source)
 
 
-def _resumed(
-    run_dir: Path, concurrency: int | None, budget: float | None, command: list[str]
-) -> tuple[ResolvedStudy, Path]:
-    """The study of a stopped run, from its manifest; only concurrency and budget may change."""
+def _resumed(run_dir: Path, how: dict[str, Any], command: list[str]) -> tuple[ResolvedStudy, Path]:
+    """The study of a stopped run, from its manifest; only concurrency, workers and budget
+    may change."""
     manifest = read_manifest(run_dir)
     resolved = resume_study(manifest)
-    study = resolved.study.with_overrides({"concurrency": concurrency, "budget_usd": budget})
+    study = resolved.study.with_overrides(how)
     asyncio.run(check_credentials(resolved))
     note_resume(run_dir, manifest, command)
     return replace(resolved, study=study), run_dir
@@ -146,7 +145,13 @@ def run(
     max_steps: Annotated[
         int | None, typer.Option(min=1, help="Agent steps allowed between two user turns.")
     ] = None,
-    concurrency: Annotated[int | None, typer.Option(min=1, help="Dialogues run at once.")] = None,
+    concurrency: Annotated[
+        int | None, typer.Option(min=1, help="Dialogues run at once (in each worker).")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes to share the dialogues among (default 1)."),
+    ] = None,
     step_timeout: Annotated[
         float | None, typer.Option(help="Seconds one agent step may take.")
     ] = None,
@@ -196,8 +201,11 @@ def run(
         study_flags = (study_file, persona, agent, mode, seed, repeats, out, per_family)
         limits = (max_turns, max_steps, step_timeout, max_message_chars, user_model, judge_model)
         if any(flag is not None for flag in (*study_flags, *limits)):
-            raise SimulatorError("--resume takes only --concurrency and --budget besides RUN")
-        resolved, out_dir = _resumed(resume, concurrency, budget, command)
+            raise SimulatorError(
+                "--resume takes only --concurrency, --workers and --budget besides RUN"
+            )
+        how = {"concurrency": concurrency, "workers": workers, "budget_usd": budget}
+        resolved, out_dir = _resumed(resume, how, command)
     else:
         overrides = absolute_paths([str(p) for p in persona or []], agent or [], Path.cwd())
         overrides |= {
@@ -208,6 +216,7 @@ def run(
             "max_turns": max_turns,
             "max_steps": max_steps,
             "concurrency": concurrency,
+            "workers": workers,
             "step_timeout": step_timeout,
             "max_message_chars": max_message_chars,
             "budget_usd": budget,

@@ -111,33 +111,68 @@ async def run_jobs(
     drop_torn_tail(path)
     done = completed_ids(path)
     pending = (job for job in jobs if job.id not in done)
-    ran = 0
     with path.open("ab") as fh, tuned_gc():
 
-        async def worker() -> None:
-            nonlocal ran
-            for job in pending:
-                if budget is not None and budget.exhausted:
-                    return
-                record = await run_dialogue(
-                    job.persona,
-                    job.agent,
-                    job.mode,
-                    seed=job.seed,
-                    max_turns=max_turns,
-                    max_steps=max_steps,
-                    step_timeout=step_timeout,
-                    max_message_chars=max_message_chars,
-                    roles=roles,
-                    budget=budget,
-                    models=models,
-                )
-                # one write of one whole line: a kill can tear only the last line
-                fh.write(record.model_dump_json().encode() + b"\n")
-                fh.flush()
-                ran += 1
-                if on_done is not None:
-                    on_done(record)
+        def write(record: DialogueRecord) -> None:
+            # one write of one whole line: a kill can tear only the last line
+            fh.write(record.model_dump_json().encode() + b"\n")
+            fh.flush()
+            if on_done is not None:
+                on_done(record)
 
-        await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+        return await run_each(
+            pending,
+            write,
+            concurrency=concurrency,
+            max_turns=max_turns,
+            max_steps=max_steps,
+            step_timeout=step_timeout,
+            max_message_chars=max_message_chars,
+            roles=roles,
+            budget=budget,
+            models=models,
+        )
+
+
+async def run_each(
+    jobs: Iterable[DialogueJob],
+    emit: Callable[[DialogueRecord], None],
+    *,
+    concurrency: int,
+    max_turns: int,
+    max_steps: int,
+    step_timeout: float | None,
+    max_message_chars: int,
+    roles: Roles | None,
+    budget: Budget | None,
+    models: ModelRegistry | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> int:
+    """Run ``jobs`` with ``concurrency`` dialogues in flight, handing each record to ``emit``
+    as it ends; no new dialogue starts once ``budget`` is exhausted or ``stop()`` is true."""
+    pending = iter(jobs)
+    ran = 0
+
+    async def worker() -> None:
+        nonlocal ran
+        for job in pending:
+            if (budget is not None and budget.exhausted) or (stop is not None and stop()):
+                return
+            record = await run_dialogue(
+                job.persona,
+                job.agent,
+                job.mode,
+                seed=job.seed,
+                max_turns=max_turns,
+                max_steps=max_steps,
+                step_timeout=step_timeout,
+                max_message_chars=max_message_chars,
+                roles=roles,
+                budget=budget,
+                models=models,
+            )
+            emit(record)
+            ran += 1
+
+    await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
     return ran

@@ -29,6 +29,7 @@ from simulator.run._manifest import (
     read_manifest,
     write_manifest,
 )
+from simulator.run._parallel import SharedBudget, run_jobs_in_processes
 from simulator.run._study import ResolvedStudy, Study, StudyError
 
 
@@ -71,8 +72,8 @@ def start_run(resolved: ResolvedStudy, run_dir: Path, command: list[str]) -> dic
     fresh = build_manifest(resolved, run_id=run_dir.name, command=command)
     if (run_dir / MANIFEST_FILE).exists():
         manifest = read_manifest(run_dir)
-        # concurrency and budget do not change any dialogue: they may differ on a resume
-        kept = {k: manifest["config"].get(k) for k in ("concurrency", "budget_usd")}
+        # concurrency, workers and budget change no dialogue: they may differ on a resume
+        kept = {k: manifest["config"].get(k) for k in ("concurrency", "workers", "budget_usd")}
         fresh["config"] = {**fresh["config"], **kept}
         if not _same_study(manifest, fresh):
             raise StudyError(
@@ -124,12 +125,30 @@ async def run_study_async(
     study = resolved.study
     records_file = run_dir / RECORDS_FILE
     wanted = {job.id for job in resolved.jobs()}
-    already = len(completed_ids(records_file) & wanted)
-    budget = None
+    done = completed_ids(records_file)
+    already = len(done & wanted)
+    prior = spent_so_far(records_file) if study.budget_usd is not None else 0.0
+    roles = study.roles if study.roles.model_dump(exclude_none=True) else None
+    budget: Budget | None = None
+    if study.workers > 1:
+        shared = SharedBudget.new(study.budget_usd, prior) if study.budget_usd is not None else None
+        ran = await run_jobs_in_processes(
+            [job for job in resolved.jobs() if job.id not in done],
+            run_dir,
+            workers=study.workers,
+            concurrency=study.concurrency,
+            max_turns=study.max_turns,
+            max_steps=study.max_steps,
+            step_timeout=study.step_timeout,
+            max_message_chars=study.max_message_chars,
+            roles=roles,
+            budget=shared,
+            on_done=on_done,
+        )
+        return RunResult(run_dir, resolved.total, already, ran, shared)
     if study.budget_usd is not None:
         budget = Budget(study.budget_usd)
-        budget.spend(spent_so_far(records_file))
-    roles = study.roles if study.roles.model_dump(exclude_none=True) else None
+        budget.spend(prior)
     ran = await run_jobs(
         resolved.jobs(),
         run_dir,

@@ -68,7 +68,12 @@ class Study(BaseModel):
     seeds: list[int] | None = Field(
         default=None, min_length=1, description="Explicit seeds; replaces seed and repeats."
     )
-    concurrency: int = Field(default=8, ge=1, description="Dialogues run at once.")
+    concurrency: int = Field(
+        default=8, ge=1, description="Dialogues run at once (in each worker process)."
+    )
+    workers: int = Field(
+        default=1, ge=1, description="Processes the dialogues are shared among (one machine)."
+    )
     max_turns: int = Field(default=DEFAULT_MAX_TURNS, ge=1)
     max_steps: int = Field(default=DEFAULT_MAX_STEPS, ge=1)
     step_timeout: float | None = Field(default=60.0, gt=0)

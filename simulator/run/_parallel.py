@@ -1,0 +1,170 @@
+"""Running a run's dialogues in several processes on one machine (``workers`` > 1).
+
+The pending jobs are dealt round-robin to N worker processes (``spawn`` context), each
+running its share with its own event loop, model registry and ``concurrency`` limit.
+Workers never touch ``dialogues.jsonl``: each finished record goes back to the parent as
+one JSON line over a queue, and the parent, the only writer, appends and flushes it whole
+(so no line is torn or interleaved) and reports it to ``on_done`` (one progress bar).
+
+The budget is one run-wide counter in shared memory (``SharedBudget``): every model call
+of every worker checks and charges it, exactly as the threads of one process do, so the
+granularity is one model call, as with one worker. A worker whose parent is gone starts
+no new dialogue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing as mp
+import queue
+from collections.abc import Callable, Sequence
+from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
+from typing import Any, Final
+
+from simulator.errors import SimulatorError
+from simulator.models import Budget, Roles
+from simulator.record import DialogueRecord
+from simulator.run._batch import RECORDS_FILE, DialogueJob, drop_torn_tail, run_each
+from simulator.run._gc import tuned_gc
+
+_CONTEXT: Final = "spawn"  # portable, and a worker inherits no event loop or open file
+
+
+class SharedBudget(Budget):
+    """A ``Budget`` whose spend lives in shared memory, charged by every worker process."""
+
+    def __init__(self, limit_usd: float | None, spent: Synchronized[float]) -> None:
+        super().__init__(limit_usd)
+        self._shared = spent
+
+    @classmethod
+    def new(cls, limit_usd: float | None, spent_usd: float = 0.0) -> SharedBudget:
+        """A shared budget with ``spent_usd`` already charged (the records of a resume)."""
+        return cls(limit_usd, mp.get_context(_CONTEXT).Value("d", spent_usd))
+
+    @property
+    def spent_usd(self) -> float:
+        return float(self._shared.value)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.limit_usd is not None and self.spent_usd >= self.limit_usd
+
+    def check(self) -> None:
+        self._spent = self.spent_usd  # the base class words its message from _spent
+        super().check()
+
+    def spend(self, usd: float) -> None:
+        with self._shared.get_lock():
+            self._shared.value += usd
+
+
+def _worker(
+    jobs: list[DialogueJob],
+    out: Any,
+    settings: dict[str, Any],
+    limit_usd: float | None,
+    spent: Synchronized[float] | None,
+) -> None:
+    """One worker process: run its jobs, sending each record to the parent as a JSON line."""
+    parent = mp.parent_process()
+    budget = SharedBudget(limit_usd, spent) if spent is not None else None
+
+    def orphaned() -> bool:
+        return parent is not None and not parent.is_alive()
+
+    try:
+        with tuned_gc():
+            asyncio.run(
+                run_each(
+                    jobs,
+                    lambda record: out.put(("record", record.model_dump_json())),
+                    budget=budget,
+                    stop=orphaned,
+                    **settings,
+                )
+            )
+    except BaseException as exc:  # reported to the parent, which raises it
+        out.put(("error", f"{type(exc).__name__}: {exc}"))
+        raise
+    finally:
+        if orphaned():  # nobody reads the queue any more: exit without flushing it
+            out.cancel_join_thread()
+    out.put(("done", None))
+
+
+def shard(jobs: Sequence[DialogueJob], workers: int) -> list[list[DialogueJob]]:
+    """Deal the jobs round-robin: each worker gets a mix of agents, modes and personas."""
+    return [list(jobs[i::workers]) for i in range(workers)]
+
+
+async def run_jobs_in_processes(
+    jobs: Sequence[DialogueJob],
+    out_dir: Path,
+    *,
+    workers: int,
+    concurrency: int,
+    max_turns: int,
+    max_steps: int,
+    step_timeout: float | None,
+    max_message_chars: int,
+    roles: Roles | None,
+    budget: SharedBudget | None,
+    on_done: Callable[[DialogueRecord], None] | None = None,
+) -> int:
+    """Run ``jobs`` (already filtered to the missing ones) in ``workers`` processes; the
+    parent appends every record to ``out_dir/dialogues.jsonl``. Return how many ran."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / RECORDS_FILE
+    drop_torn_tail(path)
+    ctx = mp.get_context(_CONTEXT)
+    inbox = ctx.Queue()
+    settings = {
+        "concurrency": concurrency,
+        "max_turns": max_turns,
+        "max_steps": max_steps,
+        "step_timeout": step_timeout,
+        "max_message_chars": max_message_chars,
+        "roles": roles,
+    }
+    spent = budget._shared if budget is not None else None
+    limit = budget.limit_usd if budget is not None else None
+    procs = [
+        ctx.Process(target=_worker, args=(share, inbox, settings, limit, spent), daemon=True)
+        for share in shard(jobs, workers)
+        if share
+    ]
+    for proc in procs:
+        proc.start()
+    loop = asyncio.get_running_loop()
+    ran, finished = 0, 0
+    try:
+        with path.open("ab") as fh:
+            while finished < len(procs):
+                try:
+                    kind, payload = await loop.run_in_executor(None, inbox.get, True, 0.5)
+                except queue.Empty:
+                    dead = [p for p in procs if p.exitcode not in (None, 0)]
+                    if dead:
+                        code = dead[0].exitcode
+                        raise SimulatorError(f"a worker process died (exit code {code})") from None
+                    continue
+                if kind == "record":
+                    line = payload.encode() + b"\n"
+                    fh.write(line)  # one write of one whole line, by the only writer
+                    fh.flush()
+                    ran += 1
+                    if on_done is not None:
+                        on_done(DialogueRecord.model_validate_json(line))
+                elif kind == "error":
+                    raise SimulatorError(f"a worker process failed: {payload}")
+                else:
+                    finished += 1
+    finally:
+        for proc in procs:
+            if proc.is_alive() and finished < len(procs):
+                proc.terminate()
+            proc.join()
+        inbox.close()
+    return ran

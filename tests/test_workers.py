@@ -1,0 +1,153 @@
+"""``workers``: a run shared among processes gives the records of a one-process run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.run import StudyError, load_study, read_records, resolve_study
+from simulator.run._parallel import SharedBudget, shard
+from simulator.run._replay import comparable
+from simulator.run._runner import run_study
+
+ROOT = Path(__file__).resolve().parents[1]
+REFUND = ROOT / "personas" / "examples" / "refund.yaml"
+AGENTS = ROOT / "tests" / "fixtures" / "refund_agents.py"
+CRM = ROOT / "personas" / "crm"
+MIXED = f"""\
+name: workers
+personas:
+  - {REFUND}
+  - {CRM / "crm.activity_priority.b2b-0107.yaml"}
+  - {CRM / "crm.best_region.b2c-quickest-q2-2025-min15.yaml"}
+agents: ['{AGENTS}:careful', '{AGENTS}:leaky', 'reference:careful', 'reference:eager']
+modes: [full, on_ask]
+repeats: 2
+concurrency: 3
+"""
+KILLED = f"""\
+name: workers-resume
+personas: [{REFUND}]
+agents: ['{AGENTS}:careful', '{AGENTS}:leaky', '{AGENTS}:chatty']
+modes: [full, concat, sharded, on_ask]
+repeats: 8
+concurrency: 4
+workers: 2
+"""
+
+
+def _by_id(path: Path) -> dict[str, dict[str, object]]:
+    """Every line parses as a whole record, and no id comes twice."""
+    records: dict[str, dict[str, object]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        json.loads(line)  # no torn or interleaved line
+    for record in read_records(path):
+        assert record.id not in records, f"duplicate record {record.id}"
+        records[record.id] = comparable(record)
+    return records
+
+
+def _lines(path: Path) -> int:
+    try:
+        return path.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+def test_two_workers_give_the_records_of_one(tmp_path: Path) -> None:
+    study_file = tmp_path / "study.yaml"
+    study_file.write_text(MIXED, encoding="utf-8")
+    study = load_study(study_file)
+    runs = {}
+    for workers in (1, 2):
+        resolved = resolve_study(study.with_overrides({"workers": workers}), tmp_path, study_file)
+        out = tmp_path / f"w{workers}"
+        seen: list[str] = []
+        result = run_study(resolved, out, on_done=lambda r, seen=seen: seen.append(r.id))
+        assert result.ran == resolved.total == 3 * 4 * 2 * 2
+        runs[workers] = _by_id(out / "dialogues.jsonl")
+        assert sorted(seen) == sorted(runs[workers])  # progress saw every record once
+    assert runs[1] == runs[2]
+
+
+def test_killed_run_resumed_with_two_workers_loses_and_duplicates_nothing(
+    tmp_path: Path,
+) -> None:
+    study_file = tmp_path / "study.yaml"
+    study_file.write_text(KILLED, encoding="utf-8")
+    total = 1 * 3 * 4 * 8
+    env = {**os.environ, "COLUMNS": "120"}
+    killed = tmp_path / "killed"
+    records = killed / "dialogues.jsonl"
+    command = [sys.executable, "-m", "simulator", "run", str(study_file), "--out", str(killed)]
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _lines(records) < 10 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    done = _lines(records)
+    assert 10 <= done < total, f"the kill should land mid-run ({done} of {total} written)"
+    with records.open("a", encoding="utf-8") as fh:  # and a write torn by the kill
+        fh.write('{"schema_version": 1, "id": "torn')
+
+    again = ["run", "--resume", str(killed), "--workers", "2", "--no-report"]
+    resumed = subprocess.run(
+        [sys.executable, "-m", "simulator", *again],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{done} dialogues were already in" in resumed.stderr
+
+    straight = tmp_path / "straight"
+    one = load_study(study_file).with_overrides({"workers": 1})
+    run_study(resolve_study(one, tmp_path, study_file), straight)
+    assert _by_id(records) == _by_id(straight / "dialogues.jsonl")
+    assert _lines(records) == total
+
+
+@pytest.mark.parametrize("value", ["0", "-2"])
+def test_workers_below_one_are_refused(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["simulator", "run", "-p", str(REFUND), "--workers", value])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    err = " ".join(capsys.readouterr().err.replace("│", " ").split())
+    assert "Invalid value for '--workers': Input should be greater than or equal to 1" in err
+
+
+def test_study_key_workers_below_one_is_refused(tmp_path: Path) -> None:
+    study_file = tmp_path / "study.yaml"
+    study_file.write_text(f"personas: [{REFUND}]\nworkers: 0\n", encoding="utf-8")
+    with pytest.raises(StudyError, match=r"study.yaml:2:\d+: workers: .*greater than or equal"):
+        load_study(study_file)
+
+
+def test_shards_deal_every_job_once() -> None:
+    assert shard(list(range(7)), 3) == [[0, 3, 6], [1, 4], [2, 5]]  # type: ignore[arg-type]
+
+
+def test_shared_budget_is_one_counter() -> None:
+    budget = SharedBudget.new(1.0, spent_usd=0.25)
+    assert budget.spent_usd == 0.25 and not budget.exhausted
+    budget.spend(0.75)
+    assert budget.exhausted
+    with pytest.raises(Exception, match=r"budget of \$1.00 reached \(\$1.0000 spent\)"):
+        budget.check()
