@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from _kill import lines, run_and_kill
 
 from simulator.cli import main
 from simulator.run import load_study, read_records, resolve_study
@@ -38,13 +37,6 @@ def _by_id(path: Path) -> dict[str, dict[str, object]]:
     return records
 
 
-def _lines(path: Path) -> int:
-    try:
-        return path.read_bytes().count(b"\n")
-    except FileNotFoundError:
-        return 0
-
-
 def test_sigkill_then_resume_gives_the_uninterrupted_run(tmp_path: Path) -> None:
     study_file = tmp_path / "study.yaml"
     study_file.write_text(STUDY, encoding="utf-8")
@@ -52,18 +44,7 @@ def test_sigkill_then_resume_gives_the_uninterrupted_run(tmp_path: Path) -> None
     env = {**os.environ, "COLUMNS": "120"}
     killed = tmp_path / "killed"
     records = killed / "dialogues.jsonl"
-    command = [sys.executable, "-m", "simulator", "run", str(study_file), "--out", str(killed)]
-    proc = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while _lines(records) < 10 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait()
-    done = _lines(records)
+    done = run_and_kill(study_file, killed)
     assert 10 <= done < total, f"the kill should land mid-run ({done} of {total} written)"
     assert (killed / "manifest.json").exists()
     with records.open("a", encoding="utf-8") as fh:  # and a write torn by the kill
@@ -85,7 +66,7 @@ def test_sigkill_then_resume_gives_the_uninterrupted_run(tmp_path: Path) -> None
     source = load_study(study_file)
     run_study(resolve_study(source, tmp_path, study_file), straight)
     assert _by_id(records) == _by_id(straight / "dialogues.jsonl")
-    assert _lines(records) == total
+    assert lines(records) == total
 
 
 def test_resume_takes_no_study_flags(

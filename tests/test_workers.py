@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from _kill import lines, run_and_kill
 
 from simulator.cli import main
 from simulator.run import StudyError, load_study, read_records, resolve_study
@@ -55,13 +54,6 @@ def _by_id(path: Path) -> dict[str, dict[str, object]]:
     return records
 
 
-def _lines(path: Path) -> int:
-    try:
-        return path.read_bytes().count(b"\n")
-    except FileNotFoundError:
-        return 0
-
-
 def test_two_workers_give_the_records_of_one(tmp_path: Path) -> None:
     study_file = tmp_path / "study.yaml"
     study_file.write_text(MIXED, encoding="utf-8")
@@ -87,18 +79,7 @@ def test_killed_run_resumed_with_two_workers_loses_and_duplicates_nothing(
     env = {**os.environ, "COLUMNS": "120"}
     killed = tmp_path / "killed"
     records = killed / "dialogues.jsonl"
-    command = [sys.executable, "-m", "simulator", "run", str(study_file), "--out", str(killed)]
-    proc = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while _lines(records) < 10 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait()
-    done = _lines(records)
+    done = run_and_kill(study_file, killed)
     assert 10 <= done < total, f"the kill should land mid-run ({done} of {total} written)"
     with records.open("a", encoding="utf-8") as fh:  # and a write torn by the kill
         fh.write('{"schema_version": 1, "id": "torn')
@@ -118,7 +99,7 @@ def test_killed_run_resumed_with_two_workers_loses_and_duplicates_nothing(
     one = load_study(study_file).with_overrides({"workers": 1})
     run_study(resolve_study(one, tmp_path, study_file), straight)
     assert _by_id(records) == _by_id(straight / "dialogues.jsonl")
-    assert _lines(records) == total
+    assert lines(records) == total
 
 
 @pytest.mark.parametrize("value", ["0", "-2"])

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from pydantic import ValidationError
 
@@ -115,6 +115,16 @@ async def check_credentials(resolved: ResolvedStudy, models: ModelRegistry | Non
             check()
 
 
+class _Limits(TypedDict):
+    """The per-dialogue limits and the concurrency a run passes to its runner."""
+
+    concurrency: int
+    max_turns: int
+    max_steps: int
+    step_timeout: float | None
+    max_message_chars: int
+
+
 async def run_study_async(
     resolved: ResolvedStudy,
     run_dir: Path,
@@ -129,6 +139,13 @@ async def run_study_async(
     already = len(done & wanted)
     prior = spent_so_far(records_file) if study.budget_usd is not None else 0.0
     roles = study.roles if study.roles.model_dump(exclude_none=True) else None
+    limits: _Limits = {
+        "concurrency": study.concurrency,
+        "max_turns": study.max_turns,
+        "max_steps": study.max_steps,
+        "step_timeout": study.step_timeout,
+        "max_message_chars": study.max_message_chars,
+    }
     budget: Budget | None = None
     if study.workers > 1:
         shared = SharedBudget.new(study.budget_usd, prior) if study.budget_usd is not None else None
@@ -136,30 +153,17 @@ async def run_study_async(
             [job for job in resolved.jobs() if job.id not in done],
             run_dir,
             workers=study.workers,
-            concurrency=study.concurrency,
-            max_turns=study.max_turns,
-            max_steps=study.max_steps,
-            step_timeout=study.step_timeout,
-            max_message_chars=study.max_message_chars,
             roles=roles,
             budget=shared,
             on_done=on_done,
+            **limits,
         )
         return RunResult(run_dir, resolved.total, already, ran, shared)
     if study.budget_usd is not None:
         budget = Budget(study.budget_usd)
         budget.spend(prior)
     ran = await run_jobs(
-        resolved.jobs(),
-        run_dir,
-        concurrency=study.concurrency,
-        max_turns=study.max_turns,
-        max_steps=study.max_steps,
-        step_timeout=study.step_timeout,
-        max_message_chars=study.max_message_chars,
-        on_done=on_done,
-        roles=roles,
-        budget=budget,
+        resolved.jobs(), run_dir, on_done=on_done, roles=roles, budget=budget, **limits
     )
     return RunResult(run_dir, resolved.total, already, ran, budget)
 
