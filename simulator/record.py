@@ -240,6 +240,9 @@ class TaskScore(BaseModel):
     reaches ``threshold``), None otherwise. ``actions`` lists the required tool calls
     and when each was made; ``forbidden`` what happened that ``expect.forbid`` rules out.
     A missing action or anything forbidden fails the task whatever the answer.
+    When ``expect`` names both an answer and a state, ``answer_success`` and
+    ``state_success`` record each on its own (CRMArena-Pro scores the answer alone);
+    ``success`` needs both.
     """
 
     success: bool
@@ -251,6 +254,8 @@ class TaskScore(BaseModel):
     threshold: float | None = None
     actions: list[ActionCheck] = Field(default_factory=list)
     forbidden: list[ForbiddenHit] = Field(default_factory=list)
+    answer_success: bool | None = None
+    state_success: bool | None = None
 
     @property
     def blocked(self) -> bool:
@@ -271,6 +276,9 @@ class TaskScore(BaseModel):
         data: dict[str, Any] = handler(self)
         for key in ("score", "threshold", "actions", "forbidden"):
             if key in data and not data[key] and data[key] != 0:
+                del data[key]
+        for key in ("answer_success", "state_success"):
+            if key in data and data[key] is None:
                 del data[key]
         return data
 

@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
-from simulator.persona import Mode
+from simulator.persona import Mode, Persona
 from simulator.run import Study, StudyError, load_study, plan, read_records, resolve_study
 from simulator.run._manifest import read_manifest, resume_study
 from simulator.run._runner import run_study
-from simulator.run._study import absolute_paths, default_study_file
+from simulator.run._study import absolute_paths, default_study_file, select_personas
 
 ROOT = Path(__file__).resolve().parents[1]
 REFUND = ROOT / "personas" / "examples" / "refund.yaml"
@@ -49,8 +50,8 @@ def test_the_default_study_is_the_crm_pack_with_the_reference_agents() -> None:
     assert study.modes == [Mode.FULL, Mode.SHARDED, Mode.ON_ASK]
     resolved = resolve_study(study, path.parent, path)
     assert all(p.environment.startswith("crm") for p in resolved.personas)
-    families = [p.family for p in resolved.personas]
-    assert len(families) == len(set(families)) > 1  # one persona of each family
+    strata = [(p.family, p.environment) for p in resolved.personas]
+    assert len(strata) == len(set(strata)) > 1  # one persona of each family in each org
     assert not any("llm-only" in p.tags for p in resolved.personas)
     assert resolved.total == len(resolved.personas) * 4 * 3 * study.repeats
 
@@ -59,15 +60,44 @@ def test_selection_by_tag_and_family() -> None:
     pack = ROOT / "personas" / "crm"
     everything = resolve_study(Study(personas=[str(pack)]), ROOT)
     two = resolve_study(Study(personas=[str(pack)], per_family=2), ROOT)
-    by_family: dict[str | None, int] = {}
-    for persona in two.personas:
-        by_family[persona.family] = by_family.get(persona.family, 0) + 1
-    assert set(by_family.values()) <= {1, 2} and len(two.personas) < len(everything.personas)
+    assert len(two.personas) < len(everything.personas)
     tagged = Study(personas=[str(pack)], exclude_tags=["llm-only"])
     assert all("llm-only" not in p.tags for p in resolve_study(tagged, ROOT).personas)
+    by_stratum: dict[tuple[str | None, str], int] = {}
+    for persona in two.personas:
+        key = (persona.family, persona.environment)
+        by_stratum[key] = by_stratum.get(key, 0) + 1
+    assert set(by_stratum.values()) <= {1, 2}
     # personas without a family are never cut
     plain = resolve_study(Study(personas=[str(REFUND)], per_family=1), ROOT)
     assert [p.id for p in plain.personas] == ["example.refund"]
+
+
+def test_per_family_spreads_the_sample_over_each_family_and_environment() -> None:
+    base = Persona.model_validate(yaml.safe_load(REFUND.read_text()))
+
+    def persona(family: str, env: str, i: int) -> Persona:
+        return base.model_copy(
+            update={"id": f"{family}.{env}.{i}", "family": family, "environment": env}
+        )
+
+    pack = [persona("f", env, i) for env in ("crm-b2b", "crm-b2c") for i in range(10)]
+    pack.append(base)
+    picked = select_personas(pack, Study(per_family=3))
+    assert [p.id for p in picked] == [
+        "f.crm-b2b.0",
+        "f.crm-b2b.3",
+        "f.crm-b2b.6",
+        "f.crm-b2c.0",
+        "f.crm-b2c.3",
+        "f.crm-b2c.6",
+        base.id,
+    ]
+    assert [p.id for p in select_personas(pack, Study(per_family=1))][:2] == [
+        "f.crm-b2b.0",
+        "f.crm-b2c.0",
+    ]
+    assert len(select_personas(pack, Study(per_family=0))) == 21
 
 
 @pytest.mark.parametrize(

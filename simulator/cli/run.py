@@ -135,7 +135,8 @@ def run(
         int | None,
         typer.Option(
             min=0,
-            help="Keep N personas of each task family (0: all). --persona resets the study's "
+            help="Keep N personas of each task family in each environment, spread over the "
+            "family's (0: all). --persona resets the study's "
             "selection (per_family, exclude_tags) to all of yours.",
         ),
     ] = None,

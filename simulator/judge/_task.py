@@ -16,6 +16,7 @@ from typing import Any
 
 from simulator.env import Environment, ToolError, check_state
 from simulator.judge._bleu import bleu
+from simulator.judge._overlap import rouge_l, token_f1
 from simulator.judge.values import contains_value, find_numbers, normalize_text, parse_number
 from simulator.persona import Expect, Forbid, StateCheck, ToolAction, ValueKind
 from simulator.record import ActionCheck, AnswerAttemptEvent, ForbiddenHit, TaskScore
@@ -74,7 +75,7 @@ def match_answer(expect: Expect, answer: str, *, via: str = "submit_answer") -> 
             return False, f"does not contain {', '.join(repr(x) for x in missing)}"
         found = contains_value(str(expected), answer, "text")
         return found, "contains the expected text" if found else f"does not contain {expected!r}"
-    if kind == "bleu":
+    if kind in ("bleu", "rouge_l", "token_f1"):
         score, detail = grade_answer(expect, answer)
         return score >= expect.threshold, detail
     if kind == "regex":
@@ -100,7 +101,8 @@ def grade_answer(expect: Expect, answer: str) -> tuple[float, str]:
     ``number``: 1 within ``tolerance``, falling linearly to 0 at ``grade.scale`` beyond
     it (default: the answer's magnitude), for the closest number in the answer; ``set``:
     the share of expected items in the answer; ``contains``: the share of expected texts
-    found; ``bleu``: BLEU against the reference(s), as sacreBLEU computes it.
+    found; ``bleu``: BLEU against the reference(s), as sacreBLEU computes it; ``rouge_l``
+    and ``token_f1``: ROUGE-L F-measure and SQuAD token F1 against the best reference.
     """
     expected = expect.answer
     kind = expect.match
@@ -133,6 +135,12 @@ def grade_answer(expect: Expect, answer: str) -> tuple[float, str]:
     if kind == "bleu":
         score = bleu(answer, _references(expected))
         return score, f"BLEU {score:.4f} against {len(_references(expected))} reference(s)"
+    if kind == "rouge_l":
+        score = rouge_l(answer, _references(expected))
+        return score, f"ROUGE-L {score:.4f} against {len(_references(expected))} reference(s)"
+    if kind == "token_f1":
+        score = token_f1(answer, _references(expected))
+        return score, f"token F1 {score:.4f} against {len(_references(expected))} reference(s)"
     ok, detail = match_answer(expect, answer)
     return float(ok), detail
 
@@ -322,6 +330,7 @@ def judge_task(
         )
         if expect.state is not None:
             state = _judge_state(expect, env, answer)
+            task.answer_success, task.state_success = task.success, state.success
             task.success = task.success and state.success
             task.detail = f"{task.detail}; state: {state.detail}"
     if not extra:

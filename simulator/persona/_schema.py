@@ -16,9 +16,13 @@ from pydantic import (
 )
 
 ValueKind = Literal["auto", "phone", "email", "money", "number", "id", "date", "text"]
-MatchKind = Literal["exact", "number", "set", "contains", "regex", "none", "judge", "bleu"]
-GRADED_MATCHES = ("number", "set", "contains", "bleu")
-"""Match kinds that can give partial credit (``grade``); ``bleu`` always does."""
+MatchKind = Literal[
+    "exact", "number", "set", "contains", "regex", "none", "judge", "bleu", "rouge_l", "token_f1"
+]
+OVERLAP_MATCHES = ("bleu", "rouge_l", "token_f1")
+"""Match kinds scored by text overlap with reference(s): always graded."""
+GRADED_MATCHES = ("number", "set", "contains", *OVERLAP_MATCHES)
+"""Match kinds that can give partial credit (``grade``); the overlap kinds always do."""
 
 
 class Mode(StrEnum):
@@ -200,7 +204,8 @@ class Expect(_Strict):
     )
     grade: Grade | None = Field(
         default=None,
-        description="Partial credit (number, set, contains, bleu): a score from 0 to 1 "
+        description="Partial credit (number, set, contains, bleu, rouge_l, token_f1): a score "
+        "from 0 to 1 "
         "beside success; 'true' for the defaults.",
     )
 
@@ -221,9 +226,10 @@ class Expect(_Strict):
         texts = isinstance(self.answer, list) and all(
             isinstance(a, str | int | float) for a in self.answer
         )
-        if self.match in ("contains", "bleu") and isinstance(self.answer, list) and not texts:
+        text_kinds = ("contains", *OVERLAP_MATCHES)
+        if self.match in text_kinds and isinstance(self.answer, list) and not texts:
             raise ValueError(f"match '{self.match}' needs 'answer' to be text or a list of texts")
-        if self.match in ("contains", "bleu") and self.answer == []:
+        if self.match in text_kinds and self.answer == []:
             raise ValueError(f"match '{self.match}' needs at least one text in 'answer'")
         if self.grade is not None and self.match not in GRADED_MATCHES:
             raise ValueError(
@@ -244,8 +250,8 @@ class Expect(_Strict):
 
     @property
     def graded(self) -> bool:
-        """Whether the task gets a partial score (``grade``, or a ``bleu`` match)."""
-        return self.grade is not None or self.match == "bleu"
+        """Whether the task gets a partial score (``grade``, or an overlap match)."""
+        return self.grade is not None or self.match in OVERLAP_MATCHES
 
     @property
     def threshold(self) -> float:

@@ -109,8 +109,36 @@ def write_csv(metrics: StudyMetrics, out_dir: Path) -> list[Path]:
     breakdown = out_dir / BREAKDOWN_FILE
     with breakdown.open("w", encoding="utf-8", newline="") as fh:
         writer_b = csv.writer(fh)
-        writer_b.writerow(["agent", "mode", "dimension", "value", "successes", "dialogues"])
-        for dimension in ("family", *metrics.dimensions()):
+        writer_b.writerow(
+            [
+                "agent",
+                "mode",
+                "dimension",
+                "value",
+                "environment",
+                "successes",
+                "dialogues",
+                "ci_low",
+                "ci_high",
+            ]
+        )
+        for c in metrics.family_rows():
+            writer_b.writerow(
+                [
+                    c.agent,
+                    c.mode,
+                    "family",
+                    c.family,
+                    c.environment,
+                    c.successes,
+                    c.dialogues,
+                    _cell(c.low),
+                    _cell(c.high),
+                ]
+            )
+        for dimension in metrics.dimensions():
+            if dimension == "family":
+                continue
             for agent, mode, value, won, total in metrics.breakdown_rows(dimension):
-                writer_b.writerow([agent, mode, dimension, value, won, total])
+                writer_b.writerow([agent, mode, dimension, value, "", won, total, "", ""])
     return [summary, breakdown]

@@ -170,12 +170,13 @@ def _write_page(
     out.write('</section>\n<section id="plots"><h2>Plots</h2>')
     out.write(_plots(plots, plots_notice))
     out.write('</section>\n<section id="breakdowns"><h2>Breakdowns</h2>')
-    dimensions = metrics.dimensions()
-    for dimension in dimensions:
+    shown = 0
+    for dimension in ("family", *(d for d in metrics.dimensions() if d != "family")):
         breakdown = family_table(metrics, dimension)
         if breakdown is not None:
             out.write(html_table(breakdown))
-    if not dimensions:
+            shown += 1
+    if not shown:
         out.write('<p class="dim">Every persona has the same family and traits.</p>')
     end_reasons = sorted({r for g in metrics.groups.values() for r in g.end_reasons})
     out.write(

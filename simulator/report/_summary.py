@@ -181,14 +181,22 @@ def leakage_table(metrics: StudyMetrics) -> Grid | None:
     return table
 
 
+_FAMILY_CAPTION = (
+    "successes/dialogues [95% interval, %]: the wider of Wilson and a bootstrap over the "
+    "cell's personas"
+)
+
+
 def family_table(metrics: StudyMetrics, dimension: str = "family") -> Grid | None:
-    """Success by task family (or a persona trait): one row per agent and value."""
+    """Success by task family and environment (org), with intervals, or by a persona
+    trait: one row per agent and value."""
+    if dimension == "family":
+        return _by_family(metrics)
     found = metrics.breakdown_rows(dimension)
     if {value for _, _, value, _, _ in found} <= {"-"}:
         return None
     modes = metrics.modes
-    title = "Success by task family" if dimension == "family" else f"Success by {dimension}"
-    table = _table(title)
+    table = _table(f"Success by {dimension}")
     table.add_column("agent", no_wrap=True)
     table.add_column(dimension, no_wrap=True)
     for mode in modes:
@@ -200,6 +208,39 @@ def family_table(metrics: StudyMetrics, dimension: str = "family") -> Grid | Non
     for (agent, value), by_mode in cells.items():
         table.add_row(
             agent if agent != previous else "", value, *(by_mode.get(m, "-") for m in modes)
+        )
+        previous = agent
+    return table
+
+
+def _by_family(metrics: StudyMetrics) -> Grid | None:
+    found = metrics.family_rows()
+    if len({(c.family, c.environment) for c in found}) < 2:
+        return None  # one family in one org says nothing the summary does not
+    modes = metrics.modes
+    environments = {c.environment for c in found}
+    with_env = len(environments) > 1
+    table = _table(
+        "Success by task family and org" if with_env else "Success by task family",
+        _FAMILY_CAPTION,
+    )
+    table.left = 3 if with_env else 2
+    table.add_column("agent", no_wrap=True)
+    table.add_column("family", no_wrap=True)
+    if with_env:
+        table.add_column("org", no_wrap=True)
+    for mode in modes:
+        table.add_column(mode, justify="right", no_wrap=True)
+    cells: dict[tuple[str, str, str], dict[str, str]] = {}
+    for c in found:
+        cells.setdefault((c.agent, c.family, c.environment), {})[c.mode] = (
+            f"{c.successes}/{c.dialogues} {span(c.low, c.high)}"
+        )
+    previous = None
+    for (agent, family, env), by_mode in cells.items():
+        label = [family, env.removeprefix("crm-")] if with_env else [family]
+        table.add_row(
+            agent if agent != previous else "", *label, *(by_mode.get(m, "-") for m in modes)
         )
         previous = agent
     return table

@@ -60,7 +60,8 @@ class Study(BaseModel):
     per_family: int | None = Field(
         default=None,
         ge=0,
-        description="Keep the first N personas of each task family (file order); 0/unset: all.",
+        description="A stratified sample: N personas of each task family in each "
+        "environment (spread over file order); 0/unset: all.",
     )
     modes: list[Mode] = Field(default_factory=lambda: list(DEFAULT_MODES), min_length=1)
     repeats: int = Field(default=1, ge=1, description="Dialogues per persona, agent and mode.")
@@ -237,21 +238,28 @@ def resolve_study(study: Study, base_dir: Path, source: Path | None = None) -> R
 
 
 def select_personas(personas: Sequence[Persona], study: Study) -> list[Persona]:
-    """The personas the study keeps: without excluded tags, at most ``per_family`` of each task
-    family (personas without a family are all kept)."""
+    """The personas the study keeps: without excluded tags, and a stratified sample of
+    ``per_family`` of each task family in each environment (personas without a family
+    are all kept).
+
+    A stratum's N are spread evenly over its personas in file order (the 1st, then every
+    len/N-th), so a sample covers a family's range of tasks, not only its first ones;
+    with N = 1 it is the first persona, as the file lists them.
+    """
     excluded = set(study.exclude_tags)
-    kept: list[Persona] = []
-    per_family: dict[str | None, int] = {}
-    for persona in personas:
-        if excluded & set(persona.tags):
-            continue
-        if persona.family is not None and study.per_family:
-            seen = per_family.get(persona.family, 0)
-            if seen >= study.per_family:
-                continue
-            per_family[persona.family] = seen + 1
-        kept.append(persona)
-    return kept
+    eligible = [p for p in personas if not excluded & set(p.tags)]
+    if not study.per_family:
+        return eligible
+    strata: dict[tuple[str, str], list[int]] = {}
+    for index, persona in enumerate(eligible):
+        if persona.family is not None:
+            strata.setdefault((persona.family, persona.environment), []).append(index)
+    dropped: set[int] = set()
+    for members in strata.values():
+        n = min(study.per_family, len(members))
+        keep = {members[(i * len(members)) // n] for i in range(n)}
+        dropped.update(m for m in members if m not in keep)
+    return [p for i, p in enumerate(eligible) if i not in dropped]
 
 
 def _under(base: Path, text: str) -> Path:

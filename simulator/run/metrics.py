@@ -370,6 +370,11 @@ class StudyMetrics:
         self.groups: dict[tuple[str, str], Group] = {}
         # breakdowns: (agent, mode, dimension, value) -> [s, n]
         self.breakdown: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+        # by task family and environment (org): (agent, mode, family, environment) ->
+        # persona -> [s, n], so each cell gets its own persona-bootstrap interval
+        self.families: dict[tuple[str, str, str, str], dict[str, list[int]]] = defaultdict(
+            lambda: defaultdict(lambda: [0, 0])
+        )
         # success against turns to full information (personas with required facts only):
         # (agent, mode, turns or -1 for never) -> [s, n]
         self.by_turns: dict[tuple[str, str, int], list[int]] = defaultdict(lambda: [0, 0])
@@ -387,6 +392,12 @@ class StudyMetrics:
             cell = self.breakdown[(*key, dim, value)]
             cell[0] += won
             cell[1] += 1
+        family = record.persona.get("family")
+        if family:
+            env = str(record.persona.get("environment") or "none")
+            persona_cell = self.families[(*key, str(family), env)][record.persona_id]
+            persona_cell[0] += won
+            persona_cell[1] += 1
         acq = record.scores.acquisition
         if acq.required:  # without required facts, "turns to full information" means nothing
             ttfi = acq.turns_to_full_information
@@ -439,6 +450,27 @@ class StudyMetrics:
         ]
         return sorted(rows, key=lambda r: (agents.index(r[0]), _natural(r[2]), mode_rank(r[1])))
 
+    def family_rows(self) -> list[FamilyCell]:
+        """Success by task family and environment (org), with intervals; agents in order,
+        then family, environment and mode."""
+        agents = self.agents
+        out = []
+        for (agent, mode, family, env), personas in self.families.items():
+            clusters = [(c[0], c[1]) for _, c in sorted(personas.items())]
+            low, high = rate_interval(clusters, seed=f"{self.seed}:{agent}:{mode}:{family}:{env}")
+            won = sum(c for c, _ in clusters)
+            total = sum(n for _, n in clusters)
+            out.append(FamilyCell(agent, mode, family, env, won, total, low, high))
+        return sorted(
+            out,
+            key=lambda c: (
+                agents.index(c.agent),
+                _natural(c.family),
+                c.environment,
+                mode_rank(c.mode),
+            ),
+        )
+
     def dimensions(self) -> list[str]:
         """Breakdown dimensions with more than one value (one value says nothing)."""
         values: dict[str, set[str]] = defaultdict(set)
@@ -453,6 +485,20 @@ class StudyMetrics:
     def has_task_checks(self) -> bool:
         """Some dialogue was graded or had required or forbidden tool calls."""
         return any(g.graded or g.checked_calls for g in self.groups.values())
+
+
+@dataclass(frozen=True)
+class FamilyCell:
+    """Success of one agent in one mode on one task family in one environment (org)."""
+
+    agent: str
+    mode: str
+    family: str
+    environment: str
+    successes: int
+    dialogues: int
+    low: float
+    high: float
 
 
 def mode_rank(mode: str) -> int:
