@@ -89,13 +89,24 @@ def _drop_defaults(
     persona dumps exactly as before (records replay and compare identically).
     """
     data: dict[str, Any] = handler(model)
-    fields = type(model).model_fields
     for key in keys:
-        if key in data and getattr(model, key) == fields[key].get_default(
-            call_default_factory=True
-        ):
+        if key in data and getattr(model, key) == _default(type(model), key):
             del data[key]
     return data
+
+
+_DEFAULTS: dict[tuple[type[BaseModel], str], Any] = {}
+
+
+def _default(cls: type[BaseModel], key: str) -> Any:
+    """A field's default, made once per class (pydantic inspects the factory each time)."""
+    try:
+        return _DEFAULTS[(cls, key)]
+    except KeyError:
+        value = _DEFAULTS[(cls, key)] = cls.model_fields[key].get_default(
+            call_default_factory=True
+        )
+        return value
 
 
 class StateCheck(_Strict):
