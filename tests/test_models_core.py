@@ -176,14 +176,18 @@ json_values = st.recursive(
 @given(
     messages=st.lists(st.dictionaries(st.text(max_size=8), json_values, max_size=4), max_size=4),
     temperature=st.none() | st.floats(allow_nan=False),
+    n_tools=st.integers(0, 3),
 )
 def test_canonical_request_is_the_pydantic_json_dump(
-    messages: list[dict[str, object]], temperature: float | None
+    messages: list[dict[str, object]], temperature: float | None, n_tools: int
 ) -> None:
     """The fast encoding of a request gives exactly the text its pydantic dump gives (NaN
     and infinities included, which take the pydantic path), so hashes never change."""
-    tool = ToolSpec(name="t", description="d", parameters={"type": "object", "x": [1, "é"]})
-    req = ChatRequest(model="openai:m", messages=messages, tools=[tool], temperature=temperature)
+    tools = [
+        ToolSpec(name=f"t{i}", description="d", parameters={"type": "object", "x": [i, "é"]})
+        for i in range(n_tools)
+    ]
+    req = ChatRequest(model="openai:m", messages=messages, tools=tools, temperature=temperature)
     slow = json.dumps(
         {"role": "agent", **req.model_dump(mode="json")},
         sort_keys=True,

@@ -41,17 +41,19 @@ class ChatRequest(BaseModel):
         (one C-speed pass); anything else (a model object, a NaN) takes pydantic's JSON
         dump. Both give the same text for JSON values.
         """
-        body = {
+        head = {
             "role": role,
             "model": self.model,
             "messages": self.messages,
-            "tools": [_tool_json(tool) for tool in self.tools],
             "temperature": self.temperature,
             "seed": self.seed,
             "max_tokens": self.max_tokens,
         }
         try:
-            return _dumps(body, allow_nan=False)
+            # "tools" sorts after every other key: its text (the same on every call of a
+            # dialogue) is spliced in from a cache instead of being encoded again
+            text = _dumps(head, allow_nan=False)
+            return f'{text[:-1]},"tools":{_tools_text(self.tools)}}}'
         except (TypeError, ValueError):
             return _dumps({"role": role, **self.model_dump(mode="json")})
 
@@ -75,6 +77,24 @@ def _tool_json(tool: ToolSpec) -> dict[str, Any]:
     dump = tool.model_dump(mode="json")
     _TOOL_JSON[id(tool)] = (tool, dump)
     return dump
+
+
+_TOOLS_TEXT: dict[tuple[int, ...], tuple[list[ToolSpec], str]] = {}
+
+
+def _tools_text(tools: list[ToolSpec]) -> str:
+    """The canonical JSON of a list of tools, kept per list of (immutable) tools."""
+    key = tuple(map(id, tools))
+    hit = _TOOLS_TEXT.get(key)
+    if hit is not None and len(hit[0]) == len(tools) and all(
+        a is b for a, b in zip(hit[0], tools, strict=True)
+    ):
+        return hit[1]
+    if len(_TOOLS_TEXT) >= 1024:
+        _TOOLS_TEXT.clear()
+    text = _dumps({"t": [_tool_json(tool) for tool in tools]})[5:-1]
+    _TOOLS_TEXT[key] = (list(tools), text)
+    return text
 
 
 def request_hash(role: str, request: ChatRequest) -> str:
