@@ -45,6 +45,7 @@ class Item:
     label: str
     tool_calls: bool
     asked: list[str] | None
+    source: str = ""  # the file (one per author)
 
 
 def files(split: str) -> list[Path]:
@@ -82,6 +83,7 @@ def _load_file(path: Path) -> list[Item]:
                 label=str(raw["label"]),
                 tool_calls=bool(raw.get("tool_calls", False)),
                 asked=raw.get("asked"),
+                source=path.name,
             )
         )
     return items

@@ -1,6 +1,13 @@
 """The simulated user: ledger, disclosure policy, realizers and the verifier."""
 
-from simulator.user._classify import AgentTurn, Classification, Move, classify, is_refusal
+from simulator.user._classify import (
+    AgentTurn,
+    Classification,
+    Move,
+    classify,
+    is_refusal,
+    move_features,
+)
 from simulator.user._ledger import Ledger, missing_required, next_fact, reveal_order
 from simulator.user._llm import (
     CLASSIFIER_PROMPT_VERSION,
@@ -47,6 +54,7 @@ __all__ = [
     "decide",
     "is_refusal",
     "missing_required",
+    "move_features",
     "next_fact",
     "opening",
     "parse_classification",

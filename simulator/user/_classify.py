@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from simulator.persona import Fact, Persona
 from simulator.user._cues import _FURTHER, _NOT_A_RESULT_LABEL
+from simulator.user._learned import LABELS, features, probabilities, shipped
 from simulator.user._moves import Unit, echo_words, read_unit, units
 
 _STOPWORDS = frozenset(
@@ -245,12 +246,37 @@ def _plan_steps(parts: list[Unit]) -> list[Unit]:
     return parts
 
 
+ANSWER_OVERRIDE = 0.9
+"""How sure the learned layer must be to read an answer where the rules read none."""
+
+
+def move_features(text: str, said: str = "") -> dict[str, float]:
+    """The learned layer's features of an agent turn (for training and inspection)."""
+    return features(text, read_units(text, said))
+
+
+def weighed(text: str, parts: list[Unit], rules: Move) -> tuple[Move, float]:
+    """The learned layer's move for a turn whose units are ``parts`` (``rules``: the rules'
+    move), with its probability as the confidence."""
+    p = probabilities(shipped(), features(text, parts))
+    ranked = sorted(range(len(LABELS)), key=lambda c: -p[c])
+    for c in ranked:
+        move = Move(LABELS[c])
+        if move == Move.TOOL_ONLY:
+            continue  # a turn with text is never tool-only
+        if move == Move.ANSWER and rules != Move.ANSWER and p[c] < ANSWER_OVERRIDE:
+            continue
+        return move, round(p[c], 3)
+    return rules, 0.5
+
+
 def classify(
     persona: Persona,
     turn: AgentTurn,
     *,
     answers_by_tool: bool = False,
     said: str = "",
+    learned: bool = True,
 ) -> Classification:
     """Classify an agent turn deterministically.
 
@@ -259,6 +285,11 @@ def classify(
     (``move_of``); ``said`` (what the user has said so far) keeps echoed details from
     counting as content. An agent that has answered through ``submit_answer`` before
     (``answers_by_tool``) has its text answers read as commentary, never as attempts.
+
+    With ``learned`` (the default) the learned layer (``_learned``) weighs the same cues
+    and the words and decides; it may read a turn as an answer against the rules only
+    when it is at least ``ANSWER_OVERRIDE`` sure (accepting a non-answer is the costly
+    error). ``learned=False`` gives the rules' reading alone.
     """
     text = turn.text.strip()
     if turn.submitted is not None:
@@ -269,6 +300,8 @@ def classify(
         return Classification(Move.STALL, confidence=0.9)
     parts = read_units(text, said)
     move, confidence = move_of(parts)
+    if learned:
+        move, confidence = weighed(text, parts, move)
     refusal = is_refusal(text)
     if move == Move.QUESTION:
         asked = asked_facts(persona, _asking_text(parts))
