@@ -289,7 +289,9 @@ def classify(
     With ``learned`` (the default) the learned layer (``_learned``) weighs the same cues
     and the words and decides; it may read a turn as an answer against the rules only
     when it is at least ``ANSWER_OVERRIDE`` sure (accepting a non-answer is the costly
-    error). ``learned=False`` gives the rules' reading alone.
+    error). Where it overrules the rules, its probability is the confidence; where they
+    agree, the rules' confidence stands (so records of turns read alike stay alike).
+    ``learned=False`` gives the rules' reading alone.
     """
     text = turn.text.strip()
     if turn.submitted is not None:
@@ -301,7 +303,9 @@ def classify(
     parts = read_units(text, said)
     move, confidence = move_of(parts)
     if learned:
-        move, confidence = weighed(text, parts, move)
+        weighed_move, probability = weighed(text, parts, move)
+        if weighed_move != move:  # where the two agree, the rules' confidence stands
+            move, confidence = weighed_move, probability
     refusal = is_refusal(text)
     if move == Move.QUESTION:
         asked = asked_facts(persona, _asking_text(parts))
