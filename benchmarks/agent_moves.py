@@ -1,13 +1,16 @@
-"""How well the simulated user reads agent turns: the rule-based move classifier against a
-hand-labelled corpus of agent messages written the way LLM agents talk.
+"""How well the simulated user reads agent turns: the move classifier (the rules and their
+learned layer) against a hand-labelled corpus of agent messages written the way LLM
+agents talk.
 
     python benchmarks/agent_moves.py              # both splits
     python benchmarks/agent_moves.py --errors     # also list every misread message
     python benchmarks/agent_moves.py --split tune
+    python benchmarks/agent_moves.py --rules      # the rules alone, without the layer
 
 The corpus is `benchmarks/data/agent_moves/` (its README gives the format and the label
-definitions). `tune` is the split the rules were developed on; `heldout` was written
-separately and never used to write the rules. Printed per split: precision and recall
+definitions). `tune` is the split the rules were developed on and the learned layer is
+trained on (`benchmarks/train_moves.py`); `heldout` was written separately and never
+used for either (empty between two held-out splits). Printed per split: precision and recall
 per move, the confusion matrix (rows: the hand label; columns: what the rules read),
 accuracy, and the share of questions whose asked facts match the hand labels. Targets
 are printed beside the figures, never asserted: answer precision >= 0.98 (accepting a
@@ -49,11 +52,9 @@ class Item:
 
 
 def files(split: str) -> list[Path]:
-    """A split's files: ``tune*.jsonl``, ``heldout*.jsonl`` (one per author)."""
-    found = sorted(DATA.glob(f"{split}*.jsonl"))
-    if not found:
-        raise SystemExit(f"no {split} files in {DATA}")
-    return found
+    """A split's files: ``tune*.jsonl``, ``heldout*.jsonl`` (one per author); empty
+    between two held-out splits (the last one folded into tuning, the next not written)."""
+    return sorted(DATA.glob(f"{split}*.jsonl"))
 
 
 def load(split: str) -> list[Item]:
@@ -98,14 +99,21 @@ def persona(path: str) -> Persona:
     return _PERSONAS[path]
 
 
+LEARNED = True
+"""False (``--rules``): measure the rules alone, without the learned layer."""
+
+
 def read(item: Item) -> tuple[str, list[str]]:
     turn = AgentTurn(text=item.text, tool_calls=1 if item.tool_calls else 0)
-    got = classify(persona(item.persona), turn, said="\n".join(item.said))
+    got = classify(persona(item.persona), turn, said="\n".join(item.said), learned=LEARNED)
     return got.move.value, got.asked
 
 
 def report(split: str, show_errors: bool) -> dict[str, float]:
     items = load(split)
+    if not items:
+        print(f"\n== {split}: no files yet ({DATA.name}/{split}*.jsonl)")
+        return {}
     confusion: Counter[tuple[str, str]] = Counter()
     asked_ok = asked_n = 0
     errors: list[tuple[Item, str]] = []
@@ -155,7 +163,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=SPLITS, action="append", help="default: both")
     parser.add_argument("--errors", action="store_true", help="list every misread message")
+    parser.add_argument("--rules", action="store_true", help="the rules alone, no learned layer")
     args = parser.parse_args()
+    global LEARNED
+    LEARNED = not args.rules
     for split in args.split or SPLITS:
         report(split, args.errors)
 
