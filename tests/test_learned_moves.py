@@ -12,10 +12,22 @@ import pytest
 from simulator.persona import load_persona
 from simulator.user import AgentTurn, Move, classify, move_features
 from simulator.user import _classify as reading
-from simulator.user._learned import LABELS, MODEL_FILE
+from simulator.user._learned import (
+    LABELS,
+    MODEL_FILE,
+    layer_probabilities,
+    probabilities,
+    shipped,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PERSONA = load_persona(ROOT / "personas" / "examples" / "refund.yaml")
+
+
+def test_the_fast_path_gives_the_averaged_probabilities() -> None:
+    for text in ("Let me check that for you.", "The total is $41,250.", "Which quarter?", ""):
+        x = move_features(text)
+        assert layer_probabilities(x) == pytest.approx(probabilities(shipped(), x), abs=1e-9)
 
 
 def test_features_are_the_cues_and_the_words() -> None:
@@ -37,7 +49,7 @@ def test_the_shipped_weights_are_a_retraining_of_the_corpus() -> None:
 
 
 def _fake_layer(monkeypatch: pytest.MonkeyPatch, probabilities: list[float]) -> None:
-    monkeypatch.setattr(reading, "probabilities", lambda weights, x: probabilities)
+    monkeypatch.setattr(reading, "layer_probabilities", lambda x: probabilities)
 
 
 def test_an_answer_against_the_rules_needs_a_sure_layer(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from simulator.persona import Fact, Persona
 from simulator.user._cues import _FURTHER, _NOT_A_RESULT_LABEL
-from simulator.user._learned import LABELS, features, probabilities, shipped
+from simulator.user._learned import LABELS, features, layer_probabilities
 from simulator.user._moves import Unit, echo_words, read_unit, units
 
 _STOPWORDS = frozenset(
@@ -258,7 +258,7 @@ def move_features(text: str, said: str = "") -> dict[str, float]:
 def weighed(text: str, parts: list[Unit], rules: Move) -> tuple[Move, float]:
     """The learned layer's move for a turn whose units are ``parts`` (``rules``: the rules'
     move), with its probability as the confidence."""
-    p = probabilities(shipped(), features(text, parts))
+    p = layer_probabilities(features(text, parts))
     ranked = sorted(range(len(LABELS)), key=lambda c: -p[c])
     for c in ranked:
         move = Move(LABELS[c])
