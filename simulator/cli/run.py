@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,6 +39,13 @@ from simulator.run import (
 )
 
 
+class Executor(StrEnum):
+    """Where the dialogues of a run go: this machine's processes, or a Ray cluster."""
+
+    LOCAL = "local"
+    RAY = "ray"
+
+
 def _study(
     path: Path | None, overrides: dict[str, Any], user_model: str | None, judge_model: str | None
 ) -> ResolvedStudy:
@@ -57,18 +65,30 @@ def _study(
     return resolve_study(study.with_overrides(overrides), base, source)
 
 
-def _resumed(run_dir: Path, how: dict[str, Any], command: list[str]) -> tuple[ResolvedStudy, Path]:
-    """The study of a stopped run, from its manifest; only concurrency, workers and budget
-    may change."""
+def _resumed(
+    run_dir: Path, how: dict[str, Any], command: list[str], ray_address: str | None = None
+) -> tuple[ResolvedStudy, Path]:
+    """The study of a stopped run, from its manifest; only concurrency, workers, executor
+    and budget may change."""
     manifest = read_manifest(run_dir)
     resolved = resume_study(manifest)
-    study = resolved.study.with_overrides(how)
+    resolved = replace(resolved, study=resolved.study.with_overrides(how))
     asyncio.run(check_credentials(resolved))
+    _check_executor(resolved, ray_address)
     note_resume(run_dir, manifest, command)
-    return replace(resolved, study=study), run_dir
+    return resolved, run_dir
 
 
-def _run_with_progress(resolved: ResolvedStudy, out_dir: Path, console: Console) -> RunResult:
+def _check_executor(resolved: ResolvedStudy, ray_address: str | None) -> None:
+    """``--ray-address`` names a cluster only a Ray run uses (a missing Ray extra is
+    caught by ``check_credentials``, before the run folder is made)."""
+    if ray_address is not None and resolved.study.executor != "ray":
+        raise SimulatorError("--ray-address is for --executor ray")
+
+
+def _run_with_progress(
+    resolved: ResolvedStudy, out_dir: Path, console: Console, ray_address: str | None = None
+) -> RunResult:
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -89,7 +109,9 @@ def _run_with_progress(resolved: ResolvedStudy, out_dir: Path, console: Console)
             cost += sum(u.cost_usd for u in record.scores.efficiency.models.values())
             progress.update(task, advance=1, errors=errors, cost=cost)
 
-        return asyncio.run(run_study_async(resolved, out_dir, on_done=done))
+        return asyncio.run(
+            run_study_async(resolved, out_dir, on_done=done, ray_address=ray_address)
+        )
 
 
 def run(
@@ -153,6 +175,19 @@ def run(
         int | None,
         typer.Option(min=1, help="Processes to share the dialogues among (default 1)."),
     ] = None,
+    executor: Annotated[
+        Executor | None,
+        typer.Option(
+            help="Where dialogues run: local (this machine, --workers processes) or ray "
+            "(Ray tasks on the cluster at RAY_ADDRESS, else a local Ray; needs the ray extra).",
+        ),
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            metavar="HOST:PORT", help="Ray cluster for --executor ray (default: RAY_ADDRESS)."
+        ),
+    ] = None,
     step_timeout: Annotated[
         float | None, typer.Option(help="Seconds one agent step may take.")
     ] = None,
@@ -203,10 +238,16 @@ def run(
         limits = (max_turns, max_steps, step_timeout, max_message_chars, user_model, judge_model)
         if any(flag is not None for flag in (*study_flags, *limits)):
             raise SimulatorError(
-                "--resume takes only --concurrency, --workers and --budget besides RUN"
+                "--resume takes only --concurrency, --workers, --executor, --ray-address "
+                "and --budget besides RUN"
             )
-        how = {"concurrency": concurrency, "workers": workers, "budget_usd": budget}
-        resolved, out_dir = _resumed(resume, how, command)
+        how = {
+            "concurrency": concurrency,
+            "workers": workers,
+            "executor": executor.value if executor else None,
+            "budget_usd": budget,
+        }
+        resolved, out_dir = _resumed(resume, how, command, ray_address)
     else:
         overrides = absolute_paths([str(p) for p in persona or []], agent or [], Path.cwd())
         overrides |= {
@@ -218,6 +259,7 @@ def run(
             "max_steps": max_steps,
             "concurrency": concurrency,
             "workers": workers,
+            "executor": executor.value if executor else None,
             "step_timeout": step_timeout,
             "max_message_chars": max_message_chars,
             "budget_usd": budget,
@@ -232,6 +274,7 @@ def run(
         check_reference_pairs(resolved.agents, resolved.personas)
         out_dir = out or default_run_dir(resolved)
         asyncio.run(check_credentials(resolved))
+        _check_executor(resolved, ray_address)
         start_run(resolved, out_dir, command)
     s = resolved.study
     console.print(
@@ -246,7 +289,7 @@ def run(
             "text, which no rule-based agent does: run them with an LLM agent, e.g. "
             "--persona personas/crm --agent agents/gpt-4.1-mini.yaml."
         )
-    result = _run_with_progress(resolved, out_dir, console)
+    result = _run_with_progress(resolved, out_dir, console, ray_address)
     _finish(resolved, result, report, console)
 
 

@@ -20,7 +20,7 @@ import queue
 from collections.abc import Callable, Sequence
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 from simulator.errors import SimulatorError
 from simulator.models import Budget, Roles
@@ -58,6 +58,41 @@ class SharedBudget(Budget):
     def spend(self, usd: float) -> None:
         with self._shared.get_lock():
             self._shared.value += usd
+
+
+class RecordWriter:
+    """The parent's end of a run shared among processes (or Ray tasks): the only writer of
+    ``dialogues.jsonl``. Each record arrives as one JSON line and is appended in one write
+    and flushed, so no line is torn or interleaved; ``on_done`` sees every record once."""
+
+    def __init__(
+        self, out_dir: Path, on_done: Callable[[DialogueRecord], None] | None = None
+    ) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.path = out_dir / RECORDS_FILE
+        drop_torn_tail(self.path)
+        self.on_done = on_done
+        self.ran = 0
+        self._fh: BinaryIO | None = None
+
+    def __enter__(self) -> RecordWriter:
+        self._fh = self.path.open("ab")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def write(self, payload: str) -> None:
+        """Append one record, given as its JSON text (no newline)."""
+        assert self._fh is not None, "RecordWriter used outside its with block"
+        line = payload.encode() + b"\n"
+        self._fh.write(line)  # one write of one whole line, by the only writer
+        self._fh.flush()
+        self.ran += 1
+        if self.on_done is not None:
+            self.on_done(DialogueRecord.model_validate_json(line))
 
 
 def _worker(
@@ -115,9 +150,7 @@ async def run_jobs_in_processes(
 ) -> int:
     """Run ``jobs`` (already filtered to the missing ones) in ``workers`` processes; the
     parent appends every record to ``out_dir/dialogues.jsonl``. Return how many ran."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / RECORDS_FILE
-    drop_torn_tail(path)
+    writer = RecordWriter(out_dir, on_done)
     ctx = mp.get_context(_CONTEXT)
     inbox = ctx.Queue()
     settings = {
@@ -138,9 +171,9 @@ async def run_jobs_in_processes(
     for proc in procs:
         proc.start()
     loop = asyncio.get_running_loop()
-    ran, finished = 0, 0
+    finished = 0
     try:
-        with path.open("ab") as fh:
+        with writer:
             while finished < len(procs):
                 try:
                     kind, payload = await loop.run_in_executor(None, inbox.get, True, 0.5)
@@ -151,12 +184,7 @@ async def run_jobs_in_processes(
                         raise SimulatorError(f"a worker process died (exit code {code})") from None
                     continue
                 if kind == "record":
-                    line = payload.encode() + b"\n"
-                    fh.write(line)  # one write of one whole line, by the only writer
-                    fh.flush()
-                    ran += 1
-                    if on_done is not None:
-                        on_done(DialogueRecord.model_validate_json(line))
+                    writer.write(payload)
                 elif kind == "error":
                     raise SimulatorError(f"a worker process failed: {payload}")
                 else:
@@ -167,4 +195,4 @@ async def run_jobs_in_processes(
                 proc.terminate()
             proc.join()
         inbox.close()
-    return ran
+    return writer.ran

@@ -72,8 +72,10 @@ def start_run(resolved: ResolvedStudy, run_dir: Path, command: list[str]) -> dic
     fresh = build_manifest(resolved, run_id=run_dir.name, command=command)
     if (run_dir / MANIFEST_FILE).exists():
         manifest = read_manifest(run_dir)
-        # concurrency, workers and budget change no dialogue: they may differ on a resume
-        kept = {k: manifest["config"].get(k) for k in ("concurrency", "workers", "budget_usd")}
+        # concurrency, workers, executor and budget change no dialogue: they may differ on a
+        # resume (a manifest written before the executor key existed holds its default)
+        how = ("concurrency", "workers", "executor", "budget_usd")
+        kept = {k: manifest["config"].get(k, Study.model_fields[k].default) for k in how}
         fresh["config"] = {**fresh["config"], **kept}
         if not _same_study(manifest, fresh):
             raise StudyError(
@@ -107,9 +109,19 @@ def study_models(resolved: ResolvedStudy) -> list[str]:
 async def check_credentials(resolved: ResolvedStudy, models: ModelRegistry | None = None) -> None:
     """Fail before the first dialogue if a model the study calls has no key configured
     (``ModelConfigError``, one line naming the variable), rather than recording every
-    dialogue as an ``agent_error``."""
+    dialogue as an ``agent_error``; and, for ``executor: ray``, if Ray is not installed
+    (one line naming the extra), before the run folder is made."""
+    if resolved.study.executor == "ray":
+        from simulator.run._ray import import_ray
+
+        import_ray()
+    check_model_credentials(study_models(resolved), models)
+
+
+def check_model_credentials(model_strings: list[str], models: ModelRegistry | None = None) -> None:
+    """``check_credentials`` for a list of model strings (a Ray task checks its node)."""
     registry = models if models is not None else default_registry()
-    for model in study_models(resolved):
+    for model in model_strings:
         check = getattr(registry.client(model), "check_credentials", None)
         if check is not None:
             check()
@@ -130,8 +142,12 @@ async def run_study_async(
     run_dir: Path,
     *,
     on_done: Callable[[DialogueRecord], None] | None = None,
+    ray_address: str | None = None,
 ) -> RunResult:
-    """Run the dialogues of ``resolved`` missing from ``run_dir`` (its manifest must exist)."""
+    """Run the dialogues of ``resolved`` missing from ``run_dir`` (its manifest must exist).
+
+    With ``executor: ray`` they run as Ray tasks on the cluster at ``ray_address`` (None:
+    ``RAY_ADDRESS``, else a local Ray); see ``simulator.run._ray``."""
     study = resolved.study
     records_file = run_dir / RECORDS_FILE
     wanted = {job.id for job in resolved.jobs()}
@@ -147,6 +163,22 @@ async def run_study_async(
         "max_message_chars": study.max_message_chars,
     }
     budget: Budget | None = None
+    if study.executor == "ray":
+        from simulator.run._ray import run_jobs_on_ray
+
+        if study.budget_usd is not None:
+            budget = Budget(study.budget_usd)
+            budget.spend(prior)
+        ran = await run_jobs_on_ray(
+            [job for job in resolved.jobs() if job.id not in done],
+            run_dir,
+            settings={**limits, "roles": roles},
+            budget=budget,
+            models=study_models(resolved),
+            address=ray_address,
+            on_done=on_done,
+        )
+        return RunResult(run_dir, resolved.total, already, ran, budget)
     if study.workers > 1:
         shared = SharedBudget.new(study.budget_usd, prior) if study.budget_usd is not None else None
         ran = await run_jobs_in_processes(
@@ -174,8 +206,9 @@ def run_study(
     *,
     command: list[str] | None = None,
     on_done: Callable[[DialogueRecord], None] | None = None,
+    ray_address: str | None = None,
 ) -> RunResult:
     """``start_run`` then ``run_study_async``, for scripts and notebooks."""
     asyncio.run(check_credentials(resolved))
     start_run(resolved, run_dir, command or [])
-    return asyncio.run(run_study_async(resolved, run_dir, on_done=on_done))
+    return asyncio.run(run_study_async(resolved, run_dir, on_done=on_done, ray_address=ray_address))

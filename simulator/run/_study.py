@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -74,6 +74,11 @@ class Study(BaseModel):
     )
     workers: int = Field(
         default=1, ge=1, description="Processes the dialogues are shared among (one machine)."
+    )
+    executor: Literal["local", "ray"] = Field(
+        default="local",
+        description="Where dialogues run: local (this machine, in `workers` processes) or "
+        "ray (Ray tasks on a cluster: needs the ray extra).",
     )
     max_turns: int = Field(default=DEFAULT_MAX_TURNS, ge=1)
     max_steps: int = Field(default=DEFAULT_MAX_STEPS, ge=1)
