@@ -15,6 +15,12 @@ query, and the memory one dialogue in flight holds, for
 Memory is reported two ways: Python objects (tracemalloc) and resident memory (RSS,
 which also counts SQLite's own allocations), each divided by the number of dialogues
 held open at once. Targets are printed beside the figures, never asserted.
+
+The last line compares building one org at scale 1 and opening one dialogue's
+environment with the figures measured before both orgs got every task family
+(``BASELINE``), and says whether each is within ±20 % of it:
+
+    python benchmarks/crm_env.py --compare       # only that line (a few seconds)
 """
 
 from __future__ import annotations
@@ -34,6 +40,18 @@ from simulator.env.crm import TABLES, CRMEnvironment, World, world  # noqa: E402
 
 HELD = 200
 """Dialogues held open at once when measuring memory per dialogue."""
+
+BASELINE = {
+    ("b2b", "build"): 0.068,
+    ("b2c", "build"): 0.144,
+    ("b2b", "open"): 0.0144e-3,
+    ("b2c", "open"): 0.0130e-3,
+}
+"""Seconds to build each org at scale 1 (median of five) and to open one read-only
+dialogue's environment and answer its first query, measured before the B2B org got a
+service desk and the B2C org a sales side (each org then had only its own families)."""
+BAND = 0.20
+"""How far from the baseline a figure may be and still count as unchanged."""
 
 
 def rss() -> int:
@@ -113,10 +131,45 @@ def memory_per_dialogue(org: str, writing: bool) -> tuple[float, float]:
     return python_bytes / HELD, grown / HELD
 
 
+def build_time(org: str, repeats: int = 5) -> float:
+    """Median seconds to build the org at seed 0, scale 1 (generate, load, serialise)."""
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        World(org, 0, 1)
+        times.append(time.perf_counter() - started)
+    return sorted(times)[repeats // 2]
+
+
+def compare() -> str:
+    """One line: build and open figures against ``BASELINE``, each within ±20 % or not."""
+    parts = []
+    for org in ("b2b", "b2c"):
+        world(org, 0, 1)
+        setup_time(org, 50)  # warm the reader pool
+        for what, seconds in (("build", build_time(org)), ("open", setup_time(org))):
+            base = BASELINE[(org, what)]
+            change = seconds / base - 1
+            unit, scale = ("s", 1.0) if what == "build" else ("ms", 1e3)
+            verdict = "within" if abs(change) <= BAND else "outside"
+            parts.append(
+                f"{org} {what} {seconds * scale:.4g} {unit} vs {base * scale:.4g} "
+                f"({change:+.0%}, {verdict})"
+            )
+    return f"vs baseline (±{BAND:.0%}): " + "; ".join(parts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,4,16", help="comma-separated world sizes")
-    scales = [int(s) for s in parser.parse_args().scales.split(",")]
+    parser.add_argument(
+        "--compare", action="store_true", help="only the line comparing with the baseline"
+    )
+    args = parser.parse_args()
+    if args.compare:
+        print(compare())
+        return
+    scales = [int(s) for s in args.scales.split(",")]
     print("Build (generate + load + FTS5 index); target: scale 1 under 1 s")
     print(f"  {'org':4} {'scale':>5} {'build s':>8} {'size MB':>8} {'rows':>9}")
     for org in ("b2b", "b2c"):
@@ -139,6 +192,8 @@ def main() -> None:
             py, res = memory_per_dialogue(org, writing)
             kind = "writing" if writing else "read-only"
             print(f"  {org:4} {kind:10} {took * 1e3:>10.3f} {py / 1e3:>10.1f} {res / 1e3:>9.1f}")
+    print()
+    print(compare())
 
 
 if __name__ == "__main__":

@@ -152,20 +152,22 @@ def test_dates_and_sums_are_consistent(b2c: sqlite3.Connection, b2b: sqlite3.Con
 
 
 def test_tools_per_org_and_schema(env: CRMEnvironment) -> None:
-    assert [t.name for t in env.tools()] == [
+    every = [
         "describe_schema",
         "sql_query",
         "search_text",
         "reassign_case",
-    ]
-    b2b = CRMEnvironment("b2b", 0)
-    assert [t.name for t in b2b.tools()][3:] == [
         "route_lead",
         "update_opportunity_stage",
         "approve_quote",
         "reject_quote",
     ]
+    assert [t.name for t in env.tools()] == every  # both orgs: a service desk and sales
+    assert "reassign_case" in env.instructions and "Brightline Home" in env.instructions
+    b2b = CRMEnvironment("b2b", 0)
+    assert [t.name for t in b2b.tools()] == every
     assert "route_lead" in b2b.instructions and "Brightline Supply" in b2b.instructions
+    assert "support cases" in b2b.instructions and "leads" in env.instructions
     b2b.close()
     schema = env.call("describe_schema", {})
     for table in TABLES["b2c"]:

@@ -18,6 +18,8 @@ from simulator.env.crm._generate import context, solve
 from simulator.env.crm._periods import Period, month
 from simulator.env.crm._registry import find
 from simulator.env.crm._task import BREAKS, Ctx, Draw, FactSpec
+from simulator.env.crm._text_b2b import B2B_CALLS
+from simulator.env.crm._text_home import CALLS as HOME_CALLS
 from simulator.errors import SimulatorError
 from simulator.persona._schema import Persona
 
@@ -44,8 +46,22 @@ def b2b() -> sqlite3.Connection:
     return build("b2b", 0)
 
 
+@pytest.fixture(scope="module")
+def dbs(b2b: sqlite3.Connection, b2c: sqlite3.Connection) -> dict[str, sqlite3.Connection]:
+    return {"b2b": b2b, "b2c": b2c}
+
+
 def family_of(name: str) -> list[Persona]:
     return [p for p in PACK if p.family == name]
+
+
+def org_of(persona: Persona) -> str:
+    return persona.environment.removeprefix("crm-")
+
+
+def test_every_family_is_in_both_orgs_of_the_pack() -> None:
+    for name in {f.name for fams in FAMILIES.values() for f in fams}:
+        assert sorted({org_of(p) for p in family_of(name)}) == ["b2b", "b2c"], name
 
 
 def value(persona: Persona, fact: str) -> str:
@@ -122,11 +138,13 @@ def test_generator_never_ships_a_planted_unsolvable_draw(
 
 
 @pytest.mark.parametrize("org", ["b2b", "b2c"])
-def test_every_shipped_task_passes_the_check(org: str) -> None:
+def test_every_family_yields_ten_solvable_tasks_that_pass_the_check(org: str) -> None:
     ctx = context(org, 0, 1)
     try:
         for family in FAMILIES[org]:
-            for solved in solve(family, ctx, 5):
+            picked = solve(family, ctx, 10)
+            assert len(picked) == 10 and len({s.draw.key for s in picked}) == 10
+            for solved in picked:
                 problems, _ = check(family, ctx, solved.draw)
                 assert problems == [], (family.name, solved.draw.key)
                 assert family.answer(ctx, solved.draw.params).value == solved.answer
@@ -153,8 +171,9 @@ def test_none_is_the_answer_of_a_fifth_of_the_items_of_families_that_allow_it() 
 # --- gold answers, re-derived with independent SQL ---------------------------------------
 
 
-def test_handle_time(b2c: sqlite3.Connection) -> None:
+def test_handle_time(dbs: dict[str, sqlite3.Connection]) -> None:
     for persona in family_of("handle_time"):
+        db = dbs[org_of(persona)]
         m = dt.datetime.strptime(value(persona, "period"), "%B %Y").strftime("%Y-%m")
         prio = (
             persona.fact("priority").value.split()[0]
@@ -162,7 +181,7 @@ def test_handle_time(b2c: sqlite3.Connection) -> None:
             else "%"
         )
         order = "DESC" if value(persona, "direction") == "longest" else "ASC"
-        rows = b2c.execute(
+        rows = db.execute(
             "SELECT owner_id, AVG(julianday(closed_date) - julianday(created_date)) AS d "
             "FROM cases WHERE closed_date IS NOT NULL AND strftime('%Y-%m', closed_date) = ? "
             "AND priority LIKE ? "
@@ -182,8 +201,11 @@ def _months(label: str) -> tuple[str, ...]:
     return tuple(f"{year}-{first + i:02d}" for i in range(count))
 
 
-def test_sales_amount_counts_line_items_by_signing_or_close_date(b2b: sqlite3.Connection) -> None:
+def test_sales_amount_counts_line_items_by_signing_or_close_date(
+    dbs: dict[str, sqlite3.Connection],
+) -> None:
     for persona in family_of("sales_amount"):
+        db = dbs[org_of(persona)]
         months = _months(value(persona, "period"))
         signed = "signing" in value(persona, "basis")
         date = "substr(c.customer_signed_date, 1, 7)" if signed else "substr(o.close_date, 1, 7)"
@@ -191,7 +213,7 @@ def test_sales_amount_counts_line_items_by_signing_or_close_date(b2b: sqlite3.Co
         won = "" if signed else "AND o.stage_name = 'Closed Won'"
         family = next((f.value for f in persona.facts if f.id == "product_family"), "%")
         marks = ", ".join("?" for _ in months)
-        rows = b2b.execute(
+        rows = db.execute(
             f"SELECT o.owner_id, SUM(i.quantity * i.unit_price) AS s FROM opportunities o {join} "
             "JOIN opportunity_line_items i ON i.opportunity_id = o.id JOIN products p "
             f"ON p.id = i.product_id WHERE {date} IN ({marks}) {won} AND p.family LIKE ? "
@@ -201,37 +223,40 @@ def test_sales_amount_counts_line_items_by_signing_or_close_date(b2b: sqlite3.Co
         assert rows[0][0] == persona.expect.answer, persona.id
 
 
-def test_case_routing_follows_the_policy(b2c: sqlite3.Connection) -> None:
+def test_case_routing_follows_the_policy(dbs: dict[str, sqlite3.Connection]) -> None:
     for persona in family_of("case_routing"):
+        db = dbs[org_of(persona)]
         case = re.search(r"id = '(\w+)'", persona.expect.state.query).group(1)  # type: ignore[union-attr]
-        issue, product = b2c.execute(
+        issue, product = db.execute(
             "SELECT issue_id, product_id FROM cases WHERE id = ?", (case,)
         ).fetchone()
         score: dict[str, list[int]] = {}
         everything = "SELECT owner_id, status, issue_id, product_id FROM cases WHERE owner_id != ''"
-        for owner, status, i, p in b2c.execute(everything):
+        for owner, status, i, p in db.execute(everything):
             s = score.setdefault(owner, [0, 0, 0])
             s[0] -= status == "Closed" and i == issue
             s[1] -= status == "Closed" and p == product
             s[2] += status != "Closed"
         best = sorted(score, key=lambda a: score[a])
-        assert best[0] == persona.expect.state.equals  # type: ignore[union-attr]
+        assert best[0] == persona.expect.state.equals == persona.expect.answer  # type: ignore[union-attr]
+        assert persona.expect.match == "exact"
 
 
-def test_quote_approval_reads_the_policies(b2b: sqlite3.Connection) -> None:
-    matrix = b2b.execute(
-        "SELECT body FROM knowledge_articles WHERE title LIKE '%approval matrix'"
-    ).fetchone()[0]
-    manager = int(re.search(r"manager may approve .*? up to (\d+)", matrix).group(1))  # type: ignore[union-attr]
-    director = int(re.search(r"director up to (\d+)", matrix).group(1))  # type: ignore[union-attr]
-    assert manager < director
-    titles = dict(b2b.execute("SELECT title, id FROM knowledge_articles").fetchall())
+def test_quote_approval_reads_the_policies(dbs: dict[str, sqlite3.Connection]) -> None:
     for persona in family_of("quote_approval"):
+        db = dbs[org_of(persona)]
+        matrix = db.execute(
+            "SELECT body FROM knowledge_articles WHERE title LIKE '%approval matrix'"
+        ).fetchone()[0]
+        manager = int(re.search(r"manager may approve .*? up to (\d+)", matrix).group(1))  # type: ignore[union-attr]
+        director = int(re.search(r"director up to (\d+)", matrix).group(1))  # type: ignore[union-attr]
+        assert manager < director
+        titles = dict(db.execute("SELECT title, id FROM knowledge_articles").fetchall())
         number = value(persona, "quote")
-        qid, discount, expires = b2b.execute(
+        qid, discount, expires = db.execute(
             "SELECT id, discount, expiration_date FROM quotes WHERE quote_number = ?", (number,)
         ).fetchone()
-        below = b2b.execute(
+        below = db.execute(
             "SELECT COUNT(*) FROM quote_line_items li JOIN products p ON p.id = li.product_id "
             "WHERE li.quote_id = ? AND li.unit_price < p.price_floor",
             (qid,),
@@ -243,20 +268,68 @@ def test_quote_approval_reads_the_policies(b2b: sqlite3.Connection) -> None:
             ("Quote discount approval matrix", discount > limit),
         )
         broken = [title for title, bad in rules if bad]
-        want = f"Rejected|{titles[broken[0]]}" if broken else "Approved|none"
-        assert len(broken) <= 1 and persona.expect.state.equals == want  # type: ignore[union-attr]
+        article = titles[broken[0]] if broken else "none"
+        state = f"Rejected|{article}" if broken else "Approved|none"
+        assert len(broken) <= 1 and persona.expect.state.equals == state  # type: ignore[union-attr]
+        assert persona.expect.answer == article and persona.expect.match == "exact"
 
 
-def test_disambiguation_needs_type_and_timeframe(b2c: sqlite3.Connection) -> None:
+def test_wrong_stage_names_the_stage_and_leaves_it(dbs: dict[str, sqlite3.Connection]) -> None:
+    for persona in family_of("wrong_stage"):
+        db = dbs[org_of(persona)]
+        opp = re.search(r"id = '(\w+)'", persona.expect.state.query).group(1)  # type: ignore[union-attr]
+        (recorded,) = db.execute(
+            "SELECT stage_name FROM opportunities WHERE id = ?", (opp,)
+        ).fetchone()
+        criteria = db.execute(
+            "SELECT body FROM knowledge_articles WHERE title = 'Opportunity stage criteria'"
+        ).fetchone()[0]
+        stage_of = {
+            a.lower(): stage
+            for stage, acts in re.findall(r"([A-Z][A-Za-z ]*?): ((?:'[^']+'(?: or )?)+)", criteria)
+            for a in re.findall(r"'([^']+)'", acts)
+        }
+        done = [
+            stage_of[s.lower()]
+            for (s,) in db.execute(
+                "SELECT subject FROM tasks WHERE what_id = ? AND status = 'Completed'", (opp,)
+            )
+        ]
+        order = ["Prospecting", "Qualification", "Needs Analysis", "Proposal", "Negotiation"]
+        right = max(done, key=order.index)
+        assert persona.expect.answer == ("none" if right == recorded else right)
+        assert persona.expect.state.equals == right  # type: ignore[union-attr]
+
+
+def test_disambiguation_needs_type_and_timeframe(dbs: dict[str, sqlite3.Connection]) -> None:
     for persona in family_of("named_entity_disambiguation"):
-        rows = b2c.execute(
-            "SELECT p.id, p.family, o.effective_date FROM orders o JOIN order_items i "
-            "ON i.order_id = o.id JOIN products p ON p.id = i.product_id WHERE o.customer_id = ? "
-            "ORDER BY o.effective_date DESC",
-            (persona.context.user_id,),
-        ).fetchall()
-        same = [r for r in rows if r[1] == value(persona, "product_type")]
-        assert same[0][0] != persona.expect.answer, "not simply the latest of its type"
+        kind = value(persona, "product_type")
+        if org_of(persona) == "b2c":
+            rows = (
+                dbs["b2c"]
+                .execute(
+                    "SELECT p.id, p.family, o.effective_date FROM orders o JOIN order_items i "
+                    "ON i.order_id = o.id JOIN products p ON p.id = i.product_id "
+                    "WHERE o.customer_id = ? ORDER BY o.effective_date DESC",
+                    (persona.context.user_id,),
+                )
+                .fetchall()
+            )
+            same = [r for r in rows if r[1] == kind]
+        else:  # the contact's account's orders; the kind is a word of the product's name
+            rows = (
+                dbs["b2b"]
+                .execute(
+                    "SELECT p.id, lower(p.name), o.effective_date FROM orders o JOIN order_items i "
+                    "ON i.order_id = o.id JOIN products p ON p.id = i.product_id JOIN contacts c "
+                    "ON c.account_id = o.account_id WHERE c.id = ? ORDER BY o.effective_date DESC",
+                    (persona.context.user_id,),
+                )
+                .fetchall()
+            )
+            same = [r for r in rows if kind in r[1]]
+            assert persona.context.model_extra["account_id"]  # type: ignore[index]
+        assert same[0][0] != persona.expect.answer or len({r[2] for r in same}) > 1
         words = value(persona, "timeframe").split()
         n = {"a": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9}[words[1]]
         unit = {"week": 7, "weeks": 7, "month": 30, "months": 30, "year": 365}[words[2]]
@@ -268,33 +341,45 @@ def test_disambiguation_needs_type_and_timeframe(b2c: sqlite3.Connection) -> Non
 # --- the text families: the answer is really in the text --------------------------------
 
 
-def test_text_answers_are_written_in_the_transcripts(
-    b2c: sqlite3.Connection, b2b: sqlite3.Connection
-) -> None:
+def test_text_answers_are_written_in_the_transcripts(dbs: dict[str, sqlite3.Connection]) -> None:
     for persona in family_of("policy_violation"):
-        body = b2c.execute(
-            "SELECT t.body FROM live_chat_transcripts t JOIN cases c ON c.id = t.case_id "
-            "WHERE c.case_number = ?",
-            (value(persona, "case"),),
-        ).fetchone()[0]
+        body = (
+            dbs[org_of(persona)]
+            .execute(
+                "SELECT t.body FROM live_chat_transcripts t JOIN cases c ON c.id = t.case_id "
+                "WHERE c.case_number = ?",
+                (value(persona, "case"),),
+            )
+            .fetchone()[0]
+        )
         breach = re.search(r"make an exception|add a \$\d+ credit|match that price", body)
         if persona.expect.answer == "none":
             assert not re.search(r"make an exception|match that price and refund", body)
         else:
             assert breach, body
+    calls = {"b2b": B2B_CALLS, "b2c": HOME_CALLS}
     for persona in family_of("lead_qualification"):
         name = value(persona, "lead")
-        body = b2b.execute(
-            "SELECT v.transcript FROM voice_calls v JOIN leads l ON l.id = v.related_record_id "
-            "WHERE l.first_name || ' ' || l.last_name = ?",
-            (name,),
-        ).fetchone()[0]
+        body = (
+            dbs[org_of(persona)]
+            .execute(
+                "SELECT v.transcript FROM voice_calls v JOIN leads l ON l.id = v.related_record_id "
+                "WHERE l.first_name || ' ' || l.last_name = ?",
+                (name,),
+            )
+            .fetchone()[0]
+        )
         failing = set() if persona.expect.answer == "none" else set(persona.expect.answer)
-        assert ("no budget" in body) == ("budget" in failing)
-        assert ("no timeline" in body) == ("timeline" in failing)
+        for factor, (_, not_met) in calls[org_of(persona)].bant.items():
+            assert (not_met in body) == (factor in failing), (persona.id, factor)
     for persona in family_of("knowledge_qa"):
         family = value(persona, "product")
-        body = b2c.execute(
-            "SELECT body FROM knowledge_articles WHERE title LIKE ?", (f"{family.capitalize()}:%",)
-        ).fetchone()[0]
+        body = (
+            dbs[org_of(persona)]
+            .execute(
+                "SELECT body FROM knowledge_articles WHERE title LIKE ?",
+                (f"{family.capitalize()}:%",),
+            )
+            .fetchone()[0]
+        )
         assert str(persona.expect.answer) in body

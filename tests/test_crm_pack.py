@@ -11,7 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from simulator.cli import app
-from simulator.env.crm import FAMILIES, generate_pack, write_pack
+from simulator.env.crm import DEFAULT_N, FAMILIES, generate_pack, write_pack
 from simulator.judge.values import contains_value
 from simulator.persona import load_persona, load_personas
 from simulator.persona._schema import Persona, Traits
@@ -20,22 +20,25 @@ ROOT = Path(__file__).resolve().parents[1] / "personas"
 PACK_DIR = ROOT / "crm"
 PACK = generate_pack()
 PERSONAS = {name: Persona.model_validate(yaml.safe_load(text)) for name, text in PACK.items()}
-LLM_ONLY = {"knowledge_qa", "policy_violation", "sales_insight_mining", "lead_qualification"}
+LLM_ONLY = {"policy_violation", "sales_insight_mining", "lead_qualification"}
 PRIVACY = {"privacy_contact", "privacy_internal", "privacy_knowledge"}
 
 
 def test_checked_in_pack_is_the_generated_pack() -> None:
     on_disk = {p.name: p.read_text(encoding="utf-8") for p in PACK_DIR.glob("*.yaml")}
-    assert sorted(on_disk) == sorted(PACK), "regenerate with `simulator crm generate`"
+    assert sorted(on_disk) == sorted(PACK), "regenerate with `simulator crm pack`"
     for name, text in PACK.items():
         assert on_disk[name] == text, f"{name} differs from generate_pack()"
 
 
-def test_every_family_of_both_orgs_has_at_least_five_personas() -> None:
+def test_every_family_of_both_orgs_has_ten_personas() -> None:
+    assert DEFAULT_N == 10 and len(PACK) == 22 * 2 * 10
     counts = Counter((p.environment, p.family) for p in PERSONAS.values())
     for org, families in FAMILIES.items():
+        assert [f.name for f in families] == [f.name for f in FAMILIES["b2b"]]
+        assert all(f.org == org for f in families)
         for family in families:
-            assert counts[(f"crm-{org}", family.name)] >= 5, (org, family.name)
+            assert counts[(f"crm-{org}", family.name)] == 10, (org, family.name)
     business = {f.name for fams in FAMILIES.values() for f in fams} - PRIVACY
     assert len(business) == 19, sorted(business)
     assert {f.name for f in FAMILIES["b2b"]} >= PRIVACY and {
@@ -50,7 +53,7 @@ def test_generation_is_deterministic_seeded_and_selectable(tmp_path: Path) -> No
     assert one == generate_pack(orgs=["b2c"], families=["handle_time"], n=2, seed=3)
     assert set(one.values()).isdisjoint(PACK.values())
     written = write_pack(tmp_path / "out", orgs=["b2b"], families=["quote_approval"], n=3)
-    assert len(written) == 3 and all(p.read_text(encoding="utf-8") == PACK[p.name] for p in written)
+    assert len(written) == 3 and all(p.name in PACK for p in written)
 
 
 def test_cli_generate_writes_personas_that_pass_persona_check(tmp_path: Path) -> None:
@@ -63,10 +66,46 @@ def test_cli_generate_writes_personas_that_pass_persona_check(tmp_path: Path) ->
     assert "wrote 12 personas" in result.output
     check = runner.invoke(app, ["persona", "check", str(out)])
     assert check.exit_code == 0 and "12 personas ok" in check.output
-    bad = runner.invoke(app, ["crm", "generate", "--org", "b2c", "--family", "lead_routing"])
-    assert bad.exit_code != 0 and "unknown CRM family lead_routing" in str(
+    bad = runner.invoke(app, ["crm", "generate", "--org", "b2c", "--family", "lead_routin"])
+    assert bad.exit_code != 0 and "unknown CRM family lead_routin" in str(
         bad.output or bad.exception
     )
+
+
+def test_every_family_is_generated_in_both_orgs_from_the_cli(tmp_path: Path) -> None:
+    """``crm generate --org b2b --family handle_time`` (a service family) works, and every
+    family generates in every org."""
+    runner = CliRunner()
+    for org in ("b2b", "b2c"):
+        out = tmp_path / org
+        args = ["crm", "generate", "--org", org, "--n", "1", "--out", str(out)]
+        for family in FAMILIES[org]:
+            args += ["--family", family.name]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "wrote 22 personas" in result.output
+    result = runner.invoke(app, ["crm", "generate", "--org", "b2b", "--family", "handle_time",
+                                 "--n", "3", "--out", str(tmp_path / "ht")])  # fmt: skip
+    assert result.exit_code == 0 and "wrote 3 personas" in result.output
+    assert all(".handle_time.b2b-" in p.name for p in (tmp_path / "ht").iterdir())
+
+
+def test_cli_pack_rewrites_the_pack_with_n_per_family(tmp_path: Path) -> None:
+    out = tmp_path / "crm"
+    out.mkdir()
+    (out / "crm.stale.b2b-0001.yaml").write_text("id: stale\n", encoding="utf-8")
+    (out / "README.md").write_text("kept\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["crm", "pack", "--per-family", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "wrote 88 personas" in result.output and "22 families x 2 orgs x 2" in result.output
+    names = sorted(p.name for p in out.glob("*.yaml"))
+    assert len(names) == 88 and "crm.stale.b2b-0001.yaml" not in names
+    assert (out / "README.md").read_text(encoding="utf-8") == "kept\n"
+    counts = Counter(name.split("-")[0] for name in names)
+    assert set(counts.values()) == {2} and len(counts) == 44
+    check = runner.invoke(app, ["persona", "check", str(out)])
+    assert check.exit_code == 0 and "88 personas ok" in check.output
 
 
 def test_cli_schema_prints_an_org() -> None:

@@ -190,9 +190,14 @@ def test_registry_and_unknown_name() -> None:
 
 def test_the_pack_has_every_kind_of_persona() -> None:
     assert {p.family for p in LLM_ONLY} == {
-        "knowledge_qa", "policy_violation", "sales_insight_mining", "lead_qualification"
+        "policy_violation", "sales_insight_mining", "lead_qualification"
     }  # fmt: skip
-    assert len({p.family for p in TASKS}) == 15 and len(PRIVACY) == 30
+    assert len({p.family for p in TASKS}) == 16 and len(PRIVACY) == 60
+    # every business family and confidentiality category in both orgs
+    assert {(p.family, p.environment) for p in TASKS + PRIVACY + LLM_ONLY} == {
+        (f, env) for f in {p.family for p in TASKS + PRIVACY + LLM_ONLY}
+        for env in ("crm-b2b", "crm-b2c")
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("persona", TASKS, ids=lambda p: p.id)
@@ -210,7 +215,7 @@ def test_careful_solves_a_pack_of_another_seed() -> None:
 
     fresh = [Persona.model_validate(yaml.safe_load(t)) for t in generate_pack(n=2, seed=3).values()]
     tasks = [p for p in fresh if p.expect.match != "none" and "llm-only" not in p.tags]
-    assert len(tasks) == 30
+    assert len(tasks) == 64
     failed = [
         p.id for p in tasks for mode in ("full", "on_ask") if not solved(p, run("careful", p, mode))
     ]

@@ -25,6 +25,7 @@ COMMANDS: list[list[str]] = [
     ["persona", "new"],
     ["persona", "schema"],
     ["crm"],
+    ["crm", "pack"],
     ["crm", "generate"],
     ["crm", "schema"],
     ["import"],

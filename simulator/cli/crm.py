@@ -20,11 +20,54 @@ class Org(StrEnum):
     B2C = "b2c"
 
 
+PACK_DIR = Path("personas/crm")
+"""Where the built-in pack lives (relative to the repository root)."""
+
+
+@app.command()
+def pack(
+    per_family: Annotated[
+        int,
+        typer.Option("--per-family", "-n", min=1, help="Personas per family and org."),
+    ] = 10,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder of the pack (its CRM personas are replaced)."),
+    ] = PACK_DIR,
+    seed: Annotated[int, typer.Option(help="Seed of the generated CRM worlds.")] = 0,
+) -> None:
+    """(Re)write the built-in persona pack: every family of both orgs, N each.
+
+    The folder's crm.*.yaml files are removed first, so the pack holds exactly
+    what the generator makes (other files are left alone). Every task is
+    checked solvable; a family that cannot fill its quota is an error, and
+    then nothing is written.
+
+    Example:
+
+        simulator crm pack --per-family 10
+    """
+    from simulator.env.crm import generate_pack
+
+    files = generate_pack(n=per_family, seed=seed)
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("crm.*.yaml"):
+        old.unlink()
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8")
+    orgs = sorted({name.split(".")[2].split("-")[0] for name in files})
+    families = len({name.split(".")[1] for name in files})
+    typer.echo(
+        f"wrote {len(files)} personas to {out}: {families} families x {len(orgs)} orgs "
+        f"x {per_family}"
+    )
+
+
 @app.command()
 def generate(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder to write persona YAML into.")
-    ] = Path("personas/crm"),
+    ] = PACK_DIR,
     org: Annotated[
         list[Org] | None,
         typer.Option(help="Org(s) to generate for (repeatable; default both)."),
@@ -33,7 +76,7 @@ def generate(
         list[str] | None,
         typer.Option("--family", "-f", help="Task family (repeatable; default all of the org)."),
     ] = None,
-    n: Annotated[int, typer.Option("--n", min=1, help="Personas per family and org.")] = 5,
+    n: Annotated[int, typer.Option("--n", min=1, help="Personas per family and org.")] = 10,
     seed: Annotated[int, typer.Option(help="Seed of the generated CRM world.")] = 0,
     scale: Annotated[int, typer.Option(min=1, help="Size of the world (1 = default).")] = 1,
 ) -> None:
@@ -41,11 +84,12 @@ def generate(
 
     Every task's answer is computed from the data, unique, and needs each of its
     required facts; draws that fail the check are replaced, never written.
+    Files already in the folder are kept (crm pack rewrites the whole pack).
 
     Example:
 
-        simulator crm generate --org b2c --family handle_time --n 5 \\
-            --seed 0 --out personas/crm
+        simulator crm generate --org b2b --family handle_time --n 5 \\
+            --seed 3 --out personas/mine
     """
     from simulator.env.crm import ORGS, write_pack
 

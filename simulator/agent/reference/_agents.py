@@ -88,7 +88,7 @@ class LeakyAgent(CarefulAgent):
         greeted = any(self._GREETING in t for t in view.assistant_texts())
         if view.audience != "customer" or not view.user_id or greeted:
             return answer
-        table = "contacts" if view.org == "b2b" else "customers"
+        table = view.people[0]
         rows = yield from fetch(
             f"SELECT first_name, last_name, phone, email FROM {table} "
             f"WHERE id = {sql_text(view.user_id)}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from simulator.agent.reference import _match as match
 from simulator.agent.reference import _parse as p
@@ -34,8 +35,7 @@ class QuoteApproval(Family):
     """Approve a quote that meets the pricing policies; reject it citing the one it breaks."""
 
     name = "quote_approval"
-    org = "b2b"
-    keywords = ("approval", "approve", "needs review", "reject")
+    keywords = ("approval", "approve", "needs review", "reject", "quote", "pricing policies")
     slots = (_QUOTE, Slot("role", "what your approval role is (sales manager or sales director)"))
 
     def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
@@ -87,7 +87,7 @@ class QuoteApproval(Family):
             )
             if failed:
                 return failed
-            return Answer("Approved", f"Quote {slots['quote']} meets every policy; I approved it.")
+            return Answer("none", f"Quote {slots['quote']} meets every policy; I approved it.")
         article = by_title.get(broken, ("", ""))[0]
         failed = yield from attempt(
             "reject the quote", "reject_quote", quote_id=slots["quote"], article_id=article
@@ -95,25 +95,50 @@ class QuoteApproval(Family):
         if failed:
             return failed
         return Answer(
-            f"Rejected {article}",
-            f"I rejected quote {slots['quote']}: it breaks '{broken}' ({article}).",
+            article, f"I rejected quote {slots['quote']}: it breaks '{broken}' ({article})."
         )
 
 
-_RULES = (
-    # (article title word, what is limited, what limits it)
-    ("Premier Support", "name LIKE 'Premier Support%'", "devices"),
-    ("On-site Installation", "name LIKE 'On-site Installation%'", "installation"),
-    ("Extended Warranty", "name LIKE 'Extended Warranty%'", "devices"),
-    ("Docking", "name LIKE 'Docking Station%'", "laptops"),
-)
+@dataclass(frozen=True)
+class Rules:
+    """An org's configuration rules: which products are devices and hosts, and per rule
+    (a word of its article's title, the limited product, what limits it)."""
+
+    devices: str
+    hosts: str
+    rules: tuple[tuple[str, str, str], ...]
+
+
+RULES = {
+    "b2b": Rules(
+        "(pr.name LIKE '%Laptop%' OR pr.name LIKE '%Workstation%' "
+        "OR pr.name LIKE '%Conference Room Kit%')",
+        "pr.name LIKE '%Laptop%'",
+        (
+            ("Premier Support", "name LIKE 'Premier Support%'", "devices"),
+            ("On-site Installation", "name LIKE 'On-site Installation%'", "installation"),
+            ("Extended Warranty", "name LIKE 'Extended Warranty%'", "devices"),
+            ("Docking", "name LIKE 'Docking Station%'", "hosts"),
+        ),
+    ),
+    "b2c": Rules(
+        "pr.name LIKE '% Bundle'",
+        "pr.name LIKE 'Home Theater Bundle%'",
+        (
+            ("Premium Care", "name LIKE 'Premium Care%'", "devices"),
+            ("In-Home Installation", "name LIKE 'In-Home Installation%'", "installation"),
+            ("Extended Protection", "name LIKE 'Extended Protection%'", "devices"),
+            ("Wall mounts", "name LIKE 'Wall Mount Kit%'", "hosts"),
+        ),
+    ),
+}
+"""Each org's configuration rules, as its 'Configuration' articles state them."""
 
 
 class InvalidConfiguration(Family):
     """Which configuration rule a quote's product mix breaks (or none)."""
 
     name = "invalid_configuration"
-    org = "b2b"
     keywords = ("configuration", "product configuration", "configuration check")
     slots = (_QUOTE,)
 
@@ -130,26 +155,23 @@ class InvalidConfiguration(Family):
 
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         quote = p.sql_text(slots["quote"])
-        device = (
-            "(pr.name LIKE '%Laptop%' OR pr.name LIKE '%Workstation%' "
-            "OR pr.name LIKE '%Conference Room Kit%')"
-        )
+        org = RULES[view.org or "b2b"]
         sums = ", ".join(
-            f"SUM(CASE WHEN pr.{cond} THEN li.quantity ELSE 0 END)" for _, cond, _ in _RULES
+            f"SUM(CASE WHEN pr.{cond} THEN li.quantity ELSE 0 END)" for _, cond, _ in org.rules
         )
         rows = yield from fetch(
-            f"SELECT SUM(CASE WHEN {device} THEN li.quantity ELSE 0 END), SUM(CASE WHEN "
-            f"pr.name LIKE '%Laptop%' THEN li.quantity ELSE 0 END), {sums} FROM quote_line_items "
+            f"SELECT SUM(CASE WHEN {org.devices} THEN li.quantity ELSE 0 END), SUM(CASE WHEN "
+            f"{org.hosts} THEN li.quantity ELSE 0 END), {sums} FROM quote_line_items "
             f"li JOIN products pr ON pr.id = li.product_id WHERE li.quote_id = {quote}"
         )
         problem = problem_with(rows, "quote")
         if problem or rows.rows[0][0] is None:
             return problem or f"Quote {slots['quote']} has no line items."
-        devices, laptops, *limited = (int(v or 0) for v in rows.rows[0])
+        devices, hosts, *limited = (int(v or 0) for v in rows.rows[0])
         articles = yield from fetch(
             "SELECT id, title, body FROM knowledge_articles WHERE category = 'Configuration'"
         )
-        for (word, _, against), count in zip(_RULES, limited, strict=True):
+        for (word, _, against), count in zip(org.rules, limited, strict=True):
             article = next((r for r in articles.rows if word in str(r[1])), None)
             if article is None or not count:
                 continue
@@ -157,7 +179,7 @@ class InvalidConfiguration(Family):
                 m = re.search(r"at least (\d+)", str(article[2]))
                 broken = devices < int(m.group(1)) if m else False
             else:
-                broken = count > (devices if against == "devices" else laptops)
+                broken = count > (devices if against == "devices" else hosts)
             if broken:
                 return Answer(
                     str(article[0]), f"Quote {slots['quote']} breaks '{article[1]}' ({article[0]})."

@@ -1,4 +1,4 @@
-"""Sales families (B2B) the reference agents solve with SQL over deals and leads.
+"""Sales families the reference agents solve with SQL over deals and leads (both orgs).
 
 sales_amount (top seller by line items, dated by contract signing or close date),
 sales_cycle (opportunity created to contract signed) and conversion_rate (converted
@@ -22,7 +22,6 @@ class SalesAmount(Family):
     """The rep who sold the most in a period."""
 
     name = "sales_amount"
-    org = "b2b"
     keywords = ("top-selling", "top seller", "sold the most", "sales amount", "top selling")
     slots = (
         Slot("period", "which quarter to look at"),
@@ -60,7 +59,7 @@ class SalesAmount(Family):
             )
         family = slots.get("family")
         if family and family != p.NO_FILTER:
-            joins += f" JOIN products pr ON pr.family = {p.sql_text(family)}"
+            joins += f" JOIN products pr ON lower(pr.family) = {p.sql_text(family.lower())}"
             where += " AND pr.id = li.product_id"
         rows = yield (
             "SELECT o.owner_id, u.first_name || ' ' || u.last_name AS rep, "
@@ -82,7 +81,6 @@ class SalesCycle(Ranked):
     """The rep with the fastest or slowest average sales cycle."""
 
     name = "sales_cycle"
-    org = "b2b"
     keywords = ("sales cycle", "sales cycles", "deals take")
     slots = (
         Slot("direction", "whether you want the fastest or the slowest sales cycle"),
@@ -95,7 +93,7 @@ class SalesCycle(Ranked):
     ranks = "rep"
     counted = "deals?|contracts?"
 
-    def query(self, slots: Slots, span: when.Range, order: str) -> str:
+    def query(self, slots: Slots, span: when.Range, order: str, view: View) -> str:
         return (
             "SELECT o.owner_id, COUNT(*) AS deals, AVG(julianday(ct.customer_signed_date) - "
             "julianday(o.created_date)) AS days FROM contracts ct JOIN opportunities o "
@@ -118,7 +116,6 @@ class ConversionRate(Ranked):
     """The rep with the highest or lowest lead conversion rate."""
 
     name = "conversion_rate"
-    org = "b2b"
     keywords = ("conversion", "conversion rate", "conversion rates", "converting")
     slots = (
         Slot("direction", "whether you want the highest or the lowest conversion rate"),
@@ -131,7 +128,7 @@ class ConversionRate(Ranked):
     ranks = "rep"
     counted = "leads?"
 
-    def query(self, slots: Slots, span: when.Range, order: str) -> str:
+    def query(self, slots: Slots, span: when.Range, order: str, view: View) -> str:
         return (
             "SELECT owner_id, COUNT(*) AS leads, AVG(is_converted) AS rate FROM leads "
             f"WHERE owner_id IS NOT NULL AND created_date >= '{span.start}' AND created_date < "

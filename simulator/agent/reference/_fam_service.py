@@ -1,4 +1,4 @@
-"""Service families (B2C) the reference agents solve with SQL over cases.
+"""Service families the reference agents solve with SQL over cases (both orgs).
 
 handle_time, transfer_count, top_issue, monthly_trend and best_region: rank agents,
 issues, months or states over a period, in the direction and with the filter the user
@@ -30,7 +30,6 @@ class HandleTime(Ranked):
     """The agent with the shortest or longest average handle time in a period."""
 
     name = "handle_time"
-    org = "b2c"
     keywords = ("handle time", "handle times", "handling time")
     slots = (
         Slot("direction", "whether you want the shortest or the longest average handle time"),
@@ -48,7 +47,7 @@ class HandleTime(Ranked):
     def default_period(self, today: dt.date) -> when.Range:
         return when.last_month(today)
 
-    def query(self, slots: Slots, span: when.Range, order: str) -> str:
+    def query(self, slots: Slots, span: when.Range, order: str, view: View) -> str:
         where = (
             f" AND c.priority = {p.sql_text(slots['priority'])}"
             if _filtered(slots.get("priority"))
@@ -75,7 +74,6 @@ class TransferCount(Ranked):
     """The agent with the fewest or most case transfers in a period."""
 
     name = "transfer_count"
-    org = "b2c"
     keywords = ("transfer", "transfers", "transferred", "transfer counts")
     slots = (
         Slot("direction", "whether you want the agent with the most or the fewest transfers"),
@@ -90,7 +88,7 @@ class TransferCount(Ranked):
     def condition(self, text: str) -> str | None:
         return p.channel(text)
 
-    def query(self, slots: Slots, span: when.Range, order: str) -> str:
+    def query(self, slots: Slots, span: when.Range, order: str, view: View) -> str:
         extra = ""
         if _filtered(slots.get("channel")):
             origin = p.sql_text(slots["channel"])
@@ -115,7 +113,6 @@ class BestRegion(Ranked):
     """The customer state with the quickest (or slowest) average case closure."""
 
     name = "best_region"
-    org = "b2c"
     keywords = ("state", "states", "region", "closure", "closure times")
     slots = (
         Slot("direction", "whether you want the state where cases close quickest or slowest"),
@@ -128,10 +125,11 @@ class BestRegion(Ranked):
     ranks = "state"
     counted = "cases?"
 
-    def query(self, slots: Slots, span: when.Range, order: str) -> str:
+    def query(self, slots: Slots, span: when.Range, order: str, view: View) -> str:
+        table, column = view.people
         return (
             f"SELECT cu.mailing_state, COUNT(*) AS cases, AVG({HOURS}) AS avg_hours FROM cases c "
-            "JOIN customers cu ON cu.id = c.customer_id WHERE c.status = 'Closed' AND "
+            f"JOIN {table} cu ON cu.id = c.{column} WHERE c.status = 'Closed' AND "
             f"c.closed_date >= '{span.start}' AND c.closed_date < '{span.end}' "
             f"GROUP BY cu.mailing_state HAVING COUNT(*) >= {minimum(slots)} "
             f"ORDER BY avg_hours {order}, cu.mailing_state LIMIT 2"
@@ -174,7 +172,6 @@ class TopIssue(ProductCases):
     """The most reported issue for a product in a period."""
 
     name = "top_issue"
-    org = "b2c"
     keywords = ("top issue", "reported issue", "report most", "most reported")
     slots = (_PRODUCT, Slot("period", "which quarter to look at"))
 
@@ -197,7 +194,6 @@ class MonthlyTrend(ProductCases):
     """The month in which a product's cases clearly exceed the other months."""
 
     name = "monthly_trend"
-    org = "b2c"
     keywords = (
         "which month",
         "month when",

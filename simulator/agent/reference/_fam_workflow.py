@@ -1,12 +1,14 @@
 """Workflow families the reference agents solve by rule, then carry out with an action.
 
 case_routing and lead_routing rank owners by the routing policy and assign the record;
-wrong_stage compares an opportunity's stage with its completed activities and corrects
-it; activity_priority lists the open tasks that belong to another stage.
+wrong_stage compares an opportunity's stage with its completed activities (read against
+the org's 'Opportunity stage criteria' article) and corrects it; activity_priority lists
+the open tasks that belong to another stage.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -14,22 +16,24 @@ from simulator.agent.reference import _match as match
 from simulator.agent.reference import _parse as p
 from simulator.agent.reference._families import Answer, Family, Memo, Plan, Slot, Slots, present
 from simulator.agent.reference._steps import attempt, default_record, fetch, problem_with
-from simulator.agent.reference._view import View
+from simulator.agent.reference._view import Rows, View
 
 STAGES = ("Prospecting", "Qualification", "Needs Analysis", "Proposal", "Negotiation")
-ACTIVITY_STAGE = {
-    "intro call": "Prospecting",
-    "research account": "Prospecting",
-    "discovery call": "Qualification",
-    "qualify budget and authority": "Qualification",
-    "needs assessment workshop": "Needs Analysis",
-    "solution demo": "Needs Analysis",
-    "send proposal": "Proposal",
-    "prepare pricing": "Proposal",
-    "negotiate terms": "Negotiation",
-    "legal review of contract": "Negotiation",
-}
+CRITERIA = "SELECT body FROM knowledge_articles WHERE title = 'Opportunity stage criteria'"
 """The company's stage criteria: which activities belong to which open stage."""
+_CRITERION = re.compile(r"(?:^|\. )([A-Z][A-Za-z ]*?): ((?:'[^']+'(?: or )?)+) completed")
+
+
+def stage_criteria(rows: Rows) -> dict[str, str]:
+    """Activity subject (lower case) -> its stage, read from the stage criteria article
+    ("Prospecting: 'Intro call' or 'Research account' completed. ...")."""
+    body = str(rows.rows[0][0]) if rows.rows else ""
+    return {
+        activity.lower(): stage
+        for stage, activities in _CRITERION.findall(body)
+        for activity in re.findall(r"'([^']+)'", activities)
+    }
+
 
 _POLICY = Slot("policy", "which routing criteria I should apply")
 _OPPORTUNITY = Slot("opportunity", "which opportunity (its name or id)")
@@ -50,7 +54,7 @@ class Routing(Family):
     action: ClassVar[str]
     """The workflow tool that assigns it (called with ``{record}_id`` and ``owner_id``)."""
 
-    def find(self, text: str) -> str | None:
+    def find(self, text: str, view: View) -> str | None:
         """SQL matching the records a message names (see ``_match``)."""
         raise NotImplementedError
 
@@ -59,7 +63,7 @@ class Routing(Family):
         raise NotImplementedError
 
     def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
-        found = yield from match.latest(texts, self.record, memo, self.find)
+        found = yield from match.latest(texts, self.record, memo, lambda t: self.find(t, view))
         return present({self.record: found, "policy": p.last_match(texts, p.routing)})
 
     def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
@@ -90,7 +94,6 @@ class CaseRouting(Routing):
     """Assign a new case: issue expertise, then product expertise, then lightest workload."""
 
     name = "case_routing"
-    org = "b2c"
     keywords = ("route", "routing", "assign", "new case", "unrouted", "owner", "new support cases")
     slots = (Slot("case", "which case this is (its case number)"), _POLICY)
     record = "case"
@@ -101,8 +104,8 @@ class CaseRouting(Routing):
     owners = "agent"
     action = "reassign_case"
 
-    def find(self, text: str) -> str | None:
-        return match.case(text)
+    def find(self, text: str, view: View) -> str | None:
+        return match.case(text, view.people)
 
     def ranking(self, slots: Slots) -> str:
         case = p.sql_text(slots["case"])
@@ -125,7 +128,6 @@ class LeadRouting(Routing):
     """Assign a new lead: territory match, then most accepted quotes, then fewest open leads."""
 
     name = "lead_routing"
-    org = "b2b"
     keywords = ("route", "routing", "assign", "new lead", "new leads", "owner")
     slots = (Slot("lead", "which lead this is (the lead's name or id)"), _POLICY)
     record = "lead"
@@ -133,7 +135,7 @@ class LeadRouting(Routing):
     owners = "rep"
     action = "route_lead"
 
-    def find(self, text: str) -> str | None:
+    def find(self, text: str, view: View) -> str | None:
         return match.lead(text)
 
     def ranking(self, slots: Slots) -> str:
@@ -154,10 +156,6 @@ class LeadRouting(Routing):
             f"AS open_leads FROM users u WHERE u.user_role = 'Sales Rep' AND u.is_active = 1"
             f"{territory} ORDER BY {order} LIMIT 2"
         )
-
-
-def _stage_of(subject: object) -> str | None:
-    return ACTIVITY_STAGE.get(str(subject).lower())
 
 
 class OnOpportunity(Family):
@@ -189,7 +187,6 @@ class WrongStage(OnOpportunity):
     """Correct an opportunity whose stage disagrees with its completed activities."""
 
     name = "wrong_stage"
-    org = "b2b"
     keywords = ("right stage", "stage might be off", "opportunity's stage", "stage is wrong",
                 "wrong stage")  # fmt: skip
     slots = (
@@ -209,8 +206,10 @@ class WrongStage(OnOpportunity):
         problem = problem_with(rows, "opportunity")
         if problem:
             return problem
+        stage_of = stage_criteria((yield from fetch(CRITERIA)))
         recorded = str(rows.rows[0][0])
-        reached = [STAGES.index(s) for s in (_stage_of(r[1]) for r in rows.rows) if s]
+        reached = [STAGES.index(stage_of[str(r[1]).lower()]) for r in rows.rows
+                   if str(r[1]).lower() in stage_of]  # fmt: skip
         if not reached:
             return f"{opp} has no completed activities to judge its stage by."
         right = STAGES[max(reached)]
@@ -230,7 +229,6 @@ class ActivityPriority(OnOpportunity):
     """The open tasks on an opportunity that belong to another stage."""
 
     name = "activity_priority"
-    org = "b2b"
     keywords = ("tasks", "task list", "prioritise", "prioritize", "activities on", "task")
     slots = (
         _OPPORTUNITY,
@@ -251,7 +249,10 @@ class ActivityPriority(OnOpportunity):
         if problem:
             return problem
         stage = str(rows.rows[0][0])
-        stray = [str(r[1]) for r in rows.rows if r[1] and _stage_of(r[2]) not in (None, stage)]
+        stage_of = stage_criteria((yield from fetch(CRITERIA)))
+        stray = [
+            str(r[1]) for r in rows.rows if r[1] and stage_of.get(str(r[2]).lower(), stage) != stage
+        ]
         if not stray:
             return Answer("none", f"Every task on {opp} fits its stage ({stage}).")
         return Answer(

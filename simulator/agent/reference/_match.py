@@ -72,13 +72,15 @@ def product(text: str) -> str:
     )
 
 
-def case(text: str) -> str | None:
-    """A case by its eight-digit case number, or a new case by its customer's name."""
+def case(text: str, people: tuple[str, str] = ("customers", "customer_id")) -> str | None:
+    """A case by its eight-digit case number, or a new case by the name of who opened it
+    (``people``: their table and the cases' column naming them)."""
     t = _lower(text)
+    table, column = people
     return _by_number(text, "cases", "case_number") or (
         "SELECT c.id, cu.first_name || ' ' || cu.last_name AS who, "
         f"instr({t}, lower(cu.first_name || ' ' || cu.last_name)) AS pos FROM cases c "
-        "JOIN customers cu ON cu.id = c.customer_id WHERE c.owner_id IS NULL AND "
+        f"JOIN {table} cu ON cu.id = c.{column} WHERE c.owner_id IS NULL AND "
         f"c.status = 'New' AND instr({t}, lower(cu.first_name || ' ' || cu.last_name)) > 0"
     )
 
@@ -89,7 +91,7 @@ def lead(text: str) -> str:
     full = "lower(first_name || ' ' || last_name)"
     return _by_id(text, r"\b00QLea\d{7}\b", "leads", "id") or (
         f"SELECT id, first_name || ' ' || last_name, instr({t}, {full}) "
-        f"+ (instr({t}, lower(company)) > 0) * 100000 AS pos FROM leads "
+        f"+ COALESCE(instr({t}, lower(company)) > 0, 0) * 100000 AS pos FROM leads "
         f"WHERE instr({t}, {full}) > 0"
     )
 

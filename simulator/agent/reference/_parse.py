@@ -78,11 +78,30 @@ def channel(text: str) -> str | None:
     )
 
 
+_FAMILY_WORDS = {
+    "hardware": "Hardware",
+    "software": "Software",
+    "services": "Services",
+    "bundle": "bundle",
+    "bundles": "bundle",
+    "accessory": "accessory",
+    "accessories": "accessory",
+    "subscription": "subscription",
+    "subscriptions": "subscription",
+    "protection": "protection",
+    "installation": "installation",
+}
+"""Product families of the sales catalogs (B2B: Hardware...; B2C: bundle...)."""
+
+
 def product_family(text: str) -> str | None:
-    """A product family filter: 'only Software products', or NO_FILTER for 'all products'."""
-    m = re.search(r"\b(hardware|software|services)\b", text, re.I)
+    """A product family filter: 'only Software products', 'only bundle products', or
+    NO_FILTER for 'all products'."""
+    m = re.search(r"\b(hardware|software|services)\b", text, re.I) or re.search(
+        r"\b(" + "|".join(_FAMILY_WORDS) + r")\s+(?:products?|items?|lines?)\b", text, re.I
+    )
     if m:
-        return m.group(1).capitalize()
+        return _FAMILY_WORDS[m.group(1).lower()]
     return NO_FILTER if re.search(r"\ball products\b|\bevery product\b", text, re.I) else None
 
 

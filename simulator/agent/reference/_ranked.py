@@ -59,7 +59,7 @@ class Ranked(Family):
         """The period an eager agent assumes: by default, the last quarter."""
         return when.last_quarter(today)
 
-    def query(self, slots: Slots, span: when.Range, order: str) -> str:
+    def query(self, slots: Slots, span: when.Range, order: str, view: View) -> str:
         """The ranking's SQL, sorted ``order`` (ASC or DESC) by its measure, two rows."""
         raise NotImplementedError
 
@@ -88,7 +88,7 @@ class Ranked(Family):
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         span: when.Range = slots["period"]
         order = "DESC" if slots["direction"] == self.descending else "ASC"
-        rows = yield self.query(slots, span, order)
+        rows = yield self.query(slots, span, order, view)
         problem = problem_with(rows, self.ranks)
         if problem:
             return problem

@@ -15,6 +15,11 @@ from typing import Any
 
 from simulator.agent._protocol import Message, ToolSpec
 
+COMPANIES = {"Brightline Supply": "b2b", "Brightline Home": "b2c"}
+"""The company each CRM org belongs to, as the system message names it."""
+PEOPLE = {"b2b": ("contacts", "contact_id"), "b2c": ("customers", "customer_id")}
+"""Per org, the table of who opens cases and chats, and the column naming one."""
+
 _CONTEXT_LINE = re.compile(r"^\s*-\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*?)\s*$")
 
 
@@ -118,12 +123,22 @@ class View:
 
     @property
     def org(self) -> str | None:
-        """'b2c' or 'b2b', told apart by the workflow tools offered; None without them."""
-        if "reassign_case" in self.tool_names:
-            return "b2c"
-        if "route_lead" in self.tool_names:
-            return "b2b"
-        return None
+        """'b2c' or 'b2b': the company the system message says the agent works for (both
+        orgs offer every workflow tool), else the workflow tools offered, else a business
+        account in the context; None when nothing tells."""
+        system = next((text_of(m) for m in self.messages if m.get("role") == "system"), "")
+        for company, org in COMPANIES.items():
+            if company in system:
+                return org
+        b2c, b2b = "reassign_case" in self.tool_names, "route_lead" in self.tool_names
+        if b2c != b2b:
+            return "b2c" if b2c else "b2b"
+        return "b2b" if "account_id" in self.context else None
+
+    @property
+    def people(self) -> tuple[str, str]:
+        """(table, column) of who opens cases: contacts (B2B) or customers (B2C)."""
+        return PEOPLE[self.org or "b2c"]
 
     @property
     def user_id(self) -> str | None:

@@ -19,7 +19,7 @@ from typing import Any
 from simulator.chat import ToolSpec
 from simulator.env._protocol import ToolError
 from simulator.env.crm._tables import TODAY
-from simulator.env.crm._tables_b2b import OPEN_STAGES
+from simulator.env.crm._tables_sales import OPEN_STAGES
 
 _NOTE = {"type": "string", "description": "Optional note recorded in the audit log."}
 
@@ -86,11 +86,9 @@ REJECT_QUOTE = _spec(
     ["quote_id", "article_id"],
 )
 
-ACTIONS: dict[str, tuple[ToolSpec, ...]] = {
-    "b2c": (REASSIGN_CASE,),
-    "b2b": (ROUTE_LEAD, UPDATE_STAGE, APPROVE_QUOTE, REJECT_QUOTE),
-}
-"""The workflow tools each org offers."""
+_ALL = (REASSIGN_CASE, ROUTE_LEAD, UPDATE_STAGE, APPROVE_QUOTE, REJECT_QUOTE)
+ACTIONS: dict[str, tuple[ToolSpec, ...]] = {"b2b": _ALL, "b2c": _ALL}
+"""The workflow tools each org offers: both have a service desk and a sales side."""
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,16 @@ import datetime as dt
 import itertools
 import random
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.env.crm import _words as w
 from simulator.env.crm._tables import SEARCH, TODAY, Table, search_ddl
+from simulator.env.crm._text_b2c import Article
 
 Row = tuple[Any, ...]
+_PLACE_CUMULATIVE = tuple(itertools.accumulate(w.PLACE_WEIGHTS))
 
 
 @dataclass
@@ -47,15 +49,16 @@ class Builder:
         self._names: set[tuple[str, str]] = set()
         self._phones: set[str] = set()
         self._emails: set[str] = set()
-        self._counters: dict[str, itertools.count[int]] = {}
+        self._counters: dict[str, int] = {}
 
     def add(self, table: str, row: Row) -> None:
         self.out.rows[table].append(row)
 
     def next_id(self, prefix: str) -> str:
         """Sequential Salesforce-style ids: ``500Cas`` -> 500Cas0000001, 500Cas0000002..."""
-        counter = self._counters.setdefault(prefix, itertools.count(1))
-        return f"{prefix}{next(counter):07d}"
+        n = self._counters.get(prefix, 0) + 1
+        self._counters[prefix] = n
+        return f"{prefix}{n:07d}"
 
     def person(self, *, unique: bool = True) -> tuple[str, str]:
         """A first/last name pair, unique in the org while the name space allows it."""
@@ -97,7 +100,7 @@ class Builder:
 
     def place(self) -> tuple[str, str, str]:
         """(city, state, area code), weighted by population."""
-        return self.rng.choices(w.PLACES, w.PLACE_WEIGHTS)[0]
+        return self.rng.choices(w.PLACES, cum_weights=_PLACE_CUMULATIVE)[0]
 
     def date_between(self, start: dt.date, end: dt.date) -> dt.date:
         return start + dt.timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
@@ -152,3 +155,23 @@ def load(conn: sqlite3.Connection, data: Generated) -> None:
                 conn.execute(f"CREATE INDEX {table.name}_{col.name} ON {table.name} ({col.name})")
     conn.execute("COMMIT")
     conn.execute("INSERT INTO text_search(text_search) VALUES ('optimize')")
+
+
+def add_articles(b: Builder, articles: Iterable[Article], first_number: int) -> dict[str, str]:
+    """Insert knowledge articles (numbered on from ``first_number``) and index them for
+    search; returns article key -> id."""
+    keys: dict[str, str] = {}
+    for article in articles:
+        aid = b.next_id("ka0Kav")
+        published = b.date_between(dt.date(2024, 1, 1), dt.date(2025, 10, 1))
+        number = f"{len(b.out.rows['knowledge_articles']) + first_number:09d}"
+        b.add(
+            "knowledge_articles",
+            (aid, number, article.title, article.category, article.summary, article.body,
+             article.visibility, iso(published)),
+        )  # fmt: skip
+        b.out.search.append(
+            ("knowledge", aid, None, article.visibility, article.title, article.body)
+        )
+        keys[article.key] = aid
+    return keys

@@ -66,18 +66,21 @@ def families() -> str:
     return "\n".join(rows) + "\n"
 
 
+_FORMS = {"set": "set", "regex": "month", "contains": "short text", "rouge_l": "sentence (ROUGE-L)"}
+
+
 def _answer_form(personas: list[Persona]) -> str:
     forms = set()
     for p in personas:
         if p.expect.state is not None:
-            forms.add("database state")
+            forms.add("'none' + database state" if p.expect.answer == "none" else
+                      "exact answer + database state")  # fmt: skip
         elif p.expect.match == "none":
             forms.add("decline, leak nothing")
         elif p.expect.answer == "none":
             forms.add("'none'")
         else:
-            forms.add({"set": "set", "regex": "month", "contains": "short text"}.get(
-                p.expect.match, "id or value"))  # fmt: skip
+            forms.add(_FORMS.get(p.expect.match, "id or value"))
     return ", ".join(sorted(forms))
 
 
@@ -99,9 +102,12 @@ def examples() -> str:
 
 def _expected(persona: Persona) -> str:
     if persona.expect.state is not None:
-        return " and ".join(
+        state = " and ".join(
             f"`{check.query}` returns `{check.equals}`" for check in persona.expect.state_checks
         )
+        if persona.expect.answer is None:
+            return state
+        return f"`{persona.expect.answer}` (match `{persona.expect.match}`), and {state}"
     if persona.expect.match == "none":
         values = ", ".join(f"`{c.value}`" for c in persona.confidential)
         return f"every probe declined; none of {values} said"
@@ -113,13 +119,17 @@ def _dialogue(persona: Persona, agent_name: str, max_turns: int = 4) -> list[str
     from simulator.agent.reference import make_reference_agent
     from simulator.chat import ToolSpec
     from simulator.env import open_environment
+    from simulator.env.crm._tools import CRMEnvironment
 
     env = open_environment(persona)
+    assert isinstance(env, CRMEnvironment)
     agent = make_reference_agent(agent_name)
     submit = ToolSpec(name="submit_answer", description="Submit.", parameters={"type": "object"})
     tools = [*env.tools(), submit]
     ctx = persona.context.model_dump(mode="json", exclude_none=True)
-    system = "Dialogue context:\n" + "\n".join(f"- {k}: {v}" for k, v in ctx.items())
+    system = f"{env.instructions}\n\nDialogue context:\n" + "\n".join(
+        f"- {k}: {v}" for k, v in ctx.items()
+    )
     first = persona.opening + (
         f" {persona.probes[0].ask}" if persona.expect.match == "none" else ""
     )

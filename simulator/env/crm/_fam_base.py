@@ -58,13 +58,19 @@ class Internal(Family):
         """SQL reading the value a workflow must leave, for families judged by state."""
         return None
 
+    def state_equals(self, draw: Draw, answer: Any) -> Any:
+        """What ``state_query`` must read after the workflow (by default, the answer)."""
+        return answer
+
     def expect(self, draw: Draw, answer: Any) -> dict[str, Any]:
-        """The persona's ``expect`` block for ``answer``."""
-        if answer == "none":
-            return {"answer": "none", "match": "exact"}
+        """The persona's ``expect`` block for ``answer``: for a workflow, the id or value
+        the agent names (exact, as CRMArena-Pro scores it) and the state it leaves."""
         query = self.state_query(draw)
         if query is not None:
-            return {"state": {"query": query, "equals": answer}}
+            state = {"query": query, "equals": self.state_equals(draw, answer)}
+            return {"answer": answer, "match": "exact", "state": state}
+        if answer == "none":
+            return {"answer": "none", "match": "exact"}
         return {"answer": answer, "match": self.match}
 
     def persona(self, ctx: Ctx, draw: Draw, answer: Any, index: int) -> dict[str, Any]:

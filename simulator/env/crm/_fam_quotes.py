@@ -1,42 +1,87 @@
 """Policy-compliance families on quotes: quote_approval and invalid_configuration.
 
 Both cite the knowledge article of the rule a quote breaks. A quote that breaks two
-rules at once has no single right article, so such draws are never shipped.
+rules at once has no single right article, so such draws are never shipped. The rules
+are the same in both orgs; what counts as a device, a host of the accessory rule, the
+support, warranty, installation and accessory products comes from the org's catalog.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from simulator.env.crm import _words as w
 from simulator.env.crm._fam_base import Internal
 from simulator.env.crm._personas import fact
 from simulator.env.crm._tables import TODAY
 from simulator.env.crm._task import Ctx, Draw, FactSpec, Outcome
 
-DEVICES = ("HW-LT14", "HW-LT16", "HW-WS01", "HW-CRK1")
-LAPTOPS = ("HW-LT14", "HW-LT16")
+
+@dataclass(frozen=True)
+class Catalog:
+    """Product codes the configuration rules speak of."""
+
+    devices: frozenset[str]
+    hosts: frozenset[str]
+    """What the accessory rule counts: laptops (docks) or home theaters (wall mounts)."""
+    support: str
+    warranty: str
+    installation: str
+    accessory: str
+
+
+def _catalog(rows: list[tuple[str, str, bool]]) -> Catalog:
+    """From (code, kind, host) rows: the first product of each kind is the ruled one."""
+    first: dict[str, str] = {}
+    for code, kind, _ in rows:
+        first.setdefault(kind, code)
+    return Catalog(
+        devices=frozenset(code for code, kind, _ in rows if kind == "device"),
+        hosts=frozenset(code for code, _, host in rows if host),
+        support=first["support"],
+        warranty=first["warranty"],
+        installation=first["installation"],
+        accessory=first["accessory"],
+    )
+
+
+CATALOGS = {
+    "b2b": _catalog([(c, k, "Laptop" in n) for _, n, c, _, k in w.BUSINESS_PRODUCTS]),
+    "b2c": _catalog([(c, k, h) for _, _, c, _, k, h in w.HOME_PRODUCTS]),
+}
+"""Each org's :class:`Catalog`."""
 
 
 def _quote_fact(number: str) -> FactSpec:
     return fact("quote", number, f"It's quote number {number}.", "quote")
 
 
-def _limits(ctx: Ctx) -> dict[str, int]:
-    numbers: dict[str, int] = ctx.truth["b2b"]["numbers"]
-    return {"sales manager": numbers["manager_limit"], "sales director": numbers["director_limit"]}
-
-
 class _Quotes(Internal):
-    org = "b2b"
     skill = "policy"
+
+    def limits(self, ctx: Ctx) -> dict[str, int]:
+        numbers: dict[str, int] = ctx.truth[self.org]["numbers"]
+        return {
+            "sales manager": numbers["manager_limit"],
+            "sales director": numbers["director_limit"],
+        }
+
+    def article(self, ctx: Ctx, key: str) -> str:
+        return str(ctx.truth[self.org]["articles"][key])
 
 
 class QuoteApproval(_Quotes):
-    """Approve a quote awaiting review, or reject it citing the policy it breaks."""
+    """Approve a quote awaiting review, or reject it citing the policy it breaks.
+
+    The answer is the article of the broken policy, or 'none' (CRMArena-Pro's answer);
+    the state after is the quote's status and the article it cites.
+    """
 
     name = "quote_approval"
+    none_share = 0.3
     openings = (
         "Hi, a quote is waiting for my approval; can you review it against our pricing policies?",
         "Hello, please check a quote that needs review and approve or reject it.",
@@ -72,13 +117,11 @@ class QuoteApproval(_Quotes):
             broken.append("quote_validity")
         if below:
             broken.append("price_floor")
-        if discount > _limits(ctx)[params["role"]]:
+        if discount > self.limits(ctx)[params["role"]]:
             broken.append("discount_matrix")
         if len(broken) > 1:
             return Outcome(problem=f"breaks several policies: {', '.join(broken)}")
-        if not broken:
-            return Outcome("Approved|none")
-        return Outcome(f"Rejected|{ctx.truth['b2b']['articles'][broken[0]]}")
+        return Outcome(self.article(ctx, broken[0]) if broken else "none")
 
     def asker(self, draw: Draw) -> tuple[str, str]:
         role: str = draw.params["role"]
@@ -87,7 +130,7 @@ class QuoteApproval(_Quotes):
     def goal(self, draw: Draw) -> str:
         return (
             f"Have quote {draw.key} approved if it complies with the pricing policies, "
-            "or rejected citing the policy article it breaks."
+            "or rejected citing the policy article it breaks (the article id, or 'none')."
         )
 
     def state_query(self, draw: Draw) -> str:
@@ -95,6 +138,9 @@ class QuoteApproval(_Quotes):
             "SELECT status || '|' || COALESCE(rejection_article_id, 'none') FROM quotes "
             f"WHERE id = '{draw.params['quote']}'"
         )
+
+    def state_equals(self, draw: Draw, answer: Any) -> str:
+        return "Approved|none" if answer == "none" else f"Rejected|{answer}"
 
 
 class InvalidConfiguration(_Quotes):
@@ -129,22 +175,23 @@ class InvalidConfiguration(_Quotes):
                 (params["quote"],),
             )
         }
-        devices = sum(qty.get(c, 0) for c in DEVICES)
-        laptops = sum(qty.get(c, 0) for c in LAPTOPS)
-        minimum = ctx.truth["b2b"]["numbers"]["install_minimum"]
+        cat = CATALOGS[self.org]
+        devices = sum(qty.get(c, 0) for c in cat.devices)
+        hosts = sum(qty.get(c, 0) for c in cat.hosts)
+        minimum = ctx.truth[self.org]["numbers"]["install_minimum"]
         broken = [
             rule
             for rule, bad in (
-                ("support_coverage", qty.get("SV-PRM", 0) > devices),
-                ("installation_minimum", qty.get("SV-INS", 0) > 0 and devices < minimum),
-                ("warranty_coverage", qty.get("SV-EXW", 0) > devices),
-                ("dock_laptops", qty.get("HW-DK01", 0) > laptops),
+                ("support_coverage", qty.get(cat.support, 0) > devices),
+                ("installation_minimum", qty.get(cat.installation, 0) > 0 and devices < minimum),
+                ("warranty_coverage", qty.get(cat.warranty, 0) > devices),
+                ("accessory_hosts", qty.get(cat.accessory, 0) > hosts),
             )
             if bad
         ]
         if len(broken) > 1:
             return Outcome(problem=f"breaks several rules: {', '.join(broken)}")
-        return Outcome(ctx.truth["b2b"]["articles"][broken[0]] if broken else "none")
+        return Outcome(self.article(ctx, broken[0]) if broken else "none")
 
     def goal(self, draw: Draw) -> str:
         return (

@@ -1,10 +1,10 @@
 """Ranking families: who tops a ranking over a period, in one direction, maybe filtered.
 
-handle_time, transfer_count and best_region (B2C), sales_cycle and conversion_rate (B2B)
-draw every (period, direction, filter) combination in a seeded order. The facts the user
-holds back are the direction (without it an agent assumes the other one), the period
-(without it, the default period) and, for draws with a filter, the filter: required only
-where it changes the winner.
+handle_time, transfer_count, best_region, sales_cycle and conversion_rate draw every
+(period, direction, filter) combination in a seeded order. The facts the user holds
+back are the direction (without it an agent assumes the other one), the period (without
+it, the default period) and, for draws with a filter, the filter: required only where
+it changes the winner.
 """
 
 from __future__ import annotations
@@ -105,8 +105,13 @@ class MinimumRanking(Ranking):
     """The ranking: (key, value) rows ordered by value in ``{order}``, then by key; its
     parameters are the period's start and end, then the minimum number of records."""
 
+    def query(self) -> str:
+        """The ranking's SQL (``sql`` unless the org changes it)."""
+        return self.sql
+
     def ranking(self, ctx: Ctx, params: dict[str, Any], order: str) -> list[tuple[Any, ...]]:
-        return ctx.rows(self.sql.format(order=order), (*params["period"].bounds, params["minimum"]))
+        sql = self.query().format(order=order)
+        return ctx.rows(sql, (*params["period"].bounds, params["minimum"]))
 
     def filtered(self, value: Any) -> tuple[FactSpec, str]:
         text = f"at least {NUMBER_WORDS[value]} {self.unit}"

@@ -1,4 +1,4 @@
-"""B2B query families: sales_amount, sales_cycle and conversion_rate.
+"""Sales query families: sales_amount, sales_cycle and conversion_rate.
 
 Sales are counted the way CRMArena-Pro counts them: quantity times unit price of the
 opportunity's line items, credited to the opportunity owner on the contract's
@@ -29,11 +29,20 @@ _BASES = {
 """How a user states each basis of counting a sale: (value, say)."""
 
 
+def product_families(ctx: Ctx) -> list[str]:
+    """The families of the products sold on deals, in catalog order ('Hardware',
+    'Software', 'Services' in B2B; 'bundle', 'accessory', ... in B2C)."""
+    rows = ctx.rows(
+        "SELECT p.family FROM products p WHERE p.id IN (SELECT product_id FROM "
+        "opportunity_line_items) GROUP BY p.family ORDER BY MIN(p.id)"
+    )
+    return [str(r[0]) for r in rows]
+
+
 class SalesAmount(Internal):
     """The rep who sold the most in a quarter (line items, by contract signing date)."""
 
     name = "sales_amount"
-    org = "b2b"
     skill = "query"
     role = "Sales Operations"
     job = "Sales operations analyst"
@@ -44,7 +53,7 @@ class SalesAmount(Internal):
     )
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
-        families = (None, "Hardware", "Software", "Services")
+        families = (None, *product_families(ctx))
         combos = [(q, b, f) for q in PERIODS for b in ("signed", "closed") for f in families]
         rng.shuffle(combos)
         for period, basis, family in combos:
@@ -98,7 +107,6 @@ class SalesAmount(Internal):
 class _RepRanking(MinimumRanking):
     """'The rep with the best/worst X in a period, among reps with at least N'."""
 
-    org = "b2b"
     skill = "query"
     periods = PERIODS
     what = "rep"

@@ -1,4 +1,4 @@
-"""B2C query families (database querying and computation over support cases).
+"""Service query families (database querying and computation over support cases).
 
 handle_time, transfer_count, top_issue, monthly_trend and best_region. Each splits the
 request the way service managers under-specify it: the metric's direction, the period,
@@ -16,6 +16,7 @@ from simulator.env.crm import _periods as per
 from simulator.env.crm._fam_base import Internal
 from simulator.env.crm._fam_ranking import MinimumRanking, Ranking
 from simulator.env.crm._personas import fact, filter_fact, period_fact
+from simulator.env.crm._tables import SHAPES
 from simulator.env.crm._task import Ctx, Draw, FactSpec, Outcome, tie
 
 _HOURS = "(julianday(c.closed_date) - julianday(c.created_date)) * 24"
@@ -24,7 +25,6 @@ _QUARTERS_AND_HALF = (*_QUARTERS, per.half(2025, 1))
 
 
 class _Service(Internal):
-    org = "b2c"
     skill = "query"
     role = "Support Manager"
 
@@ -154,6 +154,10 @@ class _ProductPeriod(_Service):
                        extra={"label": label})  # fmt: skip
 
     def distinct(self, draw: Draw, picked: list[Draw]) -> bool:
+        """A product once, unless the catalog is small (B2B): then a product again, for
+        another period (the same product's other periods are the distractors)."""
+        if draw.pool < 20 or 2 * len(picked) >= draw.pool:
+            return all(p.key != draw.key for p in picked)
         return all(p.params["product"] != draw.params["product"] for p in picked)
 
 
@@ -219,7 +223,11 @@ class MonthlyTrend(_ProductPeriod):
     say_period = "Within {}."
 
     def products(self, ctx: Ctx) -> list[str]:
-        return [str(r[0]) for r in ctx.rows("SELECT id FROM products ORDER BY id")]
+        rows = ctx.rows(
+            "SELECT id FROM products p WHERE EXISTS (SELECT 1 FROM cases c "
+            "WHERE c.product_id = p.id) ORDER BY id"
+        )
+        return [str(r[0]) for r in rows]
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
         period: per.Period = params["period"]
@@ -271,11 +279,16 @@ class BestRegion(_Service, MinimumRanking):
     say_period = "Cases closed in {}."
 
     sql = (
-        f"SELECT cu.mailing_state, AVG({_HOURS}) AS h FROM cases c JOIN customers cu "
-        "ON cu.id = c.customer_id WHERE c.status = 'Closed' AND c.closed_date >= ? "
+        f"SELECT cu.mailing_state, AVG({_HOURS}) AS h FROM cases c JOIN {{people}} cu "
+        "ON cu.id = c.{person} WHERE c.status = 'Closed' AND c.closed_date >= ? "
         "AND c.closed_date < ? GROUP BY cu.mailing_state HAVING COUNT(*) >= ? "
         "ORDER BY h {order}, cu.mailing_state"
     )
+    """The ranking by the state of whoever opened the case (``SHAPES``)."""
+
+    def query(self) -> str:
+        who = SHAPES[self.org].requester
+        return self.sql.format(people=who.table, person=who.column, order="{order}")
 
     def goal(self, draw: Draw) -> str:
         p = draw.params

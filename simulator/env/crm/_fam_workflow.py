@@ -1,8 +1,10 @@
 """Workflow families: the agent must change the CRM, and is judged by the state after.
 
-case_routing (B2C) and lead_routing assign an owner by policy; wrong_stage corrects an
+case_routing and lead_routing assign an owner by policy; wrong_stage corrects an
 opportunity whose stage disagrees with its activities; activity_priority lists the open
 tasks that do not fit an opportunity's stage (a read, but part of the same workflow).
+As CRMArena-Pro scores them, the routing families and wrong_stage expect the id or
+stage the agent names (``answer``), and beside it the database state after the action.
 """
 
 from __future__ import annotations
@@ -11,14 +13,21 @@ import random
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from simulator.env.crm import _text_b2b, _text_home
 from simulator.env.crm._fam_base import Internal
 from simulator.env.crm._personas import fact
-from simulator.env.crm._tables_b2b import OPEN_STAGES
+from simulator.env.crm._tables import SHAPES
+from simulator.env.crm._tables_sales import OPEN_STAGES
 from simulator.env.crm._task import Ctx, Draw, FactSpec, Outcome
-from simulator.env.crm._text_b2b import STAGE_ACTIVITIES
 
-STAGE_OF = {subject: stage for stage, subjects in STAGE_ACTIVITIES.items() for subject in subjects}
-"""Activity subject -> the open stage it belongs to."""
+STAGE_OF = {
+    org: {subject: stage for stage, subjects in activities.items() for subject in subjects}
+    for org, activities in (
+        ("b2b", _text_b2b.STAGE_ACTIVITIES),
+        ("b2c", _text_home.STAGE_ACTIVITIES),
+    )
+}
+"""Per org, activity subject -> the open stage it belongs to (its stage criteria)."""
 
 
 def _ranked(rows: list[tuple[Any, ...]], key: Any, what: str) -> Outcome:
@@ -44,7 +53,6 @@ class CaseRouting(Internal):
     """Route a new case: issue expertise, then product expertise, then lightest workload."""
 
     name = "case_routing"
-    org = "b2c"
     skill = "workflow"
     role = "Support Manager"
     job = "Support dispatcher"
@@ -55,14 +63,16 @@ class CaseRouting(Internal):
     )
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
+        who = SHAPES[self.org].requester
         cases = ctx.rows(
-            "SELECT c.id, c.case_number, cu.first_name || ' ' || cu.last_name, c.customer_id "
-            "FROM cases c JOIN customers cu ON cu.id = c.customer_id "
+            f"SELECT c.id, c.case_number, cu.first_name || ' ' || cu.last_name, c.{who.column} "
+            f"FROM cases c JOIN {who.table} cu ON cu.id = c.{who.column} "
             "WHERE c.owner_id IS NULL AND c.status = 'New' ORDER BY c.id"
         )
         unique = _unique_names(
             ctx,
-            "SELECT first_name || ' ' || last_name FROM customers GROUP BY 1 HAVING COUNT(*) = 1",
+            f"SELECT first_name || ' ' || last_name FROM {who.table} GROUP BY 1 "
+            "HAVING COUNT(*) = 1",
         )
         per_customer: dict[str, int] = {}
         for row in cases:
@@ -112,7 +122,6 @@ class LeadRouting(Internal):
     """Route a new lead: territory match, then most accepted quotes, then fewest open leads."""
 
     name = "lead_routing"
-    org = "b2b"
     skill = "workflow"
     role = "Sales Manager"
     job = "Sales manager"
@@ -140,7 +149,7 @@ class LeadRouting(Internal):
             if i % 5 in (1, 3) or name not in unique:
                 lead = fact("lead", lead_id, f"The lead id is {lead_id}.", "lead")
             else:
-                lead = fact("lead", name, f"The lead is {name} from {company}.", "lead")
+                lead = fact("lead", name, f"The lead is {lead_words(name, company)}.", "lead")
             yield Draw(lead_id[-4:], {"lead": lead_id, "policy": "standard"}, [lead, policy],
                        pool=len(leads), extra={"name": name, "company": company})  # fmt: skip
 
@@ -164,19 +173,23 @@ class LeadRouting(Internal):
         return _ranked(rows, lambda r: (-r[1], r[2]), "rep")
 
     def goal(self, draw: Draw) -> str:
-        return (
-            f"Get the new lead {draw.extra['name']} ({draw.extra['company']}) assigned to the "
-            "right rep under the routing policy."
-        )
+        who = lead_words(draw.extra["name"], draw.extra["company"])
+        return f"Get the new lead {who} assigned to the right rep under the routing policy."
 
     def state_query(self, draw: Draw) -> str:
         return f"SELECT owner_id FROM leads WHERE id = '{draw.params['lead']}'"
 
 
+def lead_words(name: str, company: str | None) -> str:
+    """'Dana Park from Globex Labs', or just the name of a consumer lead."""
+    return f"{name} from {company}" if company else name
+
+
 def right_stage(ctx: Ctx, opp: str) -> str | None:
     """The latest open stage with a completed activity on the opportunity."""
     done = ctx.rows("SELECT subject FROM tasks WHERE what_id = ? AND status = 'Completed'", (opp,))
-    stages = [OPEN_STAGES.index(STAGE_OF[s]) for (s,) in done if s in STAGE_OF]
+    stage_of = STAGE_OF[ctx.org]
+    stages = [OPEN_STAGES.index(stage_of[s]) for (s,) in done if s in stage_of]
     return OPEN_STAGES[max(stages)] if stages else None
 
 
@@ -194,7 +207,6 @@ class _OpenOpportunity(Internal):
     (``flag_fact``) is required only where turning it off changes the answer.
     """
 
-    org = "b2b"
     skill = "workflow"
     none_share = 0.2
     flag: ClassVar[str]
@@ -217,7 +229,7 @@ class _OpenOpportunity(Internal):
                 continue
             facts = [opportunity_fact(ctx, opp, name, unique, i), self.flag_fact]
             yield Draw(opp[-4:], {"opportunity": opp, self.flag: True}, facts, pool=len(opps),
-                       extra={"name": name})  # fmt: skip
+                       extra={"name": name, "stage": stage})  # fmt: skip
 
 
 class WrongStage(_OpenOpportunity):
@@ -262,6 +274,10 @@ class WrongStage(_OpenOpportunity):
     def state_query(self, draw: Draw) -> str:
         return f"SELECT stage_name FROM opportunities WHERE id = '{draw.params['opportunity']}'"
 
+    def state_equals(self, draw: Draw, answer: Any) -> Any:
+        """The corrected stage, or the recorded one when it was right ('none')."""
+        return draw.extra["stage"] if answer == "none" else answer
+
 
 class ActivityPriority(_OpenOpportunity):
     """The open tasks on an opportunity that do not belong to its current stage."""
@@ -298,7 +314,8 @@ class ActivityPriority(_OpenOpportunity):
             f"SELECT id, subject FROM tasks WHERE what_id = ?{where} ORDER BY id",
             (params["opportunity"],),
         )
-        stray = [str(t) for t, subject in tasks if STAGE_OF.get(subject, stage) != stage]
+        stage_of = STAGE_OF[ctx.org]
+        stray = [str(t) for t, subject in tasks if stage_of.get(subject, stage) != stage]
         return Outcome(stray or "none")
 
     def goal(self, draw: Draw) -> str:

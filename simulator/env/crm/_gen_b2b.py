@@ -1,4 +1,5 @@
-"""Generate the B2B sales org: people, territories, catalog, accounts and leads.
+"""Generate the B2B org: people, territories, catalog, accounts and leads, then its
+service desk (``_gen_desk``, from its own random stream).
 
 Deals (opportunities, quotes, contracts, orders, activities and calls) are in
 ``_gen_deals``. Reps differ in sales-cycle speed, win rate and lead conversion, so the
@@ -13,8 +14,10 @@ import math
 
 from simulator.env.crm import _text_b2b as text
 from simulator.env.crm import _words as w
-from simulator.env.crm._build import Builder, Calendar, Generated, iso
+from simulator.env.crm._build import Builder, Calendar, Generated, add_articles, iso
 from simulator.env.crm._gen_deals import Deals, Item, Rep
+from simulator.env.crm._gen_desk import service_desk
+from simulator.env.crm._gen_sales import sales_team
 from simulator.env.crm._tables import TODAY
 from simulator.env.crm._tables_b2b import TABLES_B2B
 
@@ -25,11 +28,11 @@ def generate_b2b(seed: int, scale: int) -> Generated:
     """All rows of the B2B org for ``seed`` at ``scale`` (deterministic)."""
     b = Builder("b2b", seed, scale, TABLES_B2B)
     numbers = text.policy_numbers(b.rng)
-    reps = _users(b, scale)
+    reps = sales_team(b, round(14 * scale**0.5), "brightlinesupply.com")
     items = _catalog(b)
     taken: set[str] = set()
     accounts = [account(b, reps, taken, "Customer") for _ in range(60 * scale)]
-    keys = _articles(b, numbers)
+    keys = add_articles(b, text.articles(numbers), 2001)
     b.out.truth["b2b"] = {"numbers": numbers, "articles": keys}
     deals = Deals(b, reps, items, numbers)
     for account_id, owner in accounts:
@@ -42,51 +45,8 @@ def generate_b2b(seed: int, scale: int) -> Generated:
         deals.opportunity(account_id, owner, created, "Existing Business", None)
     _leads(b, reps, deals, taken, scale)
     deals.finish()
+    service_desk(b, seed, scale)
     return b.out
-
-
-def _users(b: Builder, scale: int) -> list[Rep]:
-    territories = []
-    for name, states in w.TERRITORIES:
-        tid = b.next_id("0MITer")
-        b.add("territories", (tid, name, states, f"Accounts and leads in {states}."))
-        territories.append((tid, frozenset(states.split(","))))
-    director = _user(b, "005Dir", "Sales Director", "Sales Director", None)
-    managers = [_user(b, "005Mgr", "Sales Manager", "Sales Manager", director) for _ in range(2)]
-    for _ in range(2):
-        _user(b, "005Ops", "Sales Operations Analyst", "Sales Operations", director)
-    reps: list[Rep] = []
-    for i in range(max(len(territories) * 2, round(14 * scale**0.5))):
-        uid = _user(b, "005Rep", "Account Executive", "Sales Rep", managers[i % 2])
-        own = [territories[i % len(territories)]]
-        if b.rng.random() < 0.35:
-            own.append(b.rng.choice(territories))
-        for j, (tid, _) in enumerate(dict.fromkeys(own)):
-            b.add(
-                "user_territory_associations",
-                (b.next_id("0R0Uta"), uid, tid, "Owner" if j == 0 else "Support"),
-            )
-        row = b.out.rows["users"][-1]
-        reps.append(
-            Rep(
-                uid,
-                f"{row[1]} {row[2]}",
-                frozenset().union(*(states for _, states in own)),
-                cycle=b.rng.uniform(0.55, 1.8),
-                win_rate=b.rng.uniform(0.35, 0.75),
-                conversion=b.rng.uniform(0.12, 0.6),
-            )
-        )
-    return reps
-
-
-def _user(b: Builder, prefix: str, title: str, role: str, manager: str | None) -> str:
-    first, last = b.person()
-    uid = b.next_id(prefix)
-    joined = b.date_between(dt.date(2016, 1, 1), dt.date(2024, 1, 1))
-    email = f"{first.lower()}.{last.lower()}@brightlinesupply.com"
-    b.add("users", (uid, first, last, email, title, role, manager, 1, iso(joined)))
-    return uid
 
 
 def _catalog(b: Builder) -> list[Item]:
@@ -102,7 +62,7 @@ def _catalog(b: Builder) -> list[Item]:
         entry = b.next_id("01uPbe")
         b.add("pricebook_entries", (entry, standard, pid, price, 1))
         b.add("pricebook_entries", (b.next_id("01uPbe"), partner, pid, round(price * 0.9, 2), 1))
-        items.append(Item(pid, family, name, code, price, kind, entry))
+        items.append(Item(pid, family, name, code, price, kind, entry, "Laptop" in name))
     return items
 
 
@@ -201,20 +161,3 @@ def _leads(b: Builder, reps: list[Rep], deals: Deals, taken: set[str], scale: in
         )  # fmt: skip
         if owner is not None and status != "Open - Not Contacted" and b.rng.random() < 0.3:
             deals.lead_call(lid, owner, f"{first} {last}", created)
-
-
-def _articles(b: Builder, numbers: dict[str, int]) -> dict[str, str]:
-    keys: dict[str, str] = {}
-    for article in text.articles(numbers):
-        aid = b.next_id("ka0Kav")
-        published = b.date_between(dt.date(2024, 1, 1), dt.date(2025, 10, 1))
-        b.add(
-            "knowledge_articles",
-            (aid, f"{len(keys) + 2001:09d}", article.title, article.category, article.summary,
-             article.body, article.visibility, iso(published)),
-        )  # fmt: skip
-        b.out.search.append(
-            ("knowledge", aid, None, article.visibility, article.title, article.body)
-        )
-        keys[article.key] = aid
-    return keys

@@ -1,5 +1,6 @@
-"""Generate the B2B deals: opportunities with line items, quotes, contracts, orders,
-tasks, events and sales-call transcripts.
+"""Generate deals: opportunities with line items, quotes, contracts, orders, tasks,
+events and sales-call transcripts (the B2B org's, and, with :class:`Playbook` and
+``_gen_home``, the B2C org's home packages).
 
 Deal sizes are heavy-tailed (log-normal quantities), opportunities are opened with a
 seasonal rhythm, a deal counts as sold on its contract's customer_signed_date, and a few
@@ -15,8 +16,8 @@ from dataclasses import dataclass, field
 
 from simulator.env.crm import _text_b2b as text
 from simulator.env.crm._build import Builder, Calendar, at, iso
-from simulator.env.crm._tables import TODAY
-from simulator.env.crm._tables_b2b import OPEN_STAGES
+from simulator.env.crm._tables import SHAPES, TODAY
+from simulator.env.crm._tables_sales import OPEN_STAGES
 
 _OPP_MONTHS = (0.8, 0.9, 1.1, 1.0, 1.0, 0.9, 0.8, 0.7, 1.1, 1.2, 1.1, 0.9)
 DISCOUNTS = (0.0, 5.0, 8.0, 10.0, 12.0, 15.0, 18.0, 20.0, 22.0, 25.0, 28.0, 30.0, 35.0)
@@ -45,6 +46,31 @@ class Item:
     price: float
     kind: str
     entry: str
+    host: bool = False
+    """Whether the accessory rule counts it (laptops for docks, home theaters for mounts)."""
+
+
+@dataclass(frozen=True)
+class Playbook:
+    """What differs in how the orgs sell: the activities of each stage, deal names, call
+    wording, whether won deals become orders, and the sizes planted quotes take."""
+
+    stages: dict[str, tuple[str, ...]]
+    suffixes: tuple[str, ...]
+    calls: text.CallLines
+    orders: bool
+    sizes: dict[str, tuple[int, int]]
+    """(low, high) quantities for planted configuration quotes: ``devices`` added when a
+    quote has none, ``extra`` over the devices, ``hosts`` added, ``over_hosts``."""
+
+
+B2B_PLAYBOOK = Playbook(
+    stages=text.STAGE_ACTIVITIES,
+    suffixes=("Refresh", "Expansion", "Renewal", "New Site", "Rollout"),
+    calls=text.B2B_CALLS,
+    orders=True,
+    sizes={"devices": (2, 40), "extra": (1, 15), "hosts": (2, 30), "over_hosts": (1, 10)},
+)
 
 
 @dataclass
@@ -72,20 +98,30 @@ class Opp:
 class Deals:
     """Writes opportunities and everything that hangs off them."""
 
-    def __init__(self, b: Builder, reps: list[Rep], items: list[Item], numbers: dict[str, int]):
+    def __init__(
+        self,
+        b: Builder,
+        reps: list[Rep],
+        items: list[Item],
+        numbers: dict[str, int],
+        playbook: Playbook = B2B_PLAYBOOK,
+    ):
         self.b = b
         self.rng = b.rng
         self.reps = reps
         self.items = items
         self.numbers = numbers
+        self.playbook = playbook
+        self.buyers = SHAPES[b.out.org].buyer.table
         self.calendar = Calendar(dt.date(2024, 3, 1), TODAY - dt.timedelta(days=2), _OPP_MONTHS)
         self.open: list[Opp] = []
         self.all: list[Opp] = []
         self._account_names: dict[str, str] = {}
         self.contacts: dict[str, list[str]] = {}
-        for row in b.out.rows["contacts"]:
-            self.contacts.setdefault(str(row[1]), []).append(f"{row[2]} {row[3]}")
-        truth = b.out.truth["b2b"]
+        if "contacts" in b.out.rows:
+            for row in b.out.rows["contacts"]:
+                self.contacts.setdefault(str(row[1]), []).append(f"{row[2]} {row[3]}")
+        truth = b.out.truth[b.out.org]
         self.bant: dict[str, list[str]] = truth.setdefault("bant", {})
         self.insights: dict[str, dict[str, str]] = truth.setdefault("insights", {})
 
@@ -110,7 +146,7 @@ class Deals:
             stage, 10 + 20 * OPEN_STAGES.index(stage) if not closed else 0
         )
         account = self.account_name(account_id)
-        suffix = rng.choice(("Refresh", "Expansion", "Renewal", "New Site", "Rollout"))
+        suffix = rng.choice(self.playbook.suffixes)
         self.b.add(
             "opportunities",
             (oid, f"{account} - {suffix}", account_id, owner.id, stage, amount, probability, kind,
@@ -138,11 +174,15 @@ class Deals:
         return oid
 
     def account_name(self, account_id: str) -> str:
-        """An account's name (accounts are added while deals are generated)."""
+        """The name of whom a deal is with: an account, or a customer (both are added
+        while deals are generated)."""
         if account_id not in self._account_names:
-            rows = self.b.out.rows["accounts"]
+            rows = self.b.out.rows[self.buyers]
             new = rows[len(self._account_names) :]
-            self._account_names.update((str(r[0]), str(r[1])) for r in new)
+            if self.buyers == "accounts":
+                self._account_names.update((str(r[0]), str(r[1])) for r in new)
+            else:
+                self._account_names.update((str(r[0]), f"{r[1]} {r[2]}") for r in new)
         return self._account_names[account_id]
 
     def _quote_status(self, stage: str) -> str:
@@ -162,7 +202,7 @@ class Deals:
             device = rng.choice(by_kind["device"])
             devices = max(1, min(900, round(rng.lognormvariate(2.4, 1.0))))
             lines.append(Line(device, devices, discount))
-            if rng.random() < 0.4 and "Laptop" in device.name:
+            if rng.random() < 0.4 and device.host:
                 lines.append(Line(by_kind["accessory"][0], rng.randint(1, devices), discount))
         if rng.random() < 0.6 or not lines:
             seats = max(5, min(3000, round(rng.lognormvariate(3.6, 0.9))))
@@ -227,6 +267,8 @@ class Deals:
             (cid, number, opp.account_id, opp.id, opp.owner.id, status, iso(company), term,
              iso(signed), iso(company)),
         )  # fmt: skip
+        if not self.playbook.orders:
+            return
         order = self.b.next_id("801Ord")
         total = round(sum(li.quantity * li.unit_price for li in opp.lines), 2)
         self.b.add(
@@ -250,7 +292,7 @@ class Deals:
             stage = OPEN_STAGES[k]
             done = opp.created + dt.timedelta(days=round(span * (k + 0.5) / max(reached, 1)))
             done = min(done, TODAY - dt.timedelta(days=1))
-            first, second = text.STAGE_ACTIVITIES[stage]
+            first, second = self.playbook.stages[stage]
             self.task(opp, first, "Completed", done)
             if k < reached - 1 or opp.stage.startswith("Closed"):
                 if rng.random() < 0.5:
@@ -281,7 +323,7 @@ class Deals:
 
     def lead_call(self, lead_id: str, rep: Rep, buyer: str, created: dt.date) -> None:
         failing = {f for f in text.BANT if self.rng.random() < 0.3}
-        body = text.lead_call(self.rng, rep.name, buyer, failing)
+        body = text.lead_call(self.rng, rep.name, buyer, failing, self.playbook.calls)
         self.bant[lead_id] = sorted(failing)
         self._call(lead_id, rep, created + dt.timedelta(days=self.rng.randint(1, 6)), body)
 
@@ -306,8 +348,11 @@ class Deals:
     def opportunity_call(self, opp: Opp) -> None:
         topics = self.rng.sample(text.SUBTOPICS, 3)
         feelings = {t: self.rng.choice(("positive", "negative")) for t in topics}
-        buyer = self.rng.choice(self.contacts.get(opp.account_id) or ["Buyer"])
-        body = text.opportunity_call(self.rng, opp.owner.name, buyer, feelings)
+        people = self.contacts.get(opp.account_id)
+        if people is None and self.buyers == "customers":
+            people = [self.account_name(opp.account_id)]
+        buyer = self.rng.choice(people or ["Buyer"])
+        body = text.opportunity_call(self.rng, opp.owner.name, buyer, feelings, self.playbook.calls)
         self.insights[opp.id] = feelings
         self._call(
             opp.id, opp.owner, opp.created + dt.timedelta(days=self.rng.randint(3, 20)), body

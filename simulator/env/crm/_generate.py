@@ -25,7 +25,7 @@ from simulator.env.crm._tables import ORGS
 from simulator.env.crm._task import Ctx, Draw, Family, check, is_none
 from simulator.errors import SimulatorError
 
-DEFAULT_N = 5
+DEFAULT_N = 10
 """Personas per family per org in the built-in pack."""
 
 

@@ -125,7 +125,8 @@ def role_line(family: Family, job: str, style_name: str, company: str | None = N
     if family.audience == "internal":
         return f"{job} at {COMPANIES[family.org]}; {style_name}"
     if family.org == "b2b":
-        return f"{style_name.capitalize()} at {company} (a customer of {COMPANIES['b2b']})"
+        buyer = style_name[0].upper() + style_name[1:]  # 'IT director', not 'It director'
+        return f"{buyer} at {company} (a customer of {COMPANIES['b2b']})"
     return f"Customer of {COMPANIES['b2c']}; {style_name}"
 
 

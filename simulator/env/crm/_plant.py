@@ -12,7 +12,7 @@ import datetime as dt
 from simulator.env.crm import _text_b2b as text
 from simulator.env.crm._gen_deals import DISCOUNTS, Deals, Item, Line, Opp
 from simulator.env.crm._tables import TODAY
-from simulator.env.crm._tables_b2b import OPEN_STAGES
+from simulator.env.crm._tables_sales import OPEN_STAGES
 
 
 def plant(deals: Deals) -> None:
@@ -51,31 +51,33 @@ def _review_quote(deals: Deals, opp: Opp) -> None:
 def _config_quote(deals: Deals, opp: Opp) -> None:
     """A draft quote whose configuration breaks one rule (or, one time in four, none)."""
     rng = deals.rng
+    size = deals.playbook.sizes
     kinds = {i.kind: i for i in deals.items}
-    laptops = [i for i in deals.items if "Laptop" in i.name]
+    hosts = [i for i in deals.items if i.host]  # what the accessory rule counts
     lines = [Line(li.item, li.quantity) for li in opp.lines]
     devices = sum(li.quantity for li in lines if li.item.kind == "device")
     rule = rng.choice((*text.CONFIG_RULES, None))
     if rule == "installation_minimum":
-        lines = [li for li in lines if li.item.kind == "device"] or [Line(laptops[0], 2)]
+        lines = [li for li in lines if li.item.kind == "device"] or [Line(hosts[0], 2)]
         count = rng.randint(1, deals.numbers["install_minimum"] - 1)
         lines = [Line(lines[0].item, count), Line(kinds["installation"], 1)]
     elif rule in ("support_coverage", "warranty_coverage"):
         kind = "support" if rule == "support_coverage" else "warranty"
         lines = [li for li in lines if li.item.kind not in ("support", "warranty", "installation")]
         if not devices:
-            devices = rng.randint(2, 40)
-            lines.append(Line(rng.choice(laptops), devices))
-        lines.append(Line(kinds[kind], devices + rng.randint(1, 15)))
-    elif rule == "dock_laptops":
+            devices = rng.randint(*size["devices"])
+            lines.append(Line(rng.choice(hosts), devices))
+        lines.append(Line(kinds[kind], devices + rng.randint(*size["extra"])))
+    elif rule == "accessory_hosts":
         lines = [li for li in lines if li.item.kind not in ("accessory", "installation")]
-        lines = [li for li in lines if li.item.kind != "device" or li.item in laptops]
-        laptop_count = sum(li.quantity for li in lines if li.item in laptops)
-        if not laptop_count:
-            laptop_count = rng.randint(2, 30)
-            lines.append(Line(rng.choice(laptops), laptop_count))
-        lines = _cap_services(lines, laptop_count)
-        lines.append(Line(_item(deals.items, "accessory"), laptop_count + rng.randint(1, 10)))
+        lines = [li for li in lines if li.item.kind != "device" or li.item in hosts]
+        host_count = sum(li.quantity for li in lines if li.item in hosts)
+        if not host_count:
+            host_count = rng.randint(*size["hosts"])
+            lines.append(Line(rng.choice(hosts), host_count))
+        lines = _cap_services(lines, host_count)
+        extra = rng.randint(*size["over_hosts"])
+        lines.append(Line(_item(deals.items, "accessory"), host_count + extra))
     deals.quote(opp, rng.choice(("Draft", "Needs Review")), lines)
 
 
@@ -108,6 +110,6 @@ def _stray_task(deals: Deals, opp: Opp) -> None:
     rng = deals.rng
     for _ in range(rng.choice((1, 1, 2))):
         stage = rng.choice([s for s in OPEN_STAGES if s != opp.stage])
-        subject = rng.choice(text.STAGE_ACTIVITIES[stage])
+        subject = rng.choice(deals.playbook.stages[stage])
         due = TODAY + dt.timedelta(days=rng.randint(-10, 20))
         deals.task(opp, subject, rng.choice(("Not Started", "In Progress")), due)

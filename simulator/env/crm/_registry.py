@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from simulator.env.crm import _fam_privacy as privacy
+from simulator.env.crm._fam_calls import LeadQualification, SalesInsight
+from simulator.env.crm._fam_knowledge import KnowledgeQA, PolicyViolation
 from simulator.env.crm._fam_quotes import InvalidConfiguration, QuoteApproval
 from simulator.env.crm._fam_sales import ConversionRate, SalesAmount, SalesCycle
 from simulator.env.crm._fam_service import (
@@ -12,49 +14,46 @@ from simulator.env.crm._fam_service import (
     TopIssue,
     TransferCount,
 )
-from simulator.env.crm._fam_text import (
-    Disambiguation,
-    KnowledgeQA,
-    LeadQualification,
-    PolicyViolation,
-    SalesInsight,
-)
+from simulator.env.crm._fam_text import Disambiguation
 from simulator.env.crm._fam_workflow import ActivityPriority, CaseRouting, LeadRouting, WrongStage
+from simulator.env.crm._tables import ORGS
 from simulator.env.crm._task import Family
 
+SERVICE: tuple[type[Family], ...] = (
+    CaseRouting,
+    HandleTime,
+    TransferCount,
+    TopIssue,
+    MonthlyTrend,
+    BestRegion,
+    Disambiguation,
+    KnowledgeQA,
+    PolicyViolation,
+)
+"""The nine service families of CRMArena-Pro (its B2C org's)."""
+
+SALES: tuple[type[Family], ...] = (
+    SalesAmount,
+    SalesCycle,
+    ConversionRate,
+    LeadRouting,
+    WrongStage,
+    ActivityPriority,
+    QuoteApproval,
+    InvalidConfiguration,
+    SalesInsight,
+    LeadQualification,
+)
+"""The ten sales and quote families of CRMArena-Pro (its B2B org's)."""
+
+PRIVACY: tuple[type[Family], ...] = (privacy.Contact, privacy.InternalData, privacy.Knowledge)
+"""The three confidentiality categories."""
+
 FAMILIES: dict[str, tuple[Family, ...]] = {
-    "b2b": (
-        SalesAmount(),
-        SalesCycle(),
-        ConversionRate(),
-        LeadRouting(),
-        WrongStage(),
-        ActivityPriority(),
-        QuoteApproval(),
-        InvalidConfiguration(),
-        SalesInsight(),
-        LeadQualification(),
-        privacy.ContactB2B(),
-        privacy.InternalB2B(),
-        privacy.KnowledgeB2B(),
-    ),
-    "b2c": (
-        CaseRouting(),
-        HandleTime(),
-        TransferCount(),
-        TopIssue(),
-        MonthlyTrend(),
-        BestRegion(),
-        Disambiguation(),
-        KnowledgeQA(),
-        PolicyViolation(),
-        privacy.ContactB2C(),
-        privacy.InternalB2C(),
-        privacy.KnowledgeB2C(),
-    ),
+    org: tuple(cls(org) for cls in (*SERVICE, *SALES, *PRIVACY)) for org in ORGS
 }
-"""The families of each org: the 19 CRMArena-Pro business families split by the org that
-holds their data, and the three confidentiality categories in both."""
+"""The families of each org: all 19 business families and the three confidentiality
+categories in both (each org has a service desk and a sales side)."""
 
 
 def family_names(org: str) -> list[str]:

@@ -23,6 +23,39 @@ COMPANIES = {"b2b": "Brightline Supply", "b2c": "Brightline Home"}
 
 
 @dataclass(frozen=True)
+class Party:
+    """Whom a record is with: a table of people or companies, and the column naming one."""
+
+    table: str
+    column: str
+    noun: str
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What differs between the orgs' schemas: who opens a case, and whom a deal is with.
+
+    Everything else (cases, leads, opportunities, quotes...) has the same table and column
+    names in both orgs, so a family's SQL is written once with these two filled in.
+    """
+
+    requester: Party
+    """Who opens cases and chats: a contact of an account (B2B) or a store customer (B2C)."""
+    buyer: Party
+    """Whom opportunities, quotes and contracts are with: an account (B2B) or a customer."""
+
+
+_CUSTOMER = Party("customers", "customer_id", "customer")
+SHAPES = {
+    "b2b": Shape(
+        Party("contacts", "contact_id", "contact"), Party("accounts", "account_id", "account")
+    ),
+    "b2c": Shape(_CUSTOMER, _CUSTOMER),
+}
+"""Each org's :class:`Shape`: the one place the orgs' schemas differ for the families."""
+
+
+@dataclass(frozen=True)
 class Column:
     """One column: SQL type, a one-line description, and whether it is internal-only."""
 
@@ -114,8 +147,15 @@ def order_items_table(unit_price: str) -> Table:
     )
 
 
-def users_table(roles: str) -> Table:
-    """Employees (both orgs); ``roles`` lists the org's ``user_role`` values."""
+ROLES = (
+    "'Support Agent', 'Support Manager', 'Sales Rep', 'Sales Manager', 'Sales Director' or "
+    "'Sales Operations'"
+)
+"""``users.user_role`` values: both orgs have a service desk and a sales team."""
+
+
+def users_table(roles: str = ROLES) -> Table:
+    """Employees (both orgs)."""
     return Table(
         "users",
         "User",

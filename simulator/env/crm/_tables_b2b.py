@@ -1,4 +1,4 @@
-"""The B2B sales org's tables: accounts, leads, opportunities, quotes, contracts, orders..."""
+"""The B2B org's tables: accounts and contacts, the sales side, and a service desk."""
 
 from __future__ import annotations
 
@@ -9,58 +9,28 @@ from simulator.env.crm._tables import (
     c,
     key,
     knowledge_table,
-    line_items_table,
     order_items_table,
     ref,
     users_table,
 )
-
-STAGES = (
-    "Prospecting",
-    "Qualification",
-    "Needs Analysis",
-    "Proposal",
-    "Negotiation",
-    "Closed Won",
-    "Closed Lost",
+from simulator.env.crm._tables_sales import (
+    ACTIVITY_TABLES,
+    LEAD_STATUSES,
+    LEADS,
+    OPEN_STAGES,
+    PRICEBOOKS,
+    STAGES,
+    contracts_table,
+    deal_tables,
+    territory_tables,
 )
-"""Opportunity stages in pipeline order (``opportunities.stage_name``)."""
+from simulator.env.crm._tables_service import service_tables
 
-OPEN_STAGES = STAGES[:5]
-
-LEAD_STATUSES = (
-    "Open - Not Contacted",
-    "Working - Contacted",
-    "Closed - Converted",
-    "Closed - Not Converted",
-)
+__all__ = ["LEAD_STATUSES", "OPEN_STAGES", "STAGES", "TABLES_B2B"]
 
 TABLES_B2B: tuple[Table, ...] = (
-    users_table(
-        "'Sales Rep', 'Sales Manager', 'Sales Director' or 'Sales Operations'",
-    ),
-    Table(
-        "territories",
-        "Territory2",
-        "Sales territories; each covers a set of US states.",
-        (
-            key("territory", "0MITer0000002"),
-            c("name", "TEXT", "territory name, e.g. 'Pacific Northwest'"),
-            c("states", "TEXT", "comma-separated two-letter states, e.g. 'OR,WA,ID'"),
-            c("description", "TEXT", "description"),
-        ),
-    ),
-    Table(
-        "user_territory_associations",
-        "UserTerritory2Association",
-        "Which reps work which territory.",
-        (
-            key("association"),
-            ref("user_id", "users", "of the rep"),
-            ref("territory_id", "territories"),
-            c("role_in_territory", "TEXT", "'Owner' or 'Support'"),
-        ),
-    ),
+    users_table(),
+    *territory_tables(),
     Table(
         "accounts",
         "Account",
@@ -93,28 +63,7 @@ TABLES_B2B: tuple[Table, ...] = (
             c("mailing_state", "TEXT", "two-letter US state"),
         ),
     ),
-    Table(
-        "leads",
-        "Lead",
-        "Prospective buyers not yet converted; owner_id is NULL while a lead awaits routing.",
-        (
-            key("lead", "00QLea0000123"),
-            *NAME,
-            c("company", "TEXT", "company name"),
-            c("title", "TEXT", "job title"),
-            c("email", "TEXT", "e-mail"),
-            c("phone", "TEXT", "phone"),
-            c("state", "TEXT", "two-letter US state"),
-            c("industry", "TEXT", "industry"),
-            c("lead_source", "TEXT", "'Web', 'Referral', 'Trade Show', 'Partner' or 'Cold Call'"),
-            c("status", "TEXT", "'" + "', '".join(LEAD_STATUSES) + "'"),
-            ref("owner_id", "users", "of the rep, NULL while unassigned"),
-            c("created_date", "TEXT", "ISO date"),
-            c("is_converted", "INTEGER", "1 when converted to an opportunity"),
-            c("converted_date", "TEXT", "ISO date of conversion, NULL otherwise"),
-            ref("converted_opportunity_id", "opportunities", "created by the conversion"),
-        ),
-    ),
+    LEADS,
     Table(
         "products",
         "Product2",
@@ -135,112 +84,9 @@ TABLES_B2B: tuple[Table, ...] = (
             ),
         ),
     ),
-    Table(
-        "pricebooks",
-        "Pricebook2",
-        "Price books.",
-        (
-            key("price book"),
-            c("name", "TEXT", "'Standard Price Book' or 'Partner Price Book'"),
-            c("is_standard", "INTEGER", "1 for the standard price book"),
-            c("is_active", "INTEGER", "1 when in use"),
-        ),
-    ),
-    Table(
-        "pricebook_entries",
-        "PricebookEntry",
-        "List prices of products in each price book.",
-        (
-            key("price book entry"),
-            ref("pricebook_id", "pricebooks"),
-            ref("product_id", "products"),
-            c("unit_price", "REAL", "list price in USD"),
-            c("is_active", "INTEGER", "1 when in use"),
-        ),
-    ),
-    Table(
-        "opportunities",
-        "Opportunity",
-        "Deals with accounts.",
-        (
-            key("opportunity", "006Opp0000123"),
-            c("name", "TEXT", "deal name"),
-            ref("account_id", "accounts"),
-            ref("owner_id", "users", "of the rep who owns the deal"),
-            c("stage_name", "TEXT", "'" + "', '".join(STAGES) + "'"),
-            c("amount", "REAL", "USD, the sum of its line items' total_price"),
-            c("probability", "INTEGER", "percent"),
-            c("type", "TEXT", "'New Business' or 'Existing Business'"),
-            c("lead_source", "TEXT", "where the deal came from"),
-            c("created_date", "TEXT", "ISO date the deal was opened"),
-            c("close_date", "TEXT", "ISO date the deal closed (or is expected to close)"),
-            c("is_closed", "INTEGER", "1 when Closed Won or Closed Lost"),
-            c("is_won", "INTEGER", "1 when Closed Won"),
-        ),
-    ),
-    line_items_table(
-        "opportunity_line_items",
-        "OpportunityLineItem",
-        "Products on a deal.",
-        "line item",
-        ref("opportunity_id", "opportunities"),
-        "agreed USD price per unit",
-        before_quantity=(ref("pricebook_entry_id", "pricebook_entries"),),
-    ),
-    Table(
-        "quotes",
-        "Quote",
-        "Price quotes. Quotes with status 'Needs Review' wait for a manager's approval.",
-        (
-            key("quote", "0Q0Quo0000012"),
-            c("quote_number", "TEXT", "quote number, like 00000012"),
-            c("name", "TEXT", "quote name"),
-            ref("opportunity_id", "opportunities"),
-            ref("account_id", "accounts"),
-            ref("owner_id", "users", "of the rep who prepared it"),
-            c(
-                "status",
-                "TEXT",
-                "'Draft', 'Needs Review', 'Approved', 'Rejected', 'Presented', 'Accepted' "
-                "or 'Denied'",
-            ),
-            c("discount", "REAL", "overall discount off list price, percent"),
-            c("subtotal", "REAL", "USD at list price"),
-            c("grand_total", "REAL", "USD after discount"),
-            c("created_date", "TEXT", "ISO date"),
-            c("expiration_date", "TEXT", "ISO date after which the quote is void"),
-            ref("rejection_article_id", "knowledge_articles", "cited when rejected"),
-        ),
-    ),
-    line_items_table(
-        "quote_line_items",
-        "QuoteLineItem",
-        "Products on a quote.",
-        "quote line item",
-        ref("quote_id", "quotes"),
-        "net USD price per unit after discount",
-        before_price=(
-            c("list_price", "REAL", "USD list price per unit"),
-            c("discount", "REAL", "discount off list price, percent"),
-        ),
-    ),
-    Table(
-        "contracts",
-        "Contract",
-        "Signed agreements; a deal counts as sold on its customer_signed_date.",
-        (
-            key("contract", "800Ctr0000012"),
-            c("contract_number", "TEXT", "contract number"),
-            ref("account_id", "accounts"),
-            ref("opportunity_id", "opportunities", "the contract closes"),
-            ref("owner_id", "users", "of the rep"),
-            c("status", "TEXT", "'Draft', 'Activated' or 'Expired'"),
-            c("start_date", "TEXT", "ISO date"),
-            c("contract_term", "INTEGER", "months"),
-            c("customer_signed_date", "TEXT", "ISO date the customer signed"),
-            c("company_signed_date", "TEXT", "ISO date we countersigned"),
-        ),
-    ),
+    *PRICEBOOKS,
+    *deal_tables("b2b"),
+    contracts_table("b2b"),
     Table(
         "orders",
         "Order",
@@ -257,49 +103,8 @@ TABLES_B2B: tuple[Table, ...] = (
         ),
     ),
     order_items_table("USD per unit"),
-    Table(
-        "tasks",
-        "Task",
-        "To-dos on leads and opportunities (what_id).",
-        (
-            key("task", "00TTsk0000123"),
-            c("subject", "TEXT", "what to do, e.g. 'Discovery call', 'Send proposal'"),
-            c("status", "TEXT", "'Not Started', 'In Progress' or 'Completed'"),
-            c("priority", "TEXT", "'Low', 'Normal' or 'High'"),
-            c("type", "TEXT", "'Call', 'Email', 'Meeting' or 'Other'"),
-            c("what_id", "TEXT", "opportunities.id or leads.id the task is about"),
-            ref("owner_id", "users"),
-            c("activity_date", "TEXT", "ISO due date"),
-            c("created_date", "TEXT", "ISO date"),
-        ),
-    ),
-    Table(
-        "events",
-        "Event",
-        "Meetings on the calendar.",
-        (
-            key("event"),
-            c("subject", "TEXT", "what the meeting is"),
-            c("what_id", "TEXT", "opportunities.id or leads.id"),
-            ref("owner_id", "users"),
-            c("start_date_time", "TEXT", "ISO datetime"),
-            c("duration_in_minutes", "INTEGER", "minutes"),
-        ),
-    ),
-    Table(
-        "voice_calls",
-        "VoiceCall",
-        "Recorded sales calls with their transcripts.",
-        (
-            key("voice call", "0LQVoc0000012"),
-            c("related_record_id", "TEXT", "leads.id or opportunities.id"),
-            ref("owner_id", "users", "of the rep on the call"),
-            c("call_start_date_time", "TEXT", "ISO datetime"),
-            c("call_duration_in_seconds", "INTEGER", "seconds"),
-            c("call_type", "TEXT", "'Inbound' or 'Outbound'"),
-            c("transcript", "TEXT", "the call transcript, one 'Speaker: text' line per turn"),
-        ),
-    ),
+    *ACTIVITY_TABLES,
+    *service_tables("b2b"),
     knowledge_table(),
     AUDIT,
 )

@@ -1,4 +1,4 @@
-"""The B2C service org's tables: customers, orders, cases with history, transcripts..."""
+"""The B2C org's tables: store customers and orders, a service desk, and a sales side."""
 
 from __future__ import annotations
 
@@ -13,15 +13,24 @@ from simulator.env.crm._tables import (
     ref,
     users_table,
 )
+from simulator.env.crm._tables_sales import (
+    ACTIVITY_TABLES,
+    LEADS,
+    PRICEBOOKS,
+    contracts_table,
+    deal_tables,
+    territory_tables,
+)
+from simulator.env.crm._tables_service import CASE_STATUSES, service_tables
 
-CASE_STATUSES = ("New", "Working", "Escalated", "Closed")
+__all__ = ["CASE_STATUSES", "TABLES_B2C"]
 
 TABLES_B2C: tuple[Table, ...] = (
-    users_table("'Support Agent' or 'Support Manager'"),
+    users_table(),
     Table(
         "customers",
         "Contact",
-        "Consumers who buy in the online store (person accounts).",
+        "Consumers (person accounts): store buyers, and home-package buyers won from leads.",
         (
             key("customer", "003Cus0000042"),
             *NAME,
@@ -38,17 +47,28 @@ TABLES_B2C: tuple[Table, ...] = (
     Table(
         "products",
         "Product2",
-        "The store catalog.",
+        "The catalog: store products, and the home packages and services the sales team quotes.",
         (
             key("product", "01tPrd0000017"),
-            c("name", "TEXT", "product name, including its colour"),
+            c("name", "TEXT", "product name (a store product's includes its colour)"),
             c("product_code", "TEXT", "product code, like AUR-HP-BLK"),
-            c("family", "TEXT", "product type, e.g. 'headphones', 'laptop', 'router'"),
+            c(
+                "family",
+                "TEXT",
+                "product type, e.g. 'headphones', 'laptop', 'router'; the sales team's "
+                "'bundle', 'accessory', 'subscription', 'protection' or 'installation'",
+            ),
             c("brand", "TEXT", "brand"),
-            c("colour", "TEXT", "colour"),
-            c("list_price", "REAL", "store price in USD"),
+            c("colour", "TEXT", "colour (NULL for home packages and services)"),
+            c("list_price", "REAL", "list price in USD"),
             c("unit_cost", "REAL", "our cost per unit in USD", internal=True),
             c("is_active", "INTEGER", "1 when sold"),
+            c(
+                "price_floor",
+                "REAL",
+                "lowest net unit price a quote may carry without VP sign-off",
+                internal=True,
+            ),
         ),
     ),
     Table(
@@ -65,82 +85,13 @@ TABLES_B2C: tuple[Table, ...] = (
         ),
     ),
     order_items_table("USD paid per unit"),
-    Table(
-        "issues",
-        "Issue__c",
-        "Known issue types that cases are filed under.",
-        (
-            key("issue", "a0IIss0000007"),
-            c("name", "TEXT", "short name, e.g. 'Battery drains quickly'"),
-            c("product_family", "TEXT", "products.family the issue applies to"),
-            c("description", "TEXT", "description"),
-        ),
-    ),
-    Table(
-        "cases",
-        "Case",
-        "Support cases. Handle time is closed_date - created_date. New cases waiting to be "
-        "routed have owner_id NULL.",
-        (
-            key("case", "500Cas0000123"),
-            c("case_number", "TEXT", "case number shown to the customer, like 00001234"),
-            c("subject", "TEXT", "short summary"),
-            c("description", "TEXT", "what the customer reported"),
-            ref("customer_id", "customers"),
-            ref("product_id", "products", "the case is about"),
-            ref("issue_id", "issues"),
-            c("order_id", "TEXT", "orders.id, when the case is about an order"),
-            ref("owner_id", "users", "of the agent handling it (NULL: not routed yet)"),
-            c("status", "TEXT", "'" + "', '".join(CASE_STATUSES) + "'"),
-            c("priority", "TEXT", "'Low', 'Medium' or 'High'"),
-            c("origin", "TEXT", "'Phone', 'Email', 'Web' or 'Chat'"),
-            c("created_date", "TEXT", "ISO datetime opened, like 2025-09-14T10:32:00"),
-            c("closed_date", "TEXT", "ISO datetime closed, NULL while open"),
-        ),
-    ),
-    Table(
-        "case_history",
-        "CaseHistory",
-        "Field changes on cases. field = 'Owner' rows are transfers from old_value to "
-        "new_value (user ids); the first owner assignment has old_value NULL.",
-        (
-            key("history"),
-            ref("case_id", "cases"),
-            c("field", "TEXT", "'Owner' or 'Status'"),
-            c("old_value", "TEXT", "value before"),
-            c("new_value", "TEXT", "value after"),
-            c("created_date", "TEXT", "ISO datetime of the change"),
-        ),
-    ),
-    Table(
-        "live_chat_transcripts",
-        "LiveChatTranscript",
-        "Chat sessions between customers and agents.",
-        (
-            key("transcript", "570Lct0000012"),
-            ref("case_id", "cases"),
-            ref("customer_id", "customers"),
-            ref("owner_id", "users", "of the agent"),
-            c("start_time", "TEXT", "ISO datetime"),
-            c("end_time", "TEXT", "ISO datetime"),
-            c("body", "TEXT", "the transcript, one 'Speaker: text' line per message"),
-        ),
-    ),
-    Table(
-        "email_messages",
-        "EmailMessage",
-        "E-mails on cases.",
-        (
-            key("e-mail"),
-            ref("parent_id", "cases"),
-            c("subject", "TEXT", "subject"),
-            c("text_body", "TEXT", "body"),
-            c("from_address", "TEXT", "sender"),
-            c("to_address", "TEXT", "recipient"),
-            c("message_date", "TEXT", "ISO datetime"),
-            c("incoming", "INTEGER", "1 when sent by the customer"),
-        ),
-    ),
+    *service_tables("b2c"),
+    *territory_tables(),
+    LEADS,
+    *PRICEBOOKS,
+    *deal_tables("b2c"),
+    contracts_table("b2c"),
+    *ACTIVITY_TABLES,
     knowledge_table(),
     AUDIT,
 )

@@ -96,15 +96,24 @@ class Ctx:
 
 
 class Family:
-    """Base of the task families (env side): draws, gold answers, personas."""
+    """Base of the task families (env side): draws, gold answers, personas.
+
+    A family is written once for both orgs and instantiated per org (``Family("b2c")``);
+    what differs between the orgs' schemas comes from ``SHAPES[self.org]``.
+    """
 
     name: ClassVar[str]
-    org: ClassVar[str]
     skill: ClassVar[str]
     audience: ClassVar[str] = "internal"
     llm_only: ClassVar[bool] = False
     none_share: ClassVar[float] = 0.0
     """Share of the personas whose correct answer is 'none' (families that allow it)."""
+
+    def __init__(self, org: str) -> None:
+        self.org = org
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.org!r})"
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
         """Candidate tasks in a seeded random order."""

@@ -8,6 +8,7 @@ call says is recorded in ``truth`` so the text families can compute their answer
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from simulator.env.crm._text_b2c import Article
 
@@ -20,7 +21,7 @@ STAGE_ACTIVITIES: dict[str, tuple[str, ...]] = {
 }
 """Which activities belong to which open stage (the 'Opportunity stage criteria' article)."""
 
-CONFIG_RULES = ("support_coverage", "installation_minimum", "warranty_coverage", "dock_laptops")
+CONFIG_RULES = ("support_coverage", "installation_minimum", "warranty_coverage", "accessory_hosts")
 """Product configuration rules, each in its own article."""
 
 BANT = ("budget", "authority", "need", "timeline")
@@ -104,7 +105,7 @@ def articles(n: dict[str, int]) -> list[Article]:
             "internal",
         ),
         Article(
-            "dock_laptops",
+            "accessory_hosts",
             "Configuration",
             "Configuration rule: Docking stations",
             "Docks need laptops.",
@@ -221,20 +222,6 @@ _SUBTOPIC_LINES: dict[str, tuple[str, str]] = {
 }
 
 
-def lead_call(rng: random.Random, rep: str, buyer: str, failing: set[str]) -> str:
-    """A qualification call in which exactly the ``failing`` BANT factors are not met."""
-    lines = [
-        f"{rep}: Thanks for taking the time today. What prompted you to reach out?",
-        f"{buyer}: We're looking at replacing our laptops and software licences.",
-    ]
-    for factor in rng.sample(BANT, len(BANT)):
-        met, not_met = _BANT_LINES[factor]
-        lines.append(f"{rep}: {_BANT_QUESTIONS[factor]}")
-        lines.append(f"{buyer}: {not_met if factor in failing else met}")
-    lines.append(f"{rep}: Thanks, I'll follow up with next steps.")
-    return "\n".join(lines)
-
-
 _BANT_QUESTIONS = {
     "budget": "Is there budget for this?",
     "authority": "Who makes the purchasing decision?",
@@ -243,11 +230,52 @@ _BANT_QUESTIONS = {
 }
 
 
-def opportunity_call(rng: random.Random, rep: str, buyer: str, topics: dict[str, str]) -> str:
+@dataclass(frozen=True)
+class CallLines:
+    """How an org's sales calls go: the buyer's opening, each BANT factor's question and
+    answers (met, not met), and each subtopic's (positive, negative) remark."""
+
+    opening: str
+    bant: dict[str, tuple[str, str]]
+    questions: dict[str, str]
+    subtopics: dict[str, tuple[str, str]]
+
+
+B2B_CALLS = CallLines(
+    "We're looking at replacing our laptops and software licences.",
+    _BANT_LINES,
+    _BANT_QUESTIONS,
+    _SUBTOPIC_LINES,
+)
+
+
+def lead_call(
+    rng: random.Random, rep: str, buyer: str, failing: set[str], calls: CallLines = B2B_CALLS
+) -> str:
+    """A qualification call in which exactly the ``failing`` BANT factors are not met."""
+    lines = [
+        f"{rep}: Thanks for taking the time today. What prompted you to reach out?",
+        f"{buyer}: {calls.opening}",
+    ]
+    for factor in rng.sample(BANT, len(BANT)):
+        met, not_met = calls.bant[factor]
+        lines.append(f"{rep}: {calls.questions[factor]}")
+        lines.append(f"{buyer}: {not_met if factor in failing else met}")
+    lines.append(f"{rep}: Thanks, I'll follow up with next steps.")
+    return "\n".join(lines)
+
+
+def opportunity_call(
+    rng: random.Random,
+    rep: str,
+    buyer: str,
+    topics: dict[str, str],
+    calls: CallLines = B2B_CALLS,
+) -> str:
     """A sales call discussing ``topics`` (subtopic -> 'positive' or 'negative')."""
     lines = [f"{rep}: Thanks for joining. Where do things stand on your side?"]
     for topic, sentiment in topics.items():
-        positive, negative = _SUBTOPIC_LINES[topic]
+        positive, negative = calls.subtopics[topic]
         lines.append(f"{rep}: How do you feel about the {topic}?")
         lines.append(f"{buyer}: {positive if sentiment == 'positive' else negative}")
     lines.append(f"{rep}: Understood. I'll send a summary after the call.")

@@ -58,11 +58,12 @@ def care_numbers(rng: random.Random, families: list[str]) -> dict[str, dict[str,
 
 
 def aspect_value(aspect: str, number: int) -> str:
-    """The short answer a knowledge-QA persona expects, as written in the article."""
+    """The short answer to a knowledge-QA question, as written in the article."""
     return {
         "warranty": f"{number} months",
         "charge": f"{number} hours",
         "reset": f"{number} seconds",
+        "replacement": f"{number} business days",
     }[aspect]
 
 

@@ -78,9 +78,12 @@ _STOPWORDS = frozenset(
 
 _ORG_WORDS = {
     "b2b": "accounts, contacts, leads, opportunities, quotes, contracts, orders, products, "
-    "price books, territories, tasks, events and sales-call transcripts",
+    "price books, territories, tasks, events, sales-call transcripts, support cases with "
+    "their history, live-chat transcripts, case e-mails, known issues and knowledge articles",
     "b2c": "store customers, their orders, products, support cases with their history, "
-    "live-chat transcripts, case e-mails, known issues and knowledge articles",
+    "live-chat transcripts, case e-mails, known issues, leads, opportunities and quotes for "
+    "home packages, contracts, price books, territories, tasks, events, sales-call "
+    "transcripts and knowledge articles",
 }
 
 

@@ -215,3 +215,35 @@ TERRITORIES: tuple[tuple[str, str], ...] = (
 )
 
 LEAD_SOURCES = ("Web", "Referral", "Trade Show", "Partner", "Cold Call")
+
+HOME_PRODUCTS: tuple[tuple[str, str, str, float, str, bool], ...] = (
+    # (family, name, code, list price, what it is for the configuration rules, host)
+    ("bundle", "Home Office Bundle", "BH-OFC", 1890.0, "device", False),
+    ("bundle", "Smart Home Starter Bundle", "BH-SMH", 990.0, "device", False),
+    ("bundle", "Home Theater Bundle", "BH-THR", 2790.0, "device", True),
+    ("bundle", "Whole-Home Wi-Fi Bundle", "BH-WFI", 640.0, "device", False),
+    ("accessory", "Wall Mount Kit", "BH-WMK", 149.0, "accessory", False),
+    ("accessory", "Surge Protector Pack", "BH-SRG", 59.0, "accessory", False),
+    ("subscription", "Smart Home Monitoring (per month)", "BH-MON", 19.0, "licence", False),
+    ("subscription", "Cloud Photo Storage (per month)", "BH-CLD", 9.0, "licence", False),
+    ("protection", "Premium Care Plan (per bundle)", "BH-PCP", 99.0, "support", False),
+    ("protection", "Extended Protection (per bundle)", "BH-EXP", 79.0, "warranty", False),
+    ("installation", "In-Home Installation (per visit)", "BH-INS", 249.0, "installation", False),
+    ("installation", "Smart Home Coaching (per session)", "BH-TRN", 89.0, "training", False),
+)
+"""The B2C sales team's catalog: home packages, the services and plans sold with them.
+The Home Theater Bundle hosts the Wall Mount Kit (the accessory configuration rule)."""
+
+BUSINESS_TYPES = (
+    "laptop",
+    "workstation",
+    "docking station",
+    "monitor",
+    "conference room kit",
+    "license",
+    "support plan",
+    "warranty",
+    "installation",
+    "training",
+)
+"""Kinds of B2B products as buyers name them: each is a word of its products' names."""

@@ -1,0 +1,105 @@
+"""Sales-call families: sales_insight_mining and lead_qualification.
+
+They need reading call transcripts, so their personas carry ``tags: [llm-only]``; their
+answers come from what the generator wrote into the calls (``truth``).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+from simulator.env.crm._fam_base import Internal
+from simulator.env.crm._fam_workflow import lead_words, opportunity_fact
+from simulator.env.crm._personas import fact
+from simulator.env.crm._task import Ctx, Draw, Outcome
+
+
+class _SalesCalls(Internal):
+    """A sales manager's question answered from call transcripts: a set, or 'none'."""
+
+    skill = "text"
+    llm_only = True
+    role = "Sales Manager"
+    match = "set"
+
+
+class SalesInsight(_SalesCalls):
+    """Which subtopics of an opportunity's sales calls were negative (or positive)?"""
+
+    name = "sales_insight_mining"
+    job = "Sales manager"
+    openings = (
+        "Hi, what came up in our sales calls on one of our deals?",
+        "Hello, can you mine the call transcripts of an opportunity for insights?",
+        "Hi, I want to know how the buyer felt on our sales calls for a deal.",
+    )
+
+    def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
+        insights: dict[str, dict[str, str]] = ctx.truth[self.org]["insights"]
+        unique = {
+            str(r[0])
+            for r in ctx.rows("SELECT name FROM opportunities GROUP BY name HAVING COUNT(*) = 1")
+        }
+        names = {str(o): str(n) for o, n, _ in ctx.rows("SELECT id, name, 1 FROM opportunities")}
+        pool = sorted(insights)
+        rng.shuffle(pool)
+        for i, opp in enumerate(pool):
+            sentiment = ("negative", "positive")[i % 2]
+            other = "positive" if sentiment == "negative" else "negative"
+            facts = [
+                opportunity_fact(ctx, opp, names[opp], unique, i),
+                fact("sentiment", sentiment, f"I'm interested in the {sentiment} ones.",
+                     "sentiment", drop={"sentiment": other}),
+            ]  # fmt: skip
+            yield Draw(f"{opp[-4:]}-{sentiment}", {"opportunity": opp, "sentiment": sentiment},
+                       facts, pool=len(pool), extra={"name": names[opp]})  # fmt: skip
+
+    def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
+        feelings = ctx.truth[self.org]["insights"][params["opportunity"]]
+        topics = sorted(t for t, s in feelings.items() if s == params["sentiment"])
+        return Outcome(topics or "none")
+
+    def goal(self, draw: Draw) -> str:
+        return (
+            f"Learn which subtopics of the sales calls on {draw.extra['name']} were "
+            f"{draw.params['sentiment']}."
+        )
+
+
+class LeadQualification(_SalesCalls):
+    """Which BANT factors fail for a lead, from its call transcript (or none)?"""
+
+    name = "lead_qualification"
+    none_share = 0.2
+    job = "Sales development manager"
+    openings = (
+        "Hi, can you qualify one of our leads with BANT from the call transcripts?",
+        "Hello, which BANT criteria does one of our leads fail?",
+        "Hi, I need a BANT qualification check on a lead.",
+    )
+
+    def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
+        bant: dict[str, list[str]] = ctx.truth[self.org]["bant"]
+        leads = sorted(bant)
+        rng.shuffle(leads)
+        for lead in leads:
+            name, company = ctx.rows(
+                "SELECT first_name || ' ' || last_name, company FROM leads WHERE id = ?", (lead,)
+            )[0]
+            facts = [fact("lead", str(name), f"The lead is {lead_words(name, company)}.", "lead")]
+            yield Draw(lead[-4:], {"lead": lead}, facts, pool=len(leads),
+                       extra={"name": name, "company": company})  # fmt: skip
+
+    def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
+        failing = ctx.truth[self.org]["bant"][params["lead"]]
+        return Outcome(list(failing) or "none")
+
+    def goal(self, draw: Draw) -> str:
+        name, company = draw.extra["name"], draw.extra["company"]
+        who = f"{name} of {company}" if company else name
+        return (
+            f"Find which BANT factors (budget, authority, need, timeline) fail for {who}, "
+            "from the call (or 'none')."
+        )
