@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import operator
 import os
@@ -48,6 +49,7 @@ from simulator.models._registry import ModelRegistry  # noqa: E402
 from simulator.models._roles import RoleConfig, Roles  # noqa: E402
 from simulator.persona import Mode, Persona  # noqa: E402
 from simulator.run import RECORDS_FILE, DialogueJob, read_records, run_jobs  # noqa: E402
+from simulator.run._parallel import run_jobs_in_processes  # noqa: E402
 from simulator.run._replay import replay_records  # noqa: E402
 
 USER_TURNS = 5
@@ -110,6 +112,16 @@ def registry(latency: float) -> ModelRegistry:
     models.register(AGENT_MODEL, FakeModel(AGENT_MODEL, latency))
     models.register(USER_MODEL, FakeModel(USER_MODEL, latency))
     return models
+
+
+def install_fakes(latency: float) -> None:
+    """Register the fake models in this process's default registry (a worker's
+    initializer: a worker builds its clients from the default registry)."""
+    from simulator.models import default_registry
+
+    default = default_registry()
+    default.register(AGENT_MODEL, FakeModel(AGENT_MODEL, latency))
+    default.register(USER_MODEL, FakeModel(USER_MODEL, latency))
 
 
 def persona(env: str) -> Persona:
@@ -236,6 +248,52 @@ async def measure_floor(env: str, n: int) -> dict[str, Any]:
     return {"env": env, "cpu_ms_per_turn": cpu / (n * USER_TURNS) * 1000}
 
 
+async def measure_workers(
+    env: str, n: int, concurrency: int, latency: float, workers: int
+) -> dict[str, Any]:
+    """The runner with ``workers`` processes (``simulator run --workers``), each running
+    ``concurrency`` dialogues at a time: CPU and peak memory are the workers' own."""
+    who = persona(env)
+    jobs = [DialogueJob(who, AGENT, Mode.SHARDED, seed) for seed in range(n)]
+    with tempfile.TemporaryDirectory() as tmp:
+        cpu, wall = time.process_time(), time.perf_counter()
+        await run_jobs_in_processes(
+            jobs,
+            Path(tmp),
+            workers=workers,
+            concurrency=concurrency,
+            max_turns=12,
+            max_steps=4,
+            step_timeout=60.0,
+            max_message_chars=65_536,
+            roles=ROLES,
+            budget=None,
+            initializer=functools.partial(install_fakes, latency),
+        )
+        wall = time.perf_counter() - wall
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = time.process_time() - cpu + children.ru_utime + children.ru_stime
+        turns = ends = calls = 0
+        for record in read_records(Path(tmp) / RECORDS_FILE):
+            turns += record.scores.efficiency.user_turns
+            ends += record.end_reason.value == "answered"
+            calls += sum(1 for e in record.events if e.type == "model_call")
+    model_time = calls / n * LATENCY
+    return {
+        "env": env,
+        "n": n,
+        "concurrency": concurrency,
+        "workers": workers,
+        "wall_s": wall,
+        "cpu_ms_per_turn": cpu / turns * 1000,
+        "achieved": n / wall,
+        "ideal": workers * concurrency / model_time,
+        "answered": ends,
+        "user_turns": turns,
+        "peak_mb": children.ru_maxrss / 1024,
+    }
+
+
 async def measure_floor_throughput(
     env: str, n: int, concurrency: int, latency: float, *, graph: bool
 ) -> dict[str, Any]:
@@ -297,6 +355,9 @@ def child(spec: dict[str, Any]) -> None:
         result = asyncio.run(measure_replay(spec["n"], spec["concurrency"]))
     elif spec["kind"] == "floor":
         result = asyncio.run(measure_floor(spec["env"], spec["n"]))
+    elif spec["kind"] == "workers":
+        args = (spec["env"], spec["n"], spec["concurrency"], spec["latency"], spec["workers"])
+        result = asyncio.run(measure_workers(*args))
     elif spec["kind"] in ("bare", "graph"):
         args = (spec["env"], spec["n"], spec["concurrency"], spec["latency"])
         result = asyncio.run(measure_floor_throughput(*args, graph=spec["kind"] == "graph"))

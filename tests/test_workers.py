@@ -132,3 +132,47 @@ def test_shared_budget_is_one_counter() -> None:
     assert budget.exhausted
     with pytest.raises(Exception, match=r"budget of \$1.00 reached \(\$1.0000 spent\)"):
         budget.check()
+
+
+class _Canned:
+    """A model that answers every agent request with the refund amount."""
+
+    limit_key = "canned"
+
+    async def complete(self, request: object) -> object:
+        from simulator.models._client import ChatResponse
+
+        return ChatResponse(text="Your refund is $12.99.")
+
+
+def _register_canned() -> None:
+    from simulator.models import default_registry
+
+    default_registry().register("openai:canned", _Canned())
+
+
+def test_an_initializer_prepares_each_worker(tmp_path: Path) -> None:
+    """What a worker needs that cannot be pickled (a model client) is set up by the
+    initializer in each worker, as for ProcessPoolExecutor."""
+    import asyncio
+
+    from simulator.agent import AgentSpec
+    from simulator.persona import Mode, load_persona
+    from simulator.run import DialogueJob
+    from simulator.run._parallel import run_jobs_in_processes
+
+    persona = load_persona(REFUND)
+    agent = AgentSpec(name="canned", kind="openai", model="canned")
+    jobs = [DialogueJob(persona, agent, Mode.FULL, seed) for seed in range(4)]
+    settings = {
+        "workers": 2, "concurrency": 2, "max_turns": 6, "max_steps": 4, "step_timeout": 10.0,
+        "max_message_chars": 65_536, "roles": None, "budget": None,
+    }  # fmt: skip
+    ran = asyncio.run(
+        run_jobs_in_processes(jobs, tmp_path, initializer=_register_canned, **settings)
+    )
+    records = list(read_records(tmp_path / "dialogues.jsonl"))
+    assert ran == 4 and len(records) == 4
+    assert all(r.end_reason.value != "agent_error" for r in records)
+    texts = [e.content for r in records for e in r.events if e.type == "agent_message"]
+    assert texts and all(t == "Your refund is $12.99." for t in texts)

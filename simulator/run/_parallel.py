@@ -101,8 +101,11 @@ def _worker(
     settings: dict[str, Any],
     limit_usd: float | None,
     spent: Synchronized[float] | None,
+    initializer: Callable[[], None] | None = None,
 ) -> None:
     """One worker process: run its jobs, sending each record to the parent as a JSON line."""
+    if initializer is not None:
+        initializer()
     parent = mp.parent_process()
     budget = SharedBudget(limit_usd, spent) if spent is not None else None
 
@@ -147,9 +150,14 @@ async def run_jobs_in_processes(
     roles: Roles | None,
     budget: SharedBudget | None,
     on_done: Callable[[DialogueRecord], None] | None = None,
+    initializer: Callable[[], None] | None = None,
 ) -> int:
     """Run ``jobs`` (already filtered to the missing ones) in ``workers`` processes; the
-    parent appends every record to ``out_dir/dialogues.jsonl``. Return how many ran."""
+    parent appends every record to ``out_dir/dialogues.jsonl``. Return how many ran.
+
+    ``initializer`` (picklable, as for ``ProcessPoolExecutor``) runs first in each
+    worker: e.g. registering models in the worker's default registry.
+    """
     writer = RecordWriter(out_dir, on_done)
     ctx = mp.get_context(_CONTEXT)
     inbox = ctx.Queue()
@@ -164,7 +172,9 @@ async def run_jobs_in_processes(
     spent = budget._shared if budget is not None else None
     limit = budget.limit_usd if budget is not None else None
     procs = [
-        ctx.Process(target=_worker, args=(share, inbox, settings, limit, spent), daemon=True)
+        ctx.Process(
+            target=_worker, args=(share, inbox, settings, limit, spent, initializer), daemon=True
+        )
         for share in shard(jobs, workers)
         if share
     ]
