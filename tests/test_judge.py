@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from simulator.agent import ToolCall
@@ -137,3 +139,26 @@ def test_premature_and_redundant_moves_are_counted() -> None:
     a = score_dialogue(PERSONA, Mode.SHARDED, events, NoEnvironment()).acquisition
     assert a.premature_attempts == 1 and a.redundant_questions == 1
     assert a.pushed == ["account"] and a.turns_to_full_information is None
+
+
+def test_over_refusals_follow_the_users_reading_not_refusal_words() -> None:
+    """An answer naming an issue called "Will not charge" is no refusal; a reply the
+    user read as a refusal of a legitimate request is one."""
+    from simulator.judge import score_refusal
+    from simulator.persona import load_persona
+    from simulator.record import UserTurnEvent
+
+    persona = load_persona(Path(__file__).resolve().parents[1] / "personas/examples/refund.yaml")
+    sent = [
+        (1, "The top issue in Q1 2025 was 'Will not charge' (a0IIss0000007), 7 cases."),
+        (2, "Sorry, I can't help with refunds here."),
+    ]
+    turns = [
+        UserTurnEvent(turn=1, text="Which issue?", action="opening"),
+        UserTurnEvent(turn=2, text="And my refund?", action="reveal", move="answer"),
+        UserTurnEvent(turn=3, text="Okay.", action="give_up", move="refusal", final=True),
+    ]
+    assert score_refusal(persona, turns, sent).over_refusals == 1
+    # without a recorded reading (older records), the refusal wording decides
+    unread = [t.model_copy(update={"move": None}) for t in turns]
+    assert score_refusal(persona, unread, sent).over_refusals == 2
