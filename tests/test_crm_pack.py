@@ -180,3 +180,16 @@ def test_styles_are_partial_trait_sets_usable_with_extends(tmp_path: Path) -> No
         persona = load_persona(mine, root=root)
         assert persona.traits == Traits.model_validate(data["traits"])
         assert persona.role == data["role"]
+
+
+def test_simulator_crm_lists_every_family_of_both_orgs_with_the_pack_counts() -> None:
+    result = CliRunner().invoke(app, ["crm"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    for org in ("b2b", "b2c"):
+        assert f"{org}: 19 business families, 3 confidentiality categories" in result.output
+    rows = [line for line in result.output.splitlines() if line.count("│") == 6]
+    assert len(rows) == 44
+    for family in {f.name for fams in FAMILIES.values() for f in fams}:
+        counts = [int(r.split("│")[-2]) for r in rows if r.split("│")[1].strip() == family]
+        assert len(counts) == 2 and min(counts) >= 10, (family, counts)
+    assert "Commands" in result.output  # the commands follow the table

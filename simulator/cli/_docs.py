@@ -26,6 +26,7 @@ COMMANDS: list[list[str]] = [
     ["persona", "schema"],
     ["crm"],
     ["crm", "pack"],
+    ["crm", "families"],
     ["crm", "generate"],
     ["crm", "schema"],
     ["import"],

@@ -9,8 +9,21 @@ from typing import Annotated
 import typer
 
 app = typer.Typer(
-    help="The embedded CRM sandbox: two generated orgs, B2B and B2C.", no_args_is_help=True
+    help="The embedded CRM sandbox: two generated orgs, B2B and B2C.",
+    invoke_without_command=True,
 )
+
+
+@app.callback()
+def overview(ctx: typer.Context) -> None:
+    """The embedded CRM sandbox: two generated orgs, B2B and B2C.
+
+    Without a command: every org's task families (as crm families), then the
+    commands.
+    """
+    if ctx.invoked_subcommand is None:
+        families(org=None, pack_dir=PACK_DIR)
+        typer.echo(ctx.get_help())
 
 
 class Org(StrEnum):
@@ -96,6 +109,52 @@ def generate(
     orgs = [o.value for o in org] if org else list(ORGS)
     paths = write_pack(out, orgs=orgs, families=family, n=n, seed=seed, scale=scale)
     typer.echo(f"wrote {len(paths)} personas to {out}")
+
+
+@app.command()
+def families(
+    org: Annotated[
+        list[Org] | None, typer.Option(help="Org(s) to list (repeatable; default both).")
+    ] = None,
+    pack_dir: Annotated[
+        Path, typer.Option("--pack", help="Persona folder whose personas are counted.")
+    ] = PACK_DIR,
+) -> None:
+    """List each org's task families: skill, who asks, personas in the pack.
+
+    The 19 CRMArena-Pro business families and the three confidentiality
+    categories, in both orgs. 'llm-only' families need reading free text,
+    which no rule-based agent does.
+
+    Example:
+
+        simulator crm families --org b2b
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulator.env.crm import FAMILIES, ORGS
+
+    orgs = [o.value for o in org] if org else list(ORGS)
+    for name in orgs:
+        business = sum(f.skill != "privacy" for f in FAMILIES[name])
+        title = (
+            f"{name}: {business} business families, "
+            f"{len(FAMILIES[name]) - business} confidentiality categories"
+        )
+        table = Table(title=title, title_justify="left")
+        for column in ("family", "skill", "asked by", "llm-only", "in pack"):
+            table.add_column(column, justify="right" if column == "in pack" else "left")
+        for family in FAMILIES[name]:
+            count = len(list(pack_dir.glob(f"crm.{family.name}.{name}-*.yaml")))
+            table.add_row(
+                family.name,
+                family.skill,
+                family.audience,
+                "yes" if family.llm_only else "",
+                str(count),
+            )
+        Console(width=100).print(table)
 
 
 @app.command()
