@@ -115,13 +115,16 @@ def registry(latency: float) -> ModelRegistry:
 
 
 def install_fakes(latency: float) -> None:
-    """Register the fake models in this process's default registry (a worker's
-    initializer: a worker builds its clients from the default registry)."""
-    from simulator.models import default_registry
+    """Make a registry with the fake models (no request cache, no provider limit, as in
+    the one-process rows) this worker's default: a worker builds its clients from the
+    default registry. The initializer of the N-worker rows."""
+    from simulator.models import use_registry
 
-    default = default_registry()
-    default.register(AGENT_MODEL, FakeModel(AGENT_MODEL, latency))
-    default.register(USER_MODEL, FakeModel(USER_MODEL, latency))
+    _WORKER_REGISTRY.append(use_registry(registry(latency)))  # kept: exiting restores
+    _WORKER_REGISTRY[-1].__enter__()  # for the worker's whole life
+
+
+_WORKER_REGISTRY: list[Any] = []
 
 
 def persona(env: str) -> Persona:

@@ -115,6 +115,16 @@ def test_the_demo_writes_records_summary_plots_and_report(
     assert {r["mode"] for r in rows} == {"full", "sharded", "on_ask"}
     html = (run / "report.html").read_text()
     assert html.count('<details class="dialogue"') == manifest["dialogues"]
+    # success per family and org, each cell with its own interval, in the CSV and the page
+    with (run / "breakdown.csv").open() as fh:
+        cells = [r for r in csv.DictReader(fh) if r["dimension"] == "family"]
+    orgs_of: dict[str, set[str]] = {}
+    for cell in cells:
+        orgs_of.setdefault(cell["value"], set()).add(cell["environment"])
+        assert 0 <= float(cell["ci_low"]) <= int(cell["successes"]) / int(cell["dialogues"])
+        assert int(cell["successes"]) / int(cell["dialogues"]) <= float(cell["ci_high"]) <= 1
+    assert len(orgs_of) == 19 and all(o == {"crm-b2b", "crm-b2c"} for o in orgs_of.values())
+    assert "Success by task family and org" in html
 
 
 @pytest.mark.skipif(chromium() is None, reason="no Chromium to open the report in")
