@@ -86,8 +86,10 @@ def _tools_text(tools: list[ToolSpec]) -> str:
     """The canonical JSON of a list of tools, kept per list of (immutable) tools."""
     key = tuple(map(id, tools))
     hit = _TOOLS_TEXT.get(key)
-    if hit is not None and len(hit[0]) == len(tools) and all(
-        a is b for a, b in zip(hit[0], tools, strict=True)
+    if (
+        hit is not None
+        and len(hit[0]) == len(tools)
+        and all(a is b for a, b in zip(hit[0], tools, strict=True))
     ):
         return hit[1]
     if len(_TOOLS_TEXT) >= 1024:

@@ -103,9 +103,7 @@ def _default(cls: type[BaseModel], key: str) -> Any:
     try:
         return _DEFAULTS[(cls, key)]
     except KeyError:
-        value = _DEFAULTS[(cls, key)] = cls.model_fields[key].get_default(
-            call_default_factory=True
-        )
+        value = _DEFAULTS[(cls, key)] = cls.model_fields[key].get_default(call_default_factory=True)
         return value
 
 
