@@ -1,8 +1,8 @@
 """Study metrics: success with intervals, degradation, reliability, acquisition, leakage.
 
-Pure functions of counts, plus ``StudyMetrics``, which reads records one at a time and
-keeps only counts per agent, mode and persona, so memory does not grow with the number of
-dialogues. Formulas are in docs/studies.md. Bootstraps use ``random.Random`` seeded from
+``StudyMetrics`` reads records one at a time and keeps only counts per agent, mode and
+persona, so memory does not grow with the number of dialogues; the pure functions of
+counts live in ``_stats`` and are re-exported here. Formulas are in docs/studies.md. Bootstraps use ``random.Random`` seeded from
 the bootstrap seed and the group's name, so results do not depend on record order.
 """
 
