@@ -2,8 +2,9 @@
 
 ``StudyMetrics`` reads records one at a time and keeps only counts per agent, mode and
 persona, so memory does not grow with the number of dialogues; the pure functions of
-counts live in ``_stats`` and are re-exported here. Formulas are in docs/studies.md. Bootstraps use ``random.Random`` seeded from
-the bootstrap seed and the group's name, so results do not depend on record order.
+counts live in ``_stats`` and are re-exported here. Formulas are in docs/studies.md.
+Bootstraps use ``random.Random`` seeded from the bootstrap seed and the group's name, so
+results do not depend on record order.
 """
 
 from __future__ import annotations
