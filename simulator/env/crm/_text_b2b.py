@@ -42,12 +42,9 @@ def policy_numbers(rng: random.Random) -> dict[str, int]:
     }
 
 
-def articles(n: dict[str, int]) -> list[Article]:
-    """Every article of the B2B org."""
-    stages = " ".join(
-        f"{stage}: {' or '.join(repr(a) for a in acts)} completed."
-        for stage, acts in STAGE_ACTIVITIES.items()
-    )
+def pricing_articles(n: dict[str, int]) -> list[Article]:
+    """The pricing policies both orgs' sales sides share: discount approval limits, the
+    price floor and quote validity (``n``: the org's policy numbers)."""
     return [
         Article(
             "discount_matrix",
@@ -77,6 +74,17 @@ def articles(n: dict[str, int]) -> list[Article]:
             "new quote.",
             "internal",
         ),
+    ]
+
+
+def articles(n: dict[str, int]) -> list[Article]:
+    """Every article of the B2B org."""
+    stages = " ".join(
+        f"{stage}: {' or '.join(repr(a) for a in acts)} completed."
+        for stage, acts in STAGE_ACTIVITIES.items()
+    )
+    return [
+        *pricing_articles(n),
         Article(
             "support_coverage",
             "Configuration",

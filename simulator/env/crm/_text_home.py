@@ -15,6 +15,7 @@ from simulator.env.crm._text_b2b import (
     _BANT_QUESTIONS,
     _SUBTOPIC_LINES,
     CallLines,
+    pricing_articles,
 )
 from simulator.env.crm._text_b2c import Article
 
@@ -99,34 +100,7 @@ def articles(n: dict[str, int]) -> list[Article]:
     )
     bundles = "home bundles (home office, smart home, home theater and Wi-Fi bundles)"
     return [
-        Article(
-            "discount_matrix",
-            "Pricing",
-            "Quote discount approval matrix",
-            "Who may approve which discount.",
-            f"A sales manager may approve quotes with an overall discount up to "
-            f"{n['manager_limit']} percent; a sales director up to {n['director_limit']} "
-            "percent. A reviewer must reject a quote whose discount exceeds their own limit.",
-            "internal",
-        ),
-        Article(
-            "price_floor",
-            "Pricing",
-            "Price floor policy",
-            "No line below the floor.",
-            "No quote line may carry a net unit price below the product's price_floor. Such "
-            "quotes must be rejected, whatever the reviewer's discount limit.",
-            "internal",
-        ),
-        Article(
-            "quote_validity",
-            "Pricing",
-            "Quote validity",
-            "Expired quotes.",
-            "A quote past its expiration_date is void and must be rejected; the rep issues a "
-            "new quote.",
-            "internal",
-        ),
+        *pricing_articles(n),
         Article(
             "support_coverage",
             "Configuration",
