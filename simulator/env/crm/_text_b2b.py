@@ -77,6 +77,31 @@ def pricing_articles(n: dict[str, int]) -> list[Article]:
     ]
 
 
+def process_articles(stages: str) -> list[Article]:
+    """The sales-process policies both orgs share: stage criteria (``stages``: each
+    stage's activities, in words) and lead routing."""
+    return [
+        Article(
+            "stage_criteria",
+            "Sales Process",
+            "Opportunity stage criteria",
+            "What each stage requires.",
+            "An opportunity's stage is the latest stage whose activities are completed. " + stages,
+            "internal",
+        ),
+        Article(
+            "lead_routing",
+            "Sales Process",
+            "Lead routing policy",
+            "Who gets a new lead.",
+            "Assign each new lead to a rep whose territory covers the lead's state. Among "
+            "them, prefer the rep with the most accepted quotes, then the rep with the fewest "
+            "open leads.",
+            "internal",
+        ),
+    ]
+
+
 def articles(n: dict[str, int]) -> list[Article]:
     """Every article of the B2B org."""
     stages = " ".join(
@@ -121,24 +146,7 @@ def articles(n: dict[str, int]) -> list[Article]:
             "on the same quote.",
             "internal",
         ),
-        Article(
-            "stage_criteria",
-            "Sales Process",
-            "Opportunity stage criteria",
-            "What each stage requires.",
-            "An opportunity's stage is the latest stage whose activities are completed. " + stages,
-            "internal",
-        ),
-        Article(
-            "lead_routing",
-            "Sales Process",
-            "Lead routing policy",
-            "Who gets a new lead.",
-            "Assign each new lead to a rep whose territory covers the lead's state. Among "
-            "them, prefer the rep with the most accepted quotes, then the rep with the fewest "
-            "open leads.",
-            "internal",
-        ),
+        *process_articles(stages),
         Article(
             "competitors",
             "Competition",

@@ -16,6 +16,7 @@ from simulator.env.crm._text_b2b import (
     _SUBTOPIC_LINES,
     CallLines,
     pricing_articles,
+    process_articles,
 )
 from simulator.env.crm._text_b2c import Article
 
@@ -137,24 +138,7 @@ def articles(n: dict[str, int]) -> list[Article]:
             "Theater Bundles on the same quote.",
             "internal",
         ),
-        Article(
-            "stage_criteria",
-            "Sales Process",
-            "Opportunity stage criteria",
-            "What each stage requires.",
-            "An opportunity's stage is the latest stage whose activities are completed. " + stages,
-            "internal",
-        ),
-        Article(
-            "lead_routing",
-            "Sales Process",
-            "Lead routing policy",
-            "Who gets a new lead.",
-            "Assign each new lead to a rep whose territory covers the lead's state. Among "
-            "them, prefer the rep with the most accepted quotes, then the rep with the fewest "
-            "open leads.",
-            "internal",
-        ),
+        *process_articles(stages),
         Article(
             "installation_window",
             "Services",
