@@ -21,13 +21,26 @@ environment with the figures measured before both orgs got every task family
 (``BASELINE``), and says whether each is within ±20 % of it:
 
     python benchmarks/crm_env.py --compare       # only that line (a few seconds)
+
+A stored baseline drifts with the machine's load (on a shared 2-core machine, by ±20 %
+between runs of the same code), so ``--against REV`` measures the same figures for the
+code of a git revision and for the working tree, alternately in fresh processes, and
+compares those:
+
+    python benchmarks/crm_env.py --against 5cb391f   # the code before a change
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import io
+import json
+import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -159,13 +172,82 @@ def compare() -> str:
     return f"vs baseline (±{BAND:.0%}): " + "; ".join(parts)
 
 
+_FIGURES = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from simulator.env.crm import CRMEnvironment, World, world
+out = {}
+for org in ("b2b", "b2c"):
+    World(org, 0, 1)
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        World(org, 0, 1)
+        times.append(time.perf_counter() - started)
+    out[org + " build"] = sorted(times)[2]
+    world(org, 0, 1)
+    for _ in range(50):
+        CRMEnvironment(org, 0).close()
+    started = time.perf_counter()
+    for _ in range(2000):
+        env = CRMEnvironment(org, 0)
+        env.query("SELECT COUNT(*) FROM users")
+        env.close()
+    out[org + " open"] = (time.perf_counter() - started) / 2000
+print(json.dumps(out))
+"""
+
+
+def _figures(source: Path) -> dict[str, float]:
+    """Build and open figures of the code under ``source``, in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FIGURES, str(source)], capture_output=True, text=True, check=True
+    )
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def against(revision: str, rounds: int = 3) -> str:
+    """Figures of ``revision`` and of the working tree, measured alternately; one line."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", "--format=tar", revision, "simulator"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        old: dict[str, list[float]] = {}
+        new: dict[str, list[float]] = {}
+        for _ in range(rounds):
+            for into, source in ((old, Path(tmp)), (new, ROOT)):
+                for key, value in _figures(source).items():
+                    into.setdefault(key, []).append(value)
+    parts = []
+    for key in old:
+        then, now = statistics.median(old[key]), statistics.median(new[key])
+        change = now / then - 1
+        unit, scale = ("s", 1.0) if key.endswith("build") else ("ms", 1e3)
+        verdict = "within" if abs(change) <= BAND else "outside"
+        parts.append(
+            f"{key} {then * scale:.4g} -> {now * scale:.4g} {unit} ({change:+.0%}, {verdict})"
+        )
+    return f"vs {revision}, measured alternately (±{BAND:.0%}): " + "; ".join(parts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="1,4,16", help="comma-separated world sizes")
     parser.add_argument(
         "--compare", action="store_true", help="only the line comparing with the baseline"
     )
+    parser.add_argument(
+        "--against", metavar="REV", help="A/B against the code of a git revision instead"
+    )
     args = parser.parse_args()
+    if args.against:
+        print(against(args.against))
+        return
     if args.compare:
         print(compare())
         return
