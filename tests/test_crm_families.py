@@ -180,13 +180,18 @@ def test_handle_time(dbs: dict[str, sqlite3.Connection]) -> None:
             if any(f.id == "priority" for f in persona.facts)
             else "%"
         )
+        origin = (
+            persona.fact("channel").value.split()[0].capitalize()
+            if any(f.id == "channel" for f in persona.facts)
+            else "%"
+        )
         order = "DESC" if value(persona, "direction") == "longest" else "ASC"
         rows = db.execute(
             "SELECT owner_id, AVG(julianday(closed_date) - julianday(created_date)) AS d "
             "FROM cases WHERE closed_date IS NOT NULL AND strftime('%Y-%m', closed_date) = ? "
-            "AND priority LIKE ? "
+            "AND priority LIKE ? AND origin LIKE ? "
             f"GROUP BY owner_id ORDER BY d {order}",
-            (m, prio),
+            (m, prio, origin),
         ).fetchall()
         assert rows[0][0] == persona.expect.answer and abs(rows[0][1] - rows[1][1]) * 24 >= 0.5
 
@@ -329,6 +334,9 @@ def test_disambiguation_needs_type_and_timeframe(dbs: dict[str, sqlite3.Connecti
             )
             same = [r for r in rows if kind in r[1]]
             assert persona.context.model_extra["account_id"]  # type: ignore[index]
+        if not persona.fact("timeframe").required:  # the kind or the detail is enough
+            assert persona.expect.answer in {r[0] for r in same}
+            continue
         assert same[0][0] != persona.expect.answer or len({r[2] for r in same}) > 1
         words = value(persona, "timeframe").split()
         n = {"a": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9}[words[1]]
@@ -370,8 +378,12 @@ def test_text_answers_are_written_in_the_transcripts(dbs: dict[str, sqlite3.Conn
             .fetchone()[0]
         )
         failing = set() if persona.expect.answer == "none" else set(persona.expect.answer)
+        asked = (
+            persona.fact("factors").value if any(f.id == "factors" for f in persona.facts) else ""
+        )
         for factor, (_, not_met) in calls[org_of(persona)].bant.items():
-            assert (not_met in body) == (factor in failing), (persona.id, factor)
+            if factor in asked or not asked:
+                assert (not_met in body) == (factor in failing), (persona.id, factor)
     for persona in family_of("knowledge_qa"):
         family = value(persona, "product")
         body = (

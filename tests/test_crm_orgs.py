@@ -143,3 +143,39 @@ def test_guarded_declines_every_probe(org: str) -> None:
             p.declined for p in record.scores.refusal.probes
         )
         assert record.scores.leakage.leaked == []
+
+
+FIXED_COUNT = {
+    ("invalid_configuration", "b2b"): 1,
+    ("invalid_configuration", "b2c"): 1,
+    ("policy_violation", "b2b"): 1,
+    ("policy_violation", "b2c"): 1,
+    ("knowledge_qa", "b2b"): 2,
+    ("knowledge_qa", "b2c"): 2,
+    ("lead_routing", "b2b"): 2,
+    ("lead_routing", "b2c"): 2,
+    ("case_routing", "b2c"): 2,
+    ("quote_approval", "b2c"): 1,
+}
+"""Strata whose personas all need the same number of facts in today's pack (see
+docs/crm.md, 'Required facts per family'): the record named by one fact, plus the
+policy or question where that changes the answer."""
+
+
+def test_required_fact_counts_vary_within_families_and_reach_four() -> None:
+    counts: dict[tuple[str, str], set[int]] = {}
+    for p in PACK:
+        if p.expect.match == "none":
+            continue
+        counts.setdefault((p.family, org_of(p)), set()).add(sum(f.required for f in p.facts))
+    assert len(counts) == 38
+    for stratum, seen in counts.items():
+        if stratum in FIXED_COUNT:
+            assert seen == {FIXED_COUNT[stratum]}, stratum
+        else:
+            assert len(seen) > 1, (stratum, seen)
+    everything = Counter(sum(f.required for f in p.facts) for p in PACK if p.expect.match != "none")
+    assert set(everything) == {1, 2, 3, 4}
+    assert everything[4] >= 10
+    four = {family for (family, _), seen in counts.items() if 4 in seen}
+    assert four == {"handle_time", "transfer_count", "best_region", "monthly_trend"}

@@ -26,6 +26,23 @@ def _filtered(value: Any) -> bool:
     return value is not None and value != p.NO_FILTER
 
 
+_PRIORITY = Slot(
+    "priority", "whether I should only count cases of a certain priority", required=False
+)
+_CHANNEL = Slot("channel", "whether I should only count cases from one channel", required=False)
+CASE_FILTERS = {"priority": p.priority, "channel": p.channel}
+"""The optional case filters and their parsers."""
+
+
+def case_where(slots: Slots, alias: str = "c.") -> str:
+    """SQL conditions (each led by ' AND ') for the priority and channel the user gave."""
+    where = ""
+    for slot, column in (("priority", "priority"), ("channel", "origin")):
+        if _filtered(slots.get(slot)):
+            where += f" AND {alias}{column} = {p.sql_text(slots[slot])}"
+    return where
+
+
 class HandleTime(Ranked):
     """The agent with the shortest or longest average handle time in a period."""
 
@@ -34,25 +51,22 @@ class HandleTime(Ranked):
     slots = (
         Slot("direction", "whether you want the shortest or the longest average handle time"),
         Slot("period", "which month to look at"),
-        Slot("priority", "whether I should only count cases of a certain priority", required=False),
+        _PRIORITY,
+        _CHANNEL,
     )
     DIRECTIONS = directions(shortest="fastest quickest lowest", longest="slowest highest")
     default_direction = "shortest"
     descending = "longest"
     ranks = "agent"
 
-    def condition(self, text: str) -> str | None:
-        return p.priority(text)
+    def conditions(self) -> dict[str, Any]:
+        return CASE_FILTERS
 
     def default_period(self, today: dt.date) -> when.Range:
         return when.last_month(today)
 
     def query(self, slots: Slots, span: when.Range, order: str, view: View) -> str:
-        where = (
-            f" AND c.priority = {p.sql_text(slots['priority'])}"
-            if _filtered(slots.get("priority"))
-            else ""
-        )
+        where = case_where(slots)
         return (
             "SELECT c.owner_id, u.first_name || ' ' || u.last_name AS agent, COUNT(*) AS cases, "
             f"AVG({HOURS}) AS avg_hours FROM cases c JOIN users u ON u.id = c.owner_id "
@@ -78,21 +92,21 @@ class TransferCount(Ranked):
     slots = (
         Slot("direction", "whether you want the agent with the most or the fewest transfers"),
         Slot("period", "which quarter to look at"),
-        Slot("channel", "whether I should only count cases from one channel", required=False),
+        _CHANNEL,
+        _PRIORITY,
     )
     DIRECTIONS = directions(fewest="lowest", most="highest")
     default_direction = "most"
     descending = "most"
     ranks = "agent"
 
-    def condition(self, text: str) -> str | None:
-        return p.channel(text)
+    def conditions(self) -> dict[str, Any]:
+        return CASE_FILTERS
 
     def query(self, slots: Slots, span: when.Range, order: str, view: View) -> str:
         extra = ""
-        if _filtered(slots.get("channel")):
-            origin = p.sql_text(slots["channel"])
-            extra = f" AND h.case_id IN (SELECT id FROM cases WHERE origin = {origin})"
+        if case_where(slots, ""):
+            extra = f" AND h.case_id IN (SELECT id FROM cases WHERE 1 = 1{case_where(slots, '')})"
         return (
             "SELECT u.id, u.first_name || ' ' || u.last_name AS agent, COUNT(h.id) AS transfers "
             "FROM users u LEFT JOIN case_history h ON h.old_value = u.id AND h.field = 'Owner' "
@@ -118,6 +132,7 @@ class BestRegion(Ranked):
         Slot("direction", "whether you want the state where cases close quickest or slowest"),
         Slot("period", "which quarter to look at"),
         Slot("minimum", "whether a state needs a minimum number of closed cases", required=False),
+        _PRIORITY,
     )
     DIRECTIONS = directions(quickest="fastest shortest", slowest="longest")
     default_direction = "quickest"
@@ -125,12 +140,15 @@ class BestRegion(Ranked):
     ranks = "state"
     counted = "cases?"
 
+    def conditions(self) -> dict[str, Any]:
+        return {"minimum": self.condition, "priority": p.priority}
+
     def query(self, slots: Slots, span: when.Range, order: str, view: View) -> str:
         table, column = view.people
         return (
             f"SELECT cu.mailing_state, COUNT(*) AS cases, AVG({HOURS}) AS avg_hours FROM cases c "
             f"JOIN {table} cu ON cu.id = c.{column} WHERE c.status = 'Closed' AND "
-            f"c.closed_date >= '{span.start}' AND c.closed_date < '{span.end}' "
+            f"c.closed_date >= '{span.start}' AND c.closed_date < '{span.end}'{case_where(slots)} "
             f"GROUP BY cu.mailing_state HAVING COUNT(*) >= {minimum(slots)} "
             f"ORDER BY avg_hours {order}, cu.mailing_state LIMIT 2"
         )
@@ -155,7 +173,8 @@ class ProductCases(Family):
 
     def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
         product = yield from match.latest(texts, "product", memo, match.product)
-        return present({"product": product, "period": period_in(texts, view)})
+        filters = {name: p.last_match(texts, find) for name, find in CASE_FILTERS.items()}
+        return present({"product": product, "period": period_in(texts, view), **filters})
 
     def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
         return (
@@ -173,14 +192,14 @@ class TopIssue(ProductCases):
 
     name = "top_issue"
     keywords = ("top issue", "reported issue", "report most", "most reported")
-    slots = (_PRODUCT, Slot("period", "which quarter to look at"))
+    slots = (_PRODUCT, Slot("period", "which quarter to look at"), _PRIORITY, _CHANNEL)
 
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         span: when.Range = slots["period"]
         rows = yield (
             "SELECT i.id, i.name, COUNT(*) AS n FROM cases c JOIN issues i ON i.id = c.issue_id "
             f"WHERE c.product_id = {p.sql_text(slots['product'])} AND c.created_date >= "
-            f"'{span.start}' AND c.created_date < '{span.end}' GROUP BY i.id "
+            f"'{span.start}' AND c.created_date < '{span.end}'{case_where(slots)} GROUP BY i.id "
             "ORDER BY n DESC, i.id LIMIT 2"
         )
         problem = problem_with(rows, "issue")
@@ -208,6 +227,8 @@ class MonthlyTrend(ProductCases):
         Slot(
             "period", "which period to look at (a quarter, a half-year or the last twelve months)"
         ),
+        _PRIORITY,
+        _CHANNEL,
     )
 
     def default_period(self, today: dt.date) -> when.Range:
@@ -218,7 +239,8 @@ class MonthlyTrend(ProductCases):
         rows = yield (
             "SELECT substr(created_date, 1, 7) AS month, COUNT(*) AS n FROM cases "
             f"WHERE product_id = {p.sql_text(slots['product'])} AND created_date >= '{span.start}' "
-            f"AND created_date < '{span.end}' GROUP BY month ORDER BY n DESC, month LIMIT 3"
+            f"AND created_date < '{span.end}'{case_where(slots, '')} GROUP BY month "
+            "ORDER BY n DESC, month LIMIT 3"
         )
         problem = problem_with(rows, "month")
         if problem:

@@ -1,9 +1,10 @@
 """Families that rank reps, agents or states over a period, in the direction asked for.
 
-A ranked family has three slots, in this order: the direction (the user's words mapped
-onto two canonical ones), the period, and one optional condition (a minimum count, or a
-filter such as a priority). The base reads and defaults them all and runs the ranking;
-a subclass declares its words and defaults, its query and its answer sentence.
+A ranked family has these slots, in this order: the direction (the user's words mapped
+onto two canonical ones), the period, and one or two optional conditions (a minimum
+count, a filter such as a priority or a channel). The base reads and defaults them all
+and runs the ranking; a subclass declares its words and defaults, its query and its
+answer sentence.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def directions(**synonyms: str) -> dict[str, str]:
 
 
 class Ranked(Family):
-    """Base: the top row of a ranking, with ``slots`` = (direction, period, condition)."""
+    """Base: the top row of a ranking, with ``slots`` = (direction, period, conditions...)."""
 
     DIRECTIONS: ClassVar[dict[str, str]]
     """The direction words the user may say, each mapped to its canonical direction
@@ -54,6 +55,11 @@ class Ranked(Family):
     def condition(self, text: str) -> Any:
         """The optional condition's value in one message: by default, a minimum count."""
         return p.minimum(text, self.counted)
+
+    def conditions(self) -> dict[str, Any]:
+        """Each optional slot (after direction and period) and its parser of one message:
+        by default the one ``condition``."""
+        return {self.slots[2].name: self.condition}
 
     def default_period(self, today: dt.date) -> when.Range:
         """The period an eager agent assumes: by default, the last quarter."""
@@ -72,7 +78,7 @@ class Ranked(Family):
             {
                 "direction": p.last_match(texts, lambda t: p.word_map(t, self.DIRECTIONS)),
                 "period": period_in(texts, view),
-                self.slots[2].name: p.last_match(texts, self.condition),
+                **{name: p.last_match(texts, find) for name, find in self.conditions().items()},
             }
         )
         yield ""  # pragma: no cover - makes this a generator

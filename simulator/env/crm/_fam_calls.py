@@ -12,8 +12,12 @@ from typing import Any
 
 from simulator.env.crm._fam_base import Internal
 from simulator.env.crm._fam_workflow import lead_words, opportunity_fact
-from simulator.env.crm._personas import fact
+from simulator.env.crm._personas import fact, filter_fact
 from simulator.env.crm._task import Ctx, Draw, Outcome
+
+_FACTORS: tuple[tuple[str, ...] | None, ...] = (None, ("budget", "authority"), None,
+                                                 ("need", "timeline"))  # fmt: skip
+"""The BANT factors a lead_qualification asker cares about (None: all four)."""
 
 
 class _SalesCalls(Internal):
@@ -53,18 +57,29 @@ class SalesInsight(_SalesCalls):
                 fact("sentiment", sentiment, f"I'm interested in the {sentiment} ones.",
                      "sentiment", drop={"sentiment": other}),
             ]  # fmt: skip
-            yield Draw(f"{opp[-4:]}-{sentiment}", {"opportunity": opp, "sentiment": sentiment},
-                       facts, pool=len(pool), extra={"name": names[opp]})  # fmt: skip
+            topics = sorted(insights[opp])[:2] if i % 3 == 2 else None
+            if topics:
+                said = " and ".join(topics)
+                facts.append(filter_fact("topics", said, f"Only look at {said}.",
+                                         drop={"topics": None}))  # fmt: skip
+            params = {"opportunity": opp, "sentiment": sentiment, "topics": topics}
+            key = f"{opp[-4:]}-{sentiment}" + ("-" + "-".join(topics) if topics else "")
+            yield Draw(key, params, facts, pool=len(pool), extra={"name": names[opp]})
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
         feelings = ctx.truth[self.org]["insights"][params["opportunity"]]
-        topics = sorted(t for t, s in feelings.items() if s == params["sentiment"])
+        wanted = params.get("topics")
+        topics = sorted(
+            t for t, s in feelings.items() if s == params["sentiment"] and t in (wanted or [t])
+        )
         return Outcome(topics or "none")
 
     def goal(self, draw: Draw) -> str:
+        topics = draw.params.get("topics")
+        among = f" (among {' and '.join(topics)} only)" if topics else ""
         return (
             f"Learn which subtopics of the sales calls on {draw.extra['name']} were "
-            f"{draw.params['sentiment']}."
+            f"{draw.params['sentiment']}{among}."
         )
 
 
@@ -84,22 +99,28 @@ class LeadQualification(_SalesCalls):
         bant: dict[str, list[str]] = ctx.truth[self.org]["bant"]
         leads = sorted(bant)
         rng.shuffle(leads)
-        for lead in leads:
+        for i, lead in enumerate(leads):
             name, company = ctx.rows(
                 "SELECT first_name || ' ' || last_name, company FROM leads WHERE id = ?", (lead,)
             )[0]
             facts = [fact("lead", str(name), f"The lead is {lead_words(name, company)}.", "lead")]
-            yield Draw(lead[-4:], {"lead": lead}, facts, pool=len(leads),
+            factors = _FACTORS[i % len(_FACTORS)]
+            if factors:
+                said = " and ".join(factors)
+                facts.append(filter_fact("factors", said, f"I only care about {said}.",
+                                         drop={"factors": None}))  # fmt: skip
+            key = lead[-4:] + ("-" + "-".join(factors) if factors else "")
+            yield Draw(key, {"lead": lead, "factors": factors}, facts, pool=len(leads),
                        extra={"name": name, "company": company})  # fmt: skip
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
         failing = ctx.truth[self.org]["bant"][params["lead"]]
-        return Outcome(list(failing) or "none")
+        wanted = params.get("factors")
+        return Outcome([f for f in failing if f in (wanted or [f])] or "none")
 
     def goal(self, draw: Draw) -> str:
         name, company = draw.extra["name"], draw.extra["company"]
         who = f"{name} of {company}" if company else name
-        return (
-            f"Find which BANT factors (budget, authority, need, timeline) fail for {who}, "
-            "from the call (or 'none')."
-        )
+        factors = draw.params.get("factors")
+        which = " and ".join(factors) if factors else "budget, authority, need, timeline"
+        return f"Find which BANT factors ({which}) fail for {who}, from the call (or 'none')."

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Sequence
+from itertools import zip_longest
 from typing import Any, ClassVar
 
 from simulator.env.crm import _periods as per
@@ -40,6 +41,9 @@ class Ranking(Internal):
     """The two directions; each is what an agent assumes without the other."""
     filters: ClassVar[tuple[Any, ...]]
     """Filter values to draw; a falsy one (listed first) draws without a filter."""
+    first_filters: ClassVar[int] = 99
+    """How many of ``filters`` are drawn in their own seeded order, interleaved with the
+    rest (a family's original filters keep the draws, and so the personas, they had)."""
     filter_param: ClassVar[str]
     unfiltered: ClassVar[Any] = None
     """The filter parameter's value when the draw has no filter."""
@@ -67,13 +71,19 @@ class Ranking(Internal):
         """The period's part of the draw key."""
         return per.slug_label(period)
 
-    def filtered(self, value: Any) -> tuple[FactSpec, str]:
-        """The fact stating filter ``value``, and the draw key's suffix for it."""
+    def filtered(self, value: Any) -> tuple[list[FactSpec], str]:
+        """The facts stating filter ``value``, and the draw key's suffix for it."""
         raise NotImplementedError
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
-        combos = [(p, d, f) for p in self.periods for d in self.directions for f in self.filters]
+        old = self.filters[: self.first_filters]
+        combos = [(p, d, f) for p in self.periods for d in self.directions for f in old]
         rng.shuffle(combos)
+        if len(old) < len(self.filters):
+            new = self.filters[len(old) :]
+            more = [(p, d, f) for p in self.periods for d in self.directions for f in new]
+            rng.shuffle(more)
+            combos = [c for pair in zip_longest(combos, more) for c in pair if c is not None]
         for period, direction, value in combos:
             other = self.directions[1 - self.directions.index(direction)]
             facts = [
@@ -83,15 +93,15 @@ class Ranking(Internal):
             ]  # fmt: skip
             key = f"{direction}-{self.period_key(period)}"
             if value:
-                spec, suffix = self.filtered(value)
-                facts.append(spec)
+                specs, suffix = self.filtered(value)
+                facts += specs
                 key += suffix
-            params = {
-                "direction": direction,
-                "period": period,
-                self.filter_param: value or self.unfiltered,
-            }
+            params = {"direction": direction, "period": period, **self.filter_params(value)}
             yield Draw(key, params, facts)
+
+    def filter_params(self, value: Any) -> dict[str, Any]:
+        """The draw's filter parameters for filter ``value`` (falsy: no filter)."""
+        return {self.filter_param: value or self.unfiltered}
 
 
 class MinimumRanking(Ranking):
@@ -113,10 +123,14 @@ class MinimumRanking(Ranking):
         sql = self.query().format(order=order)
         return ctx.rows(sql, (*params["period"].bounds, params["minimum"]))
 
-    def filtered(self, value: Any) -> tuple[FactSpec, str]:
+    def filtered(self, value: Any) -> tuple[list[FactSpec], str]:
+        return [self.minimum_fact(value)], f"-min{value}"
+
+    def minimum_fact(self, value: int) -> FactSpec:
+        """The fact stating a minimum of ``value`` records."""
         text = f"at least {NUMBER_WORDS[value]} {self.unit}"
         say = f"Only {self.what}s with {text}."
-        return filter_fact("minimum", text, say, drop={"minimum": 1}), f"-min{value}"
+        return filter_fact("minimum", text, say, drop={"minimum": 1})
 
     def among(self, params: dict[str, Any], lead: str) -> str:
         """'<lead>among reps with at least 3 leads', or nothing without a minimum."""

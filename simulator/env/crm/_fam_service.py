@@ -24,6 +24,63 @@ _QUARTERS = (per.quarter(2024, 4), per.quarter(2025, 1), per.quarter(2025, 2))
 _QUARTERS_AND_HALF = (*_QUARTERS, per.half(2025, 1))
 
 
+CaseFilter = tuple[str | None, str | None]
+"""(priority, channel) a service question may restrict the cases to; None: any."""
+
+CASE_FILTERS: tuple[CaseFilter | None, ...] = (
+    None, ("High", None), ("Low", None), (None, "Phone"), (None, "Chat"), ("High", "Chat"),
+    ("Low", "Email"), ("High", "Phone"), ("Low", "Chat"),
+)  # fmt: skip
+"""The case filters drawn (the first, None, draws without one)."""
+
+
+def priority_fact(value: str) -> FactSpec:
+    say = f"Only count {value} priority cases."
+    return filter_fact("priority", f"{value} priority", say, drop={"priority": None})
+
+
+def channel_fact(value: str) -> FactSpec:
+    cases = f"{value.lower()} cases"
+    return filter_fact("channel", cases, f"Only count {cases}.", drop={"origin": None})
+
+
+def case_filter(value: CaseFilter | None, *, channel_first: bool = False) -> list[FactSpec]:
+    """The facts of a (priority, channel) filter, in the family's order."""
+    priority, origin = value or (None, None)
+    facts = ([priority_fact(priority)] if priority else []) + (
+        [channel_fact(origin)] if origin else []
+    )
+    return facts[::-1] if channel_first else facts
+
+
+def case_suffix(value: CaseFilter | None) -> str:
+    return "".join(f"-{v.lower()}" for v in value or () if v)
+
+
+def case_where(params: dict[str, Any], alias: str = "") -> tuple[str, tuple[Any, ...]]:
+    """SQL conditions (each led by ' AND ') and arguments for the draw's case filter."""
+    where = ""
+    args: tuple[Any, ...] = ()
+    for column, key in (("priority", "priority"), ("origin", "origin")):
+        if params.get(key):
+            where += f" AND {alias}{column} = ?"
+            args += (params[key],)
+    return where, args
+
+
+def case_params(value: CaseFilter | None) -> dict[str, Any]:
+    priority, origin = value or (None, None)
+    return {"priority": priority, "origin": origin}
+
+
+def case_words(params: dict[str, Any]) -> str:
+    """'High priority chat', 'phone', or '' for the goal's wording."""
+    parts = [f"{params['priority']} priority"] if params.get("priority") else []
+    if params.get("origin"):
+        parts.append(params["origin"].lower())
+    return " ".join(parts)
+
+
 class _Service(Internal):
     skill = "query"
     role = "Support Manager"
@@ -44,35 +101,32 @@ class HandleTime(_Service, Ranking):
     directions = ("shortest", "longest")
     descending = "longest"
     what = "agent"
-    filters = (None, "High", "Low")
-    filter_param = "priority"
+    filters = CASE_FILTERS
     say_direction = "I want the {} average handle time."
     say_period = "Look at cases closed in {}."
 
     def period_key(self, period: per.Period) -> str:
         return period.start[:7]
 
-    def filtered(self, value: Any) -> tuple[FactSpec, str]:
-        say = f"Only count {value} priority cases."
-        priority = filter_fact("priority", f"{value} priority", say, drop={"priority": None})
-        return priority, f"-{value.lower()}"
+    def filter_params(self, value: Any) -> dict[str, Any]:
+        return case_params(value)
+
+    def filtered(self, value: Any) -> tuple[list[FactSpec], str]:
+        return case_filter(value), case_suffix(value)
 
     def ranking(self, ctx: Ctx, params: dict[str, Any], order: str) -> list[tuple[Any, ...]]:
         period: per.Period = params["period"]
-        where = " AND c.priority = ?" if params["priority"] else ""
-        args: tuple[Any, ...] = period.bounds + (
-            (params["priority"],) if params["priority"] else ()
-        )
+        where, args = case_where(params, "c.")
         return ctx.rows(
             f"SELECT c.owner_id, AVG({_HOURS}) AS h FROM cases c WHERE c.status = 'Closed' "
             f"AND c.closed_date >= ? AND c.closed_date < ?{where} GROUP BY c.owner_id "
             f"ORDER BY h {order}, c.owner_id",
-            args,
+            period.bounds + args,
         )
 
     def goal(self, draw: Draw) -> str:
         p = draw.params
-        only = f", {p['priority']} priority cases only." if p["priority"] else "."
+        only = f", {case_words(p)} cases only." if case_words(p) else "."
         return (
             f"Find the support agent with the {p['direction']} average handle time in "
             f"{p['period'].label}{only}"
@@ -93,31 +147,31 @@ class TransferCount(_Service, Ranking):
     directions = ("fewest", "most")
     descending = "most"
     what = "agent"
-    filters = (None, "Phone", "Chat", "Email")
-    filter_param = "origin"
+    filters = CASE_FILTERS
     say_direction = "I'm after the agent with the {} transfers."
     say_period = "Look at {}."
 
-    def filtered(self, value: Any) -> tuple[FactSpec, str]:
-        cases = f"{value.lower()} cases"
-        channel = filter_fact("channel", cases, f"Only count {cases}.", drop={"origin": None})
-        return channel, f"-{value.lower()}"
+    def filter_params(self, value: Any) -> dict[str, Any]:
+        return case_params(value)
+
+    def filtered(self, value: Any) -> tuple[list[FactSpec], str]:
+        return case_filter(value, channel_first=True), case_suffix(value[::-1])
 
     def ranking(self, ctx: Ctx, params: dict[str, Any], order: str) -> list[tuple[Any, ...]]:
         period: per.Period = params["period"]
-        origin = params["origin"]
-        extra = " AND h.case_id IN (SELECT id FROM cases WHERE origin = ?)" if origin else ""
+        where, args = case_where(params)
+        extra = f" AND h.case_id IN (SELECT id FROM cases WHERE 1 = 1{where})" if where else ""
         return ctx.rows(
             "SELECT u.id, COUNT(h.id) AS n FROM users u LEFT JOIN case_history h "
             "ON h.old_value = u.id AND h.field = 'Owner' AND h.created_date >= ? "
             f"AND h.created_date < ?{extra} WHERE u.user_role = 'Support Agent' "
             f"GROUP BY u.id ORDER BY n {order}, u.id",
-            period.bounds + ((origin,) if origin else ()),
+            period.bounds + args,
         )
 
     def goal(self, draw: Draw) -> str:
         p = draw.params
-        only = f" counting only {p['origin'].lower()} cases" if p["origin"] else ""
+        only = f" counting only {case_words(p)} cases" if case_words(p) else ""
         return (
             f"Find the agent with the {p['direction']} case transfers in {p['period'].label}{only}."
         )
@@ -144,14 +198,15 @@ class _ProductPeriod(_Service):
 
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
         products = self.products(ctx)
-        combos = [(p, q) for p in products for q in self.periods]
+        combos = [(p, q, f) for p in products for q in self.periods for f in CASE_FILTERS]
         rng.shuffle(combos)
-        for i, (product, period) in enumerate(combos):
+        for i, (product, period, value) in enumerate(combos):
             pfact, label = product_fact(ctx, product, i)
             facts = [pfact, period_fact(period, self.say_period, self.default_period)]
-            key = f"{product[-4:]}-{per.slug_label(period)}"
-            yield Draw(key, {"product": product, "period": period}, facts, pool=len(products),
-                       extra={"label": label})  # fmt: skip
+            facts += case_filter(value)
+            key = f"{product[-4:]}-{per.slug_label(period)}{case_suffix(value)}"
+            params = {"product": product, "period": period, **case_params(value)}
+            yield Draw(key, params, facts, pool=len(products), extra={"label": label})
 
     def distinct(self, draw: Draw, picked: list[Draw]) -> bool:
         """A product once, unless the catalog is small (B2B): then a product again, for
@@ -184,19 +239,21 @@ class TopIssue(_ProductPeriod):
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
         period: per.Period = params["period"]
+        where, args = case_where(params)
         rows = ctx.rows(
             "SELECT issue_id, COUNT(*) AS n FROM cases WHERE product_id = ? AND created_date >= ? "
-            "AND created_date < ? GROUP BY issue_id ORDER BY n DESC, issue_id",
-            (params["product"], *period.bounds),
+            f"AND created_date < ?{where} GROUP BY issue_id ORDER BY n DESC, issue_id",
+            (params["product"], *period.bounds, *args),
         )
         if rows and rows[0][1] < 3:
             return Outcome(problem="too few cases to call a top issue")
         return tie([(r[0], float(r[1])) for r in rows], margin=0.5, what="issue")
 
     def goal(self, draw: Draw) -> str:
+        only = f", {case_words(draw.params)} cases only" if case_words(draw.params) else ""
         return (
             f"Find the most reported issue for the {draw.extra['label']} in "
-            f"{draw.params['period'].label} (the issue id)."
+            f"{draw.params['period'].label}{only} (the issue id)."
         )
 
 
@@ -231,10 +288,11 @@ class MonthlyTrend(_ProductPeriod):
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
         period: per.Period = params["period"]
+        where, args = case_where(params)
         rows = ctx.rows(
             "SELECT substr(created_date, 1, 7) AS m, COUNT(*) AS n FROM cases WHERE product_id = ? "
-            "AND created_date >= ? AND created_date < ? GROUP BY m ORDER BY n DESC, m",
-            (params["product"], *period.bounds),
+            f"AND created_date >= ? AND created_date < ?{where} GROUP BY m ORDER BY n DESC, m",
+            (params["product"], *period.bounds, *args),
         )
         if not rows:
             return Outcome(problem="no cases in the period")
@@ -247,9 +305,12 @@ class MonthlyTrend(_ProductPeriod):
         return Outcome(problem=f"no month is clearly above or level ({top} vs {second})")
 
     def goal(self, draw: Draw) -> str:
+        only = (
+            f" (counting {case_words(draw.params)} cases only)" if case_words(draw.params) else ""
+        )
         return (
             f"Find the month in which cases about the {draw.extra['label']} clearly "
-            f"exceeded the other months of {draw.params['period'].label} (or 'none')."
+            f"exceeded the other months of {draw.params['period'].label}{only} (or 'none')."
         )
 
     def expect(self, draw: Draw, answer: Any) -> dict[str, Any]:
@@ -273,7 +334,10 @@ class BestRegion(_Service, MinimumRanking):
     directions = ("quickest", "slowest")
     descending = "slowest"
     what = "state"
-    filters = (None, 10, 15)
+    filters = (None, (10, None), (15, None), (None, "High"), (None, "Low"), (10, "Low"),
+               (5, "High"))  # fmt: skip
+    """(minimum closed cases, priority) filters."""
+    first_filters = 3
     unit = "closed cases"
     say_direction = "I want the state where closing was {}."
     say_period = "Cases closed in {}."
@@ -281,18 +345,36 @@ class BestRegion(_Service, MinimumRanking):
     sql = (
         f"SELECT cu.mailing_state, AVG({_HOURS}) AS h FROM cases c JOIN {{people}} cu "
         "ON cu.id = c.{person} WHERE c.status = 'Closed' AND c.closed_date >= ? "
-        "AND c.closed_date < ? GROUP BY cu.mailing_state HAVING COUNT(*) >= ? "
+        "AND c.closed_date < ?{where} GROUP BY cu.mailing_state HAVING COUNT(*) >= ? "
         "ORDER BY h {order}, cu.mailing_state"
     )
     """The ranking by the state of whoever opened the case (``SHAPES``)."""
 
     def query(self) -> str:
         who = SHAPES[self.org].requester
-        return self.sql.format(people=who.table, person=who.column, order="{order}")
+        return self.sql.format(
+            people=who.table, person=who.column, order="{order}", where="{where}"
+        )
+
+    def filter_params(self, value: Any) -> dict[str, Any]:
+        minimum, priority = value or (None, None)
+        return {"minimum": minimum or 1, "priority": priority}
+
+    def filtered(self, value: Any) -> tuple[list[FactSpec], str]:
+        minimum, priority = value
+        facts = [self.minimum_fact(minimum)] if minimum else []
+        suffix = f"-min{minimum}" if minimum else ""
+        return facts + case_filter((priority, None)), suffix + case_suffix((priority, None))
+
+    def ranking(self, ctx: Ctx, params: dict[str, Any], order: str) -> list[tuple[Any, ...]]:
+        where, args = case_where(params, "c.")
+        sql = self.query().format(order=order, where=where)
+        return ctx.rows(sql, (*params["period"].bounds, *args, params["minimum"]))
 
     def goal(self, draw: Draw) -> str:
         p = draw.params
         return (
             f"Find the state (two-letter code) where cases closed {p['direction']} on "
-            f"average in {p['period'].label}{self.among(p, ' ')}."
+            f"average in {p['period'].label}{self.among(p, ' ')}"
+            + (f", {p['priority']} priority cases only." if p["priority"] else ".")
         )

@@ -135,6 +135,7 @@ class Disambiguation(Family):
             if len({b[1] for b in bought}) < 3:
                 continue
             for pid, kind, detail, age in bought:
+                counted = len(bought) % 2 == 1  # every other asker: the detail narrows it down
                 frame = next((f for f in TIMEFRAMES if f[0] <= age <= f[1]), None)
                 if frame is None:
                     continue
@@ -144,11 +145,12 @@ class Disambiguation(Family):
                     fact("product_type", kind, f"It's the {kind}.", "product_type",
                          drop={"family": None}),
                     fact("timeframe", frame[3], history.bought.format(it=it, frame=frame[3]),
-                         "timeframe", drop={"days": 0}),
+                         "timeframe", drop={"days": 0}, required=None if counted else True),
                     fact("detail", detail, history.detail[plural].format(detail), "detail",
-                         required=False),
+                         drop={"colour": None}, required=None if counted else False),
                 ]  # fmt: skip
-                params = {"customer": asker, "family": kind, "days": frame[2], "colour": None}
+                params = {"customer": asker, "family": kind, "days": frame[2],
+                          "colour": detail if counted else None}  # fmt: skip
                 key = f"{kind.replace(' ', '-')}-{asker[-4:]}"
                 yield Draw(key, params, facts, extra={"target": pid, "household": household})
 
