@@ -193,3 +193,16 @@ def test_simulator_crm_lists_every_family_of_both_orgs_with_the_pack_counts() ->
         counts = [int(r.split("│")[-2]) for r in rows if r.split("│")[1].strip() == family]
         assert len(counts) == 2 and min(counts) >= 10, (family, counts)
     assert "Commands" in result.output  # the commands follow the table
+
+
+def test_a_question_about_one_filter_does_not_name_another() -> None:
+    """Filters one question may combine have cues of their own: asking whether to count
+    one channel only is not a question about the priority the user already gave."""
+    from simulator.user import AgentTurn, classify
+
+    persona = load_persona(ROOT / "crm/crm.handle_time.b2c-longest-2024-11-high.yaml")
+    assert {f.id for f in persona.facts} >= {"priority"}
+    ask = "Could you tell me whether I should only count cases from one channel?"
+    assert "priority" not in classify(persona, AgentTurn(text=ask)).asked
+    ask = "Should I only count cases of a certain priority?"
+    assert classify(persona, AgentTurn(text=ask)).asked == ["priority"]

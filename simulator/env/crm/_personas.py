@@ -97,8 +97,20 @@ def period_fact(period: per.Period, say: str, default: per.Period = per.LAST_QUA
                 drop={"period": default})  # fmt: skip
 
 
+FILTER_CUES: dict[str, tuple[str, ...]] = {
+    "priority": ("priority", "urgency", "severity"),
+    "channel": ("channel", "origin", "phone", "chat", "email", "e-mail", "web"),
+    "minimum": ("minimum", "at least", "more than", "how many", "threshold"),
+}
+"""Cue words of the filters one question may combine: a question about one of them
+("whether I should only count cases from one channel") must not name another."""
+_FILTER_COMMON = ("filter", "criteria", "criterion", "restrict", "which cases")
+
+
 def filter_fact(fid: str, value: str, say: str, drop: dict[str, Any]) -> FactSpec:
     """A filter on what is counted, required only where it changes the answer."""
+    if fid in FILTER_CUES:
+        return FactSpec(fid, value, say, _FILTER_COMMON + FILTER_CUES[fid], drop, None)
     return fact(fid, value, say, "filter", drop=drop, required=None)
 
 
