@@ -36,6 +36,7 @@ import argparse
 import gc
 import io
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -47,7 +48,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+SOURCE = os.environ.get("CRM_ENV_SOURCE", str(ROOT))
+"""Whose ``simulator`` package is measured: this checkout, or (``--against``) the
+extracted code of another revision."""
+sys.path.insert(0, SOURCE)
 
 from simulator.env.crm import TABLES, CRMEnvironment, World, world  # noqa: E402
 
@@ -156,55 +160,46 @@ def build_time(org: str, repeats: int = 5) -> float:
 
 def compare() -> str:
     """One line: build and open figures against ``BASELINE``, each within ±20 % or not."""
+    then = {f"{org} {what}": seconds for (org, what), seconds in BASELINE.items()}
+    return f"vs baseline (±{BAND:.0%}): " + _changes(then, figures())
+
+
+def _changes(then: dict[str, float], now: dict[str, float]) -> str:
+    """'b2b build 0.068 -> 0.07 s (+3%, within); ...' for each figure of ``then``."""
     parts = []
+    for key, before in then.items():
+        change = now[key] / before - 1
+        unit, scale = ("s", 1.0) if key.endswith("build") else ("ms", 1e3)
+        verdict = "within" if abs(change) <= BAND else "outside"
+        parts.append(
+            f"{key} {before * scale:.4g} -> {now[key] * scale:.4g} {unit} "
+            f"({change:+.0%}, {verdict})"
+        )
+    return "; ".join(parts)
+
+
+def figures() -> dict[str, float]:
+    """Build and open figures of each org, as ``compare`` measures them."""
+    out: dict[str, float] = {}
     for org in ("b2b", "b2c"):
         world(org, 0, 1)
         setup_time(org, 50)  # warm the reader pool
-        for what, seconds in (("build", build_time(org)), ("open", setup_time(org))):
-            base = BASELINE[(org, what)]
-            change = seconds / base - 1
-            unit, scale = ("s", 1.0) if what == "build" else ("ms", 1e3)
-            verdict = "within" if abs(change) <= BAND else "outside"
-            parts.append(
-                f"{org} {what} {seconds * scale:.4g} {unit} vs {base * scale:.4g} "
-                f"({change:+.0%}, {verdict})"
-            )
-    return f"vs baseline (±{BAND:.0%}): " + "; ".join(parts)
-
-
-_FIGURES = """
-import json, sys, time
-sys.path.insert(0, sys.argv[1])
-from simulator.env.crm import CRMEnvironment, World, world
-out = {}
-for org in ("b2b", "b2c"):
-    World(org, 0, 1)
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        World(org, 0, 1)
-        times.append(time.perf_counter() - started)
-    out[org + " build"] = sorted(times)[2]
-    world(org, 0, 1)
-    for _ in range(50):
-        CRMEnvironment(org, 0).close()
-    started = time.perf_counter()
-    for _ in range(2000):
-        env = CRMEnvironment(org, 0)
-        env.query("SELECT COUNT(*) FROM users")
-        env.close()
-    out[org + " open"] = (time.perf_counter() - started) / 2000
-print(json.dumps(out))
-"""
+        out[f"{org} build"] = build_time(org)
+        out[f"{org} open"] = setup_time(org)
+    return out
 
 
 def _figures(source: Path) -> dict[str, float]:
-    """Build and open figures of the code under ``source``, in a fresh process."""
+    """``figures()`` of the code under ``source``, in a fresh process."""
     done = subprocess.run(
-        [sys.executable, "-c", _FIGURES, str(source)], capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--figures"],
+        env={**os.environ, "CRM_ENV_SOURCE": str(source)},
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def against(revision: str, rounds: int = 3) -> str:
@@ -223,16 +218,9 @@ def against(revision: str, rounds: int = 3) -> str:
             for into, source in ((old, Path(tmp)), (new, ROOT)):
                 for key, value in _figures(source).items():
                     into.setdefault(key, []).append(value)
-    parts = []
-    for key in old:
-        then, now = statistics.median(old[key]), statistics.median(new[key])
-        change = now / then - 1
-        unit, scale = ("s", 1.0) if key.endswith("build") else ("ms", 1e3)
-        verdict = "within" if abs(change) <= BAND else "outside"
-        parts.append(
-            f"{key} {then * scale:.4g} -> {now * scale:.4g} {unit} ({change:+.0%}, {verdict})"
-        )
-    return f"vs {revision}, measured alternately (±{BAND:.0%}): " + "; ".join(parts)
+    medians = {key: statistics.median(values) for key, values in old.items()}
+    now = {key: statistics.median(values) for key, values in new.items()}
+    return f"vs {revision}, measured alternately (±{BAND:.0%}): " + _changes(medians, now)
 
 
 def main() -> None:
@@ -244,7 +232,11 @@ def main() -> None:
     parser.add_argument(
         "--against", metavar="REV", help="A/B against the code of a git revision instead"
     )
+    parser.add_argument("--figures", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.figures:
+        print(json.dumps(figures()))
+        return
     if args.against:
         print(against(args.against))
         return

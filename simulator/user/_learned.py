@@ -72,22 +72,34 @@ def features(text: str, parts: Sequence[Unit]) -> dict[str, float]:
 Weights = dict[str, list[float]]
 
 
+def _averaged_softmax(scores: Sequence[float]) -> list[float]:
+    """The class probabilities of models whose scores lie side by side (``LABELS`` per
+    model), averaged over the models."""
+    k = len(LABELS)
+    models = len(scores) // k
+    total = [0.0] * k
+    for m in range(models):
+        part = scores[m * k : (m + 1) * k]
+        top = max(part)
+        exps = [math.exp(v - top) for v in part]
+        z = sum(exps)
+        for c, e in enumerate(exps):
+            total[c] += e / z
+    return [t / models for t in total]
+
+
 def probabilities(weights: Sequence[Weights], x: dict[str, float]) -> list[float]:
     """Class probabilities (in ``LABELS`` order), averaged over the models."""
-    total = [0.0] * len(LABELS)
+    scores: list[float] = []
     for w in weights:
-        scores = [0.0] * len(LABELS)
+        own = [0.0] * len(LABELS)
         for key, value in x.items():
             row = w.get(key)
             if row is not None:
                 for c, weight in enumerate(row):
-                    scores[c] += weight * value
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        z = sum(exps)
-        for c, e in enumerate(exps):
-            total[c] += e / z
-    return [t / len(weights) for t in total]
+                    own[c] += weight * value
+        scores += own
+    return _averaged_softmax(scores)
 
 
 def layer_probabilities(x: dict[str, float]) -> list[float]:
@@ -105,20 +117,9 @@ def layer_probabilities(x: dict[str, float]) -> list[float]:
             rows.extend([row] * int(value))
         else:
             rows.append(tuple(v * value for v in row))
-    k = len(LABELS)
     if not rows:
-        return [1.0 / k] * k
-    scores = list(map(sum, zip(*rows, strict=True)))
-    total = [0.0] * k
-    models = len(scores) // k
-    for m in range(models):
-        part = scores[m * k : (m + 1) * k]
-        top = max(part)
-        exps = [math.exp(v - top) for v in part]
-        z = sum(exps)
-        for c, e in enumerate(exps):
-            total[c] += e / z
-    return [t / models for t in total]
+        return [1.0 / len(LABELS)] * len(LABELS)
+    return _averaged_softmax(list(map(sum, zip(*rows, strict=True))))
 
 
 @cache

@@ -30,6 +30,19 @@ class Article:
     visibility: str
 
 
+ROUTING_POLICY = Article(
+    "routing",
+    "Service Policy",
+    "Case routing policy",
+    "Who gets a new case.",
+    "Route each new case to the support agent with the most closed cases of the same "
+    "issue. Break ties by the most closed cases for the same product, then by the "
+    "fewest open cases.",
+    "internal",
+)
+"""The case routing policy both service desks follow."""
+
+
 def policy_numbers(rng: random.Random) -> dict[str, int]:
     """This world's policy figures."""
     return {
@@ -139,16 +152,7 @@ def articles(numbers: dict[str, int], care: dict[str, dict[str, int]]) -> list[A
             "Anything above needs a Support Manager and may not be promised in chat.",
             "internal",
         ),
-        Article(
-            "routing",
-            "Service Policy",
-            "Case routing policy",
-            "Who gets a new case.",
-            "Route each new case to the support agent with the most closed cases of the same "
-            "issue. Break ties by the most closed cases for the same product, then by the "
-            "fewest open cases.",
-            "internal",
-        ),
+        ROUTING_POLICY,
         Article(
             "escalation",
             "Service Policy",

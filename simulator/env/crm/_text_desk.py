@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from simulator.env.crm._text_b2c import Article, aspect_value
+from simulator.env.crm._text_b2c import ROUTING_POLICY, Article, aspect_value
 
 CARE_TYPES = ("laptop", "workstation", "monitor", "docking station", "conference room kit")
 """The business hardware with a care article (each is a word of its products' names)."""
@@ -112,16 +112,7 @@ def articles(n: dict[str, int], care: dict[str, dict[str, int]]) -> list[Article
             "case. Anything above needs a Support Manager and may not be promised in chat.",
             "internal",
         ),
-        Article(
-            "routing",
-            "Service Policy",
-            "Case routing policy",
-            "Who gets a new case.",
-            "Route each new case to the support agent with the most closed cases of the same "
-            "issue. Break ties by the most closed cases for the same product, then by the "
-            "fewest open cases.",
-            "internal",
-        ),
+        ROUTING_POLICY,
         Article(
             "escalation",
             "Service Policy",
