@@ -356,3 +356,56 @@ def test_concurrency_limits_from_the_environment(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("SIMULATOR_CONCURRENCY", "anthropic=lots")
     with pytest.raises(ModelConfigError, match="SIMULATOR_CONCURRENCY"):
         ProviderLimits.default_limits()
+
+
+def _put_one(path: Path, index: int, start: object) -> None:
+    start.wait()  # type: ignore[attr-defined]
+    RequestCache(path).put(f"k{index}", role="agent", model="m", response={"i": index})
+
+
+def test_processes_opening_a_new_cache_at_once_all_write(tmp_path: Path) -> None:
+    """Workers of one run open the same new cache file together: SQLite can answer
+    'database is locked' to its set-up without waiting, which the cache retries."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    for trial in range(3):
+        path = tmp_path / str(trial) / "requests.sqlite"
+        start = ctx.Event()
+        procs = [ctx.Process(target=_put_one, args=(path, i, start)) for i in range(6)]
+        for proc in procs:
+            proc.start()
+        start.set()
+        for proc in procs:
+            proc.join(60)
+        assert [p.exitcode for p in procs] == [0] * 6
+        assert len(RequestCache(path)) == 6
+
+
+def test_cache_set_up_retries_a_locked_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from simulator.models import _cache
+
+    real = sqlite3.connect
+    refusals = [2]
+
+    class Flaky:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql.startswith("PRAGMA journal_mode") and refusals[0]:
+                refusals[0] -= 1
+                raise sqlite3.OperationalError("database is locked")
+            return self.conn.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.conn, name)
+
+    monkeypatch.setattr(_cache.sqlite3, "connect", lambda *a, **k: Flaky(real(*a, **k)))
+    cache = RequestCache(tmp_path / "requests.sqlite")
+    cache.put("k", role="agent", model="m", response={"text": "ok"})
+    assert refusals == [0] and cache.get("k") == {"text": "ok"}

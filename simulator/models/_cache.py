@@ -27,6 +27,10 @@ CREATE TABLE IF NOT EXISTS responses (
 """
 
 
+_SETUP_ATTEMPTS = 20
+"""How often a new connection tries to set up the file (WAL, table) before giving up."""
+
+
 class RequestCache:
     """Responses by request hash in one SQLite file (created with its folder on first use).
 
@@ -45,9 +49,19 @@ class RequestCache:
         if self._conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(_SCHEMA)
-            conn.commit()
+            for attempt in range(_SETUP_ATTEMPTS):
+                try:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute(_SCHEMA)
+                    conn.commit()
+                    break
+                except sqlite3.OperationalError as exc:
+                    # processes opening a new file at once (workers) can meet SQLite's
+                    # "database is locked" without its busy timeout: try again shortly
+                    if "locked" not in str(exc) or attempt == _SETUP_ATTEMPTS - 1:
+                        conn.close()
+                        raise
+                    time.sleep(0.01 * (attempt + 1))
             self._conn = conn
         return self._conn
 
