@@ -11,11 +11,12 @@ import datetime as dt
 import itertools
 import random
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.env.crm import _words as w
+from simulator.env.crm._stream import Stream
 from simulator.env.crm._tables import SEARCH, TODAY, Table, search_ddl
 from simulator.env.crm._text_b2c import Article
 
@@ -44,21 +45,23 @@ class Builder:
     """Accumulates rows while keeping people, phones and e-mails unique where it can."""
 
     def __init__(self, org: str, seed: int, scale: int, tables: tuple[Table, ...]) -> None:
-        self.rng = random.Random(f"crm:{org}:{seed}:{scale}")
+        self.rng: random.Random = Stream(f"crm:{org}:{seed}:{scale}")
         self.out = Generated(org, seed, scale, tables, {t.name: [] for t in tables})
         self._names: set[tuple[str, str]] = set()
         self._phones: set[str] = set()
         self._emails: set[str] = set()
-        self._counters: dict[str, int] = {}
+        self._counters: dict[str, Iterator[int]] = {}
+        self._rows = self.out.rows
 
     def add(self, table: str, row: Row) -> None:
-        self.out.rows[table].append(row)
+        self._rows[table].append(row)
 
     def next_id(self, prefix: str) -> str:
         """Sequential Salesforce-style ids: ``500Cas`` -> 500Cas0000001, 500Cas0000002..."""
-        n = self._counters.get(prefix, 0) + 1
-        self._counters[prefix] = n
-        return f"{prefix}{n:07d}"
+        counter = self._counters.get(prefix)
+        if counter is None:
+            counter = self._counters[prefix] = itertools.count(1)
+        return f"{prefix}{next(counter):07d}"
 
     def person(self, *, unique: bool = True) -> tuple[str, str]:
         """A first/last name pair, unique in the org while the name space allows it."""
@@ -130,9 +133,9 @@ def iso(moment: dt.date | dt.datetime | None) -> str | None:
     """ISO text without time zone (seconds for datetimes), or None."""
     if moment is None:
         return None
-    if isinstance(moment, dt.datetime):
+    if type(moment) is dt.datetime and moment.microsecond:
         return moment.isoformat(timespec="seconds")
-    return moment.isoformat()
+    return moment.isoformat()  # a date, or a datetime on a whole second: the same text
 
 
 NOW = dt.datetime.combine(TODAY, dt.time(0, 0))

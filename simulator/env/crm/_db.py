@@ -313,9 +313,20 @@ class World:
         self._uri = f"file:/crm-{org}-{seed}-{scale}-{os.getpid()}-{next(_names)}?vfs=memdb"
         self._keeper = sqlite3.connect(self._uri, uri=True, isolation_level=None)
         load(self._keeper, data)
-        self.image = self._keeper.serialize()
+        self._image: bytes | None = None
         self._pool: list[Guard] = []
         self._lock = threading.Lock()
+
+    @property
+    def image(self) -> bytes:
+        """The serialised database, made on first use: read-only dialogues share the
+        world through pooled connections and never need it; a writer's private copy and
+        the persona generator start from it."""
+        if self._image is None:
+            with self._lock:
+                if self._image is None:
+                    self._image = self._keeper.serialize()
+        return self._image
 
     def _open_reader(self) -> Guard:
         conn = sqlite3.connect(

@@ -159,6 +159,10 @@ def cases(
         ctx.case(product, issue, customer, opened, new=True)
 
 
+_PRIORITY_SPEED = {"Low": 1.3, "Medium": 1.0, "High": 0.6}
+"""How long a case of each priority takes, relative to a medium one."""
+
+
 class _CaseContext:
     """Writes one case with its history, chat transcript or e-mails."""
 
@@ -213,7 +217,7 @@ class _CaseContext:
             agent = self._agent(product.family)
             owner = agent.id
             history.append(("Owner", None, owner, opened))
-            factor = {"Low": 1.3, "Medium": 1.0, "High": 0.6}[priority]
+            factor = _PRIORITY_SPEED[priority]
             factor *= 0.7 if product.family in agent.expertise else 1.0
             factor *= self.state_speed[self.state_of[customer]]
             hours = min(600.0, max(0.4, rng.lognormvariate(2.9, 0.7) * agent.speed * factor))

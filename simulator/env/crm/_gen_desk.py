@@ -9,12 +9,12 @@ the org's counters, so every sales row stays as it was without it.
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections import Counter
 
 from simulator.env.crm import _text_desk as desk
 from simulator.env.crm._build import Builder, add_articles, iso
 from simulator.env.crm._gen_cases import Product, Requesters, Volume, cases, issues, support_team
+from simulator.env.crm._stream import Stream
 from simulator.env.crm._tables import TODAY
 
 VOLUME = Volume(cases=700, new=15, support="support@brightlinesupply.com", spikes=(1, 1, 2, 2))
@@ -23,7 +23,7 @@ VOLUME = Volume(cases=700, new=15, support="support@brightlinesupply.com", spike
 
 def service_desk(b: Builder, seed: int, scale: int) -> None:
     """Add the service desk to a generated B2B org (its own random stream)."""
-    b.rng = random.Random(f"crm:b2b:{seed}:{scale}:service")
+    b.rng = Stream(f"crm:b2b:{seed}:{scale}:service")
     families = list(desk.ISSUES)
     agents = support_team(b, round(8 * scale**0.5), families, 1, "brightlinesupply.com")
     issue_ids = issues(b, desk.ISSUES.items())

@@ -9,13 +9,13 @@ converted lead becomes a new customer (no store orders) with an opportunity.
 from __future__ import annotations
 
 import datetime as dt
-import random
 
 from simulator.env.crm import _text_home as text
 from simulator.env.crm import _words as w
 from simulator.env.crm._build import Builder, Calendar, add_articles, iso
 from simulator.env.crm._gen_deals import Deals, Item, Line, Playbook, Rep
 from simulator.env.crm._gen_sales import sales_team
+from simulator.env.crm._stream import Stream
 from simulator.env.crm._tables import TODAY
 
 PLAYBOOK = Playbook(
@@ -58,7 +58,7 @@ class HomeDeals(Deals):
 
 def home_sales(b: Builder, seed: int, scale: int) -> None:
     """Add the sales side to a generated B2C org (its own random stream)."""
-    b.rng = random.Random(f"crm:b2c:{seed}:{scale}:sales")
+    b.rng = Stream(f"crm:b2c:{seed}:{scale}:sales")
     numbers = text.policy_numbers(b.rng)
     reps = sales_team(b, round(12 * scale**0.5), "brightlinehome.com")
     items = _catalog(b)
