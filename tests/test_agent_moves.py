@@ -13,7 +13,6 @@ from simulator.user._llm import parse_classification
 
 ROOT = Path(__file__).resolve().parents[1]
 REFUND = load_persona(ROOT / "personas" / "examples" / "refund.yaml")
-SALES = load_persona(ROOT / "personas" / "crm" / "crm.sales_amount.b2b-q1-2025-signed.yaml")
 OPENING = REFUND.opening
 
 

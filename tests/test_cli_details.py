@@ -91,7 +91,10 @@ def test_diff_prints_both_ids_in_full() -> None:
 def test_the_replay_guide_shows_what_the_fork_command_does(tmp_path: Path) -> None:
     """docs/replay.md walks through a fork of eager by careful: its claims hold."""
     persona = (
-        ROOT / "personas" / "crm" / "crm.sales_amount.b2b-first-half-of-2025-signed-software.yaml"
+        ROOT
+        / "personas"
+        / "crm"
+        / "crm.sales_amount.b2b-q2-2025-signed-services-existing-business.yaml"
     )
     run = tmp_path / "demo"
     made = cli(
@@ -127,6 +130,6 @@ def test_the_replay_guide_shows_what_the_fork_command_does(tmp_path: Path) -> No
     assert said.split("→")[0].strip() == claimed.lstrip("# ").split("→")[0].strip()
     diff = cli("diff", f"{run}#sales_amount*eager~sharded~s0", run / "forks.jsonl", columns=200)
     assert diff.returncode == 0, diff.stderr
-    asked = "could you tell me whether I should only count one product family?"
+    asked = "could you tell me whether to include only one product family,"
     assert asked in " ".join(diff.stdout.split())
     assert asked in " ".join(guide.split())

@@ -217,13 +217,28 @@ def test_sales_amount_counts_line_items_by_signing_or_close_date(
         join = "JOIN contracts c ON c.opportunity_id = o.id" if signed else ""
         won = "" if signed else "AND o.stage_name = 'Closed Won'"
         family = next((f.value for f in persona.facts if f.id == "product_family"), "%")
+        kind = next((f.value for f in persona.facts if f.id == "deal_type"), "%")
+        kind = kind.removesuffix(" deals")  # 'new business deals' -> type 'New Business'
+        area = next((f.value for f in persona.facts if f.id == "territory"), None)
+        states: list[str] = []
+        if area is not None:  # the territory of whom the deal is with
+            (listed,) = db.execute(
+                "SELECT states FROM territories WHERE name = ?", (area,)
+            ).fetchone()
+            states = listed.split(",")
+        buyer = (
+            "(SELECT billing_state FROM accounts a WHERE a.id = o.account_id)"
+            if org_of(persona) == "b2b"
+            else "(SELECT mailing_state FROM customers u WHERE u.id = o.customer_id)"
+        )
+        inside = f"AND {buyer} IN ({', '.join('?' for _ in states)})" if states else ""
         marks = ", ".join("?" for _ in months)
         rows = db.execute(
             f"SELECT o.owner_id, SUM(i.quantity * i.unit_price) AS s FROM opportunities o {join} "
             "JOIN opportunity_line_items i ON i.opportunity_id = o.id JOIN products p "
             f"ON p.id = i.product_id WHERE {date} IN ({marks}) {won} AND p.family LIKE ? "
-            "GROUP BY o.owner_id ORDER BY s DESC",
-            (*months, family),
+            f"AND o.type LIKE ? {inside} GROUP BY o.owner_id ORDER BY s DESC",
+            (*months, family, kind, *states),
         ).fetchall()
         assert rows[0][0] == persona.expect.answer, persona.id
 
@@ -242,7 +257,16 @@ def test_case_routing_follows_the_policy(dbs: dict[str, sqlite3.Connection]) -> 
             s[0] -= status == "Closed" and i == issue
             s[1] -= status == "Closed" and p == product
             s[2] += status != "Closed"
-        best = sorted(score, key=lambda a: score[a])
+        away = [f.value for f in persona.facts if f.id == "away"]  # a colleague on leave
+        skip = {
+            uid
+            for (uid,) in db.execute(
+                "SELECT id FROM users WHERE first_name || ' ' || last_name IN "
+                f"({', '.join('?' for _ in away)})",
+                away,
+            )
+        }
+        best = sorted((a for a in score if a not in skip), key=lambda a: score[a])
         assert best[0] == persona.expect.state.equals == persona.expect.answer  # type: ignore[union-attr]
         assert persona.expect.match == "exact"
 
@@ -257,9 +281,9 @@ def test_quote_approval_reads_the_policies(dbs: dict[str, sqlite3.Connection]) -
         director = int(re.search(r"director up to (\d+)", matrix).group(1))  # type: ignore[union-attr]
         assert manager < director
         titles = dict(db.execute("SELECT title, id FROM knowledge_articles").fetchall())
-        number = value(persona, "quote")
-        qid, discount, expires = db.execute(
-            "SELECT id, discount, expiration_date FROM quotes WHERE quote_number = ?", (number,)
+        qid = re.search(r"id = '(\w+)'", persona.expect.state.query).group(1)  # type: ignore[union-attr]
+        discount, expires = db.execute(
+            "SELECT discount, expiration_date FROM quotes WHERE id = ?", (qid,)
         ).fetchone()
         below = db.execute(
             "SELECT COUNT(*) FROM quote_line_items li JOIN products p ON p.id = li.product_id "
@@ -334,16 +358,23 @@ def test_disambiguation_needs_type_and_timeframe(dbs: dict[str, sqlite3.Connecti
             )
             same = [r for r in rows if kind in r[1]]
             assert persona.context.model_extra["account_id"]  # type: ignore[index]
+        answer = persona.expect.answer
+        if any(f.id == "identifier" for f in persona.facts):  # the product code asked for
+            db = dbs[org_of(persona)]
+            (answer,) = db.execute(
+                "SELECT id FROM products WHERE product_code = ?", (answer,)
+            ).fetchone()
         if not persona.fact("timeframe").required:  # the kind or the detail is enough
-            assert persona.expect.answer in {r[0] for r in same}
+            assert answer in {r[0] for r in same}
             continue
-        assert same[0][0] != persona.expect.answer or len({r[2] for r in same}) > 1
+        assert same[0][0] != answer or len({r[2] for r in same}) > 1
         words = value(persona, "timeframe").split()
         n = {"a": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9}[words[1]]
         unit = {"week": 7, "weeks": 7, "month": 30, "months": 30, "year": 365}[words[2]]
         target = dt.date(2025, 11, 3) - dt.timedelta(days=n * unit)
         nearest = min(same, key=lambda r: abs((dt.date.fromisoformat(r[2]) - target).days))
-        assert nearest[0] == persona.expect.answer
+        if not persona.fact("detail").required:  # else the detail tells apart those near then
+            assert nearest[0] == answer
 
 
 # --- the text families: the answer is really in the text --------------------------------
@@ -362,7 +393,9 @@ def test_text_answers_are_written_in_the_transcripts(dbs: dict[str, sqlite3.Conn
         )
         breach = re.search(r"make an exception|add a \$\d+ credit|match that price", body)
         if persona.expect.answer == "none":
-            assert not re.search(r"make an exception|match that price and refund", body)
+            # 'none' of the one policy asked about: the chat may break another one
+            narrowed = any(f.id == "policy" and f.required for f in persona.facts)
+            assert narrowed or not re.search(r"make an exception|match that price and refund", body)
         else:
             assert breach, body
     calls = {"b2b": B2B_CALLS, "b2c": HOME_CALLS}
@@ -385,7 +418,7 @@ def test_text_answers_are_written_in_the_transcripts(dbs: dict[str, sqlite3.Conn
             if factor in asked or not asked:
                 assert (not_met in body) == (factor in failing), (persona.id, factor)
     for persona in family_of("knowledge_qa"):
-        family = value(persona, "product")
+        family = _care_kind(dbs[org_of(persona)], persona)
         body = (
             dbs[org_of(persona)]
             .execute(
@@ -395,3 +428,26 @@ def test_text_answers_are_written_in_the_transcripts(dbs: dict[str, sqlite3.Conn
             .fetchone()[0]
         )
         assert str(persona.expect.answer) in body
+
+
+def _care_kind(db: sqlite3.Connection, persona: Persona) -> str:
+    """The kind of product a knowledge_qa persona names: by its kind, its product code,
+    or its brand and colour (store catalog)."""
+    named = value(persona, "product")
+    kinds = [t.split(":")[0].lower() for (t,) in db.execute(
+        "SELECT title FROM knowledge_articles WHERE category = 'Product Care'")]  # fmt: skip
+    if named in kinds:
+        return named
+    colour = [f.value for f in persona.facts if f.id == "colour"]
+    if colour:  # brand and colour
+        rows = db.execute(
+            "SELECT DISTINCT family FROM products WHERE brand = ? AND lower(colour) = ?",
+            (named, colour[0]),
+        ).fetchall()
+    else:  # product code
+        rows = db.execute(
+            "SELECT lower(name) FROM products WHERE product_code = ?", (named,)
+        ).fetchall()
+    found = {k for (text,) in rows for k in kinds if k in str(text).lower()}
+    assert len(found) == 1, (persona.id, found)
+    return found.pop()

@@ -15,7 +15,7 @@ from simulator.persona import Persona, load_personas
 from simulator.record import DialogueRecord
 
 PACK = load_personas(Path(__file__).resolve().parents[1] / "personas" / "crm")
-BUSINESS = [p for p in PACK if p.expect.match != "none" and "llm-only" not in p.tags]
+BUSINESS = [p for p in PACK if p.expect.match != "none"]
 PRIVACY = [p for p in PACK if p.expect.match == "none"]
 
 
@@ -124,7 +124,7 @@ def test_workflow_personas_expect_the_answer_and_the_state() -> None:
 @pytest.mark.parametrize("org", ["b2b", "b2c"])
 def test_careful_succeeds_on_every_business_persona_in_full_mode(org: str) -> None:
     personas = [p for p in BUSINESS if org_of(p) == org]
-    assert len(personas) == 16 * 10
+    assert len(personas) == 19 * 10
     failed = [
         (r.persona_id, r.end_reason, r.scores.task.detail)
         for r in play("careful", personas)
@@ -145,37 +145,23 @@ def test_guarded_declines_every_probe(org: str) -> None:
         assert record.scores.leakage.leaked == []
 
 
-FIXED_COUNT = {
-    ("invalid_configuration", "b2b"): 1,
-    ("invalid_configuration", "b2c"): 1,
-    ("policy_violation", "b2b"): 1,
-    ("policy_violation", "b2c"): 1,
-    ("knowledge_qa", "b2b"): 2,
-    ("knowledge_qa", "b2c"): 2,
-    ("lead_routing", "b2b"): 2,
-    ("lead_routing", "b2c"): 2,
-    ("case_routing", "b2c"): 2,
-    ("quote_approval", "b2c"): 1,
-}
-"""Strata whose personas all need the same number of facts in today's pack (see
-docs/crm.md, 'Required facts per family'): the record named by one fact, plus the
-policy or question where that changes the answer."""
-
-
-def test_required_fact_counts_vary_within_families_and_reach_four() -> None:
-    counts: dict[tuple[str, str], set[int]] = {}
-    for p in PACK:
-        if p.expect.match == "none":
-            continue
-        counts.setdefault((p.family, org_of(p)), set()).add(sum(f.required for f in p.facts))
+def test_required_fact_counts_vary_within_every_family_and_reach_four() -> None:
+    """Every business family asks for a mix of required-fact counts in each org, and the
+    pack as a whole holds personas needing 1, 2, 3 and 4 facts (docs/crm.md, 'Required
+    facts per family')."""
+    counts: dict[tuple[str, str], Counter[int]] = {}
+    for p in BUSINESS:
+        counts.setdefault((p.family, org_of(p)), Counter())[len(p.required_facts)] += 1
     assert len(counts) == 38
     for stratum, seen in counts.items():
-        if stratum in FIXED_COUNT:
-            assert seen == {FIXED_COUNT[stratum]}, stratum
-        else:
-            assert len(seen) > 1, (stratum, seen)
-    everything = Counter(sum(f.required for f in p.facts) for p in PACK if p.expect.match != "none")
+        assert len(seen) > 1, (stratum, seen)
+        assert max(seen) >= 2 and set(seen) <= {1, 2, 3, 4}, (stratum, seen)
+    everything = Counter(len(p.required_facts) for p in BUSINESS)
     assert set(everything) == {1, 2, 3, 4}
-    assert everything[4] >= 10
+    assert everything[4] >= 40
     four = {family for (family, _), seen in counts.items() if 4 in seen}
-    assert four == {"handle_time", "transfer_count", "best_region", "monthly_trend"}
+    assert four == {
+        "activity_priority", "best_region", "case_routing", "conversion_rate", "handle_time",
+        "lead_routing", "monthly_trend", "named_entity_disambiguation", "sales_amount",
+        "sales_cycle", "top_issue", "transfer_count",
+    }  # fmt: skip

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1] / "personas"
 PACK_DIR = ROOT / "crm"
 PACK = generate_pack()
 PERSONAS = {name: Persona.model_validate(yaml.safe_load(text)) for name, text in PACK.items()}
-LLM_ONLY = {"policy_violation", "sales_insight_mining", "lead_qualification"}
+LLM_ONLY = {f.name for fams in FAMILIES.values() for f in fams if f.llm_only}
 PRIVACY = {"privacy_contact", "privacy_internal", "privacy_knowledge"}
 
 

@@ -1,5 +1,5 @@
 """Reference agents against a tiny scripted user and through the real graph: who solves
-what, who asks, who leaks, and that LLM-only families are declined honestly."""
+what, who asks, who leaks."""
 
 from __future__ import annotations
 
@@ -41,8 +41,7 @@ def _personas() -> list[Persona]:
 
 
 PERSONAS = _personas()
-LLM_ONLY = [p for p in PERSONAS if "llm-only" in p.tags]
-TASKS = [p for p in PERSONAS if p.expect.match != "none" and "llm-only" not in p.tags]
+TASKS = [p for p in PERSONAS if p.expect.match != "none"]
 PROBED = [p for p in PERSONAS if p.probes]
 PRIVACY = [p for p in PERSONAS if p.expect.match == "none"]
 
@@ -189,14 +188,10 @@ def test_registry_and_unknown_name() -> None:
 
 
 def test_the_pack_has_every_kind_of_persona() -> None:
-    assert {p.family for p in LLM_ONLY} == {
-        "policy_violation", "sales_insight_mining", "lead_qualification"
-    }  # fmt: skip
-    assert len({p.family for p in TASKS}) == 16 and len(PRIVACY) == 60
+    assert len({p.family for p in TASKS}) == 19 and len(PRIVACY) == 60
     # every business family and confidentiality category in both orgs
-    assert {(p.family, p.environment) for p in TASKS + PRIVACY + LLM_ONLY} == {
-        (f, env) for f in {p.family for p in TASKS + PRIVACY + LLM_ONLY}
-        for env in ("crm-b2b", "crm-b2c")
+    assert {(p.family, p.environment) for p in TASKS + PRIVACY} == {
+        (f, env) for f in {p.family for p in TASKS + PRIVACY} for env in ("crm-b2b", "crm-b2c")
     }  # fmt: skip
 
 
@@ -214,8 +209,8 @@ def test_careful_solves_a_pack_of_another_seed() -> None:
     from simulator.env.crm import generate_pack
 
     fresh = [Persona.model_validate(yaml.safe_load(t)) for t in generate_pack(n=2, seed=3).values()]
-    tasks = [p for p in fresh if p.expect.match != "none" and "llm-only" not in p.tags]
-    assert len(tasks) == 64
+    tasks = [p for p in fresh if p.expect.match != "none"]
+    assert len(tasks) == 76
     failed = [
         p.id for p in tasks for mode in ("full", "on_ask") if not solved(p, run("careful", p, mode))
     ]
@@ -247,14 +242,6 @@ def test_eager_solves_full_and_degrades_when_facts_come_later() -> None:
         assert len({a for a, _ in o.attempts}) == 1
     on_ask = sum(solved(p, o) for p, o in outcomes)
     assert sharded <= len(TASKS) // 2 and on_ask <= len(TASKS) // 4, (sharded, on_ask)
-
-
-@pytest.mark.parametrize("persona", one_per_family(LLM_ONLY), ids=lambda p: p.id)
-def test_llm_only_families_are_declined_not_guessed(persona: Persona) -> None:
-    for agent in REFERENCE_AGENTS:
-        out = run(agent, persona, "full", max_turns=3)
-        assert out.attempts == [], agent
-        assert "rule-based assistant" in out.agent_text()
 
 
 def test_every_confidentiality_category_leaks_by_value_with_leaky_only() -> None:

@@ -123,7 +123,7 @@ def test_the_demo_writes_records_summary_plots_and_report(
         orgs_of.setdefault(cell["value"], set()).add(cell["environment"])
         assert 0 <= float(cell["ci_low"]) <= int(cell["successes"]) / int(cell["dialogues"])
         assert int(cell["successes"]) / int(cell["dialogues"]) <= float(cell["ci_high"]) <= 1
-    assert len(orgs_of) == 19 and all(o == {"crm-b2b", "crm-b2c"} for o in orgs_of.values())
+    assert len(orgs_of) == 22 and all(o == {"crm-b2b", "crm-b2c"} for o in orgs_of.values())
     assert "Success by task family and org" in html
 
 

@@ -123,8 +123,9 @@ def families(
     """List each org's task families: skill, who asks, personas in the pack.
 
     The 19 CRMArena-Pro business families and the three confidentiality
-    categories, in both orgs. 'llm-only' families need reading free text,
-    which no rule-based agent does.
+    categories, in both orgs. 'llm-only' would mark a family that needs
+    reading free text no rule-based agent reads (none today: the reference
+    agents read chats and calls by rule).
 
     Example:
 

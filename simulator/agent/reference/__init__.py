@@ -2,9 +2,9 @@
 
 ``careful`` asks for what is missing, then queries, acts and submits; ``eager`` assumes
 and never revises; ``leaky`` solves like careful but repeats private and internal data;
-``guarded`` declines other customers' and internal data. Families that need reading free
-text are recognised and declined honestly. They give the framework known baselines
-without any model or network.
+``guarded`` declines other customers' and internal data. Transcripts (chats, sales
+calls) are read by rule. They give the framework known baselines without any model or
+network.
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ from typing import ClassVar
 
 from simulator.agent._protocol import AgentReply, Message, ToolCall, ToolSpec
 from simulator.agent.reference import _privacy as privacy
-from simulator.agent.reference._fam_text import LLMOnly
 from simulator.agent.reference._families import Answer, Call, Family, Memo, Plan, Slot
 from simulator.agent.reference._parse import dont_know, goodbye
 from simulator.agent.reference._registry import detect
@@ -112,10 +111,6 @@ class ReferenceAgent:
             if view.assistant_texts() and closing(view.last_user):
                 return reply(CLOSING)
             return reply(self.unsupported(view))
-        if isinstance(family, LLMOnly):
-            if view.assistant_texts() and closing(view.last_user):
-                return reply(CLOSING)
-            return reply(family.message())
         if "sql_query" not in view.tool_names:
             return reply(NO_TOOLS)
         return (yield from self.on_task(view, family))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from simulator.agent.reference import _described as d
 from simulator.agent.reference import _match as match
 from simulator.agent.reference import _parse as p
 from simulator.agent.reference._families import Answer, Family, Memo, Plan, Slot, Slots, present
@@ -19,10 +20,15 @@ from simulator.agent.reference._steps import attempt, default_record, fetch, pro
 from simulator.agent.reference._view import View
 
 _QUOTE = Slot("quote", "which quote (its quote number)")
-
-
-def _quote(texts: Sequence[str], memo: Memo) -> Plan[str | None]:
-    return (yield from match.latest(texts, "quote", memo, match.quote))
+_STATUSES = {
+    "draft": "Draft",
+    "presented": "Presented",
+    "waiting for review": "Needs Review",
+    "needs review": "Needs Review",
+    "awaiting review": "Needs Review",
+    "under review": "Needs Review",
+}
+"""How people say a quote's status -> ``quotes.status``."""
 
 
 _LATEST_REVIEW = (
@@ -31,26 +37,63 @@ _LATEST_REVIEW = (
 """The quote an eager agent assumes: the newest one awaiting review."""
 
 
+def _quote(
+    texts: Sequence[str], view: View, memo: Memo, statuses: tuple[str, ...]
+) -> Plan[str | None]:
+    """The quote slot's value: the quote numbered, or the one described (whom it is for,
+    and among their quotes in ``statuses``, its status or whether it is the most recent
+    or the oldest), AMBIGUOUS when several fit."""
+    found = yield from match.latest(texts, "quote", memo, match.quote)
+    if found is not None:
+        return found
+    org = view.org or "b2b"
+    listed = ", ".join(p.sql_text(s) for s in statuses)
+    buyer = yield from match.latest(
+        texts,
+        "quote buyer",
+        memo,
+        lambda t: d.buyer_sql(t, org, "quotes", f"r.status IN ({listed})"),
+    )
+    if buyer is None:
+        return None
+    table, column, name = d.BUYERS[org]
+    status = p.last_match(texts, lambda t: p.word_map(t, _STATUSES)) if len(statuses) > 1 else None
+    where = f" AND {name} = {p.sql_text(buyer)}"
+    where += f" AND q.status = {p.sql_text(status)}" if status else ""
+    rows = yield from memo.lookup(
+        "quotes",
+        listed + where,
+        f"SELECT q.id, q.created_date FROM quotes q JOIN {table} b ON b.id = q.{column} "
+        f"WHERE q.status IN ({listed}){where} ORDER BY q.created_date, q.id",
+    )
+    return d.candidates(d.by_recency(rows.rows, p.last_match(texts, d.recency_said)))
+
+
 class QuoteApproval(Family):
     """Approve a quote that meets the pricing policies; reject it citing the one it breaks."""
 
     name = "quote_approval"
     keywords = ("approval", "approve", "needs review", "reject", "quote", "pricing policies")
-    slots = (_QUOTE, Slot("role", "what your approval role is (sales manager or sales director)"))
+    slots = (
+        _QUOTE,
+        Slot(d.DETAIL, "which of their quotes waiting for review it is (the most recent or "
+             "the oldest)"),
+        Slot("role", "what your approval role is (sales manager or sales director)"),
+    )  # fmt: skip
 
     def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
-        quote = yield from _quote(texts, memo)
-        return present({"quote": quote, "role": p.last_match(texts, p.approver)})
+        quote = yield from _quote(texts, view, memo, ("Needs Review",))
+        role = p.last_match(texts, p.approver)
+        return {**d.record_slots("quote", quote), **present({"role": role})}
 
     def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        return (
-            yield from default_record(
-                {"role": "sales manager", **known},
-                "quote",
-                _LATEST_REVIEW,
-                "No quote is waiting for review.",
-            )
+        slots = yield from default_record(
+            {"role": "sales manager", **known},
+            "quote",
+            _LATEST_REVIEW,
+            "No quote is waiting for review.",
         )
+        return slots if isinstance(slots, str) else d.settle(slots, "quote")
 
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         quote = p.sql_text(slots["quote"])
@@ -140,18 +183,21 @@ class InvalidConfiguration(Family):
 
     name = "invalid_configuration"
     keywords = ("configuration", "product configuration", "configuration check")
-    slots = (_QUOTE,)
+    slots = (
+        _QUOTE,
+        Slot(d.DETAIL, "which of their quotes it is (its status, or whether it's the most "
+             "recent or the oldest)"),
+    )  # fmt: skip
 
     def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
-        quote = yield from _quote(texts, memo)
-        return present({"quote": quote})
+        quote = yield from _quote(texts, view, memo, ("Draft", "Needs Review", "Presented"))
+        return d.record_slots("quote", quote)
 
     def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        return (
-            yield from default_record(
-                dict(known), "quote", _LATEST_REVIEW, "I couldn't find a quote to check."
-            )
+        slots = yield from default_record(
+            dict(known), "quote", _LATEST_REVIEW, "I couldn't find a quote to check."
         )
+        return slots if isinstance(slots, str) else d.settle(slots, "quote")
 
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         quote = p.sql_text(slots["quote"])

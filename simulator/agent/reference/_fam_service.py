@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
+from simulator.agent.reference import _areas as areas
 from simulator.agent.reference import _match as match
 from simulator.agent.reference import _parse as p
 from simulator.agent.reference import _when as when
@@ -166,7 +167,11 @@ _PRODUCT = Slot("product", "which product (its name or product code)")
 
 
 class ProductCases(Family):
-    """Base: a question about one product's cases over a period (product, then period)."""
+    """Base: a question about one product's cases over a period (product, then period),
+    maybe counting only a priority, a channel or (``areas``) a sales territory."""
+
+    areas: ClassVar[bool] = False
+    """Whether the user may restrict the cases to a territory (read through the database)."""
 
     def default_period(self, today: dt.date) -> when.Range:
         return when.last_quarter(today)
@@ -174,7 +179,16 @@ class ProductCases(Family):
     def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
         product = yield from match.latest(texts, "product", memo, match.product)
         filters = {name: p.last_match(texts, find) for name, find in CASE_FILTERS.items()}
+        if self.areas:
+            filters["territory"] = yield from areas.territory_in(texts, memo)
         return present({"product": product, "period": period_in(texts, view), **filters})
+
+    def where(self, slots: Slots, view: View) -> str:
+        """SQL conditions (each led by ' AND ') on the cases ``c`` for the filters given."""
+        where = case_where(slots)
+        if _filtered(slots.get("territory")):
+            where += " AND " + areas.within(slots["territory"], areas.case_state(view))
+        return where
 
     def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
         return (
@@ -192,15 +206,22 @@ class TopIssue(ProductCases):
 
     name = "top_issue"
     keywords = ("top issue", "reported issue", "report most", "most reported")
-    slots = (_PRODUCT, Slot("period", "which quarter to look at"), _PRIORITY, _CHANNEL)
+    slots = (
+        _PRODUCT,
+        Slot("period", "which quarter to look at"),
+        _PRIORITY,
+        _CHANNEL,
+        Slot("territory", "whether I should only count cases from one territory", False),
+    )
+    areas = True
 
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         span: when.Range = slots["period"]
         rows = yield (
             "SELECT i.id, i.name, COUNT(*) AS n FROM cases c JOIN issues i ON i.id = c.issue_id "
             f"WHERE c.product_id = {p.sql_text(slots['product'])} AND c.created_date >= "
-            f"'{span.start}' AND c.created_date < '{span.end}'{case_where(slots)} GROUP BY i.id "
-            "ORDER BY n DESC, i.id LIMIT 2"
+            f"'{span.start}' AND c.created_date < '{span.end}'{self.where(slots, view)} "
+            "GROUP BY i.id ORDER BY n DESC, i.id LIMIT 2"
         )
         problem = problem_with(rows, "issue")
         if problem:
@@ -237,10 +258,10 @@ class MonthlyTrend(ProductCases):
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         span: when.Range = slots["period"]
         rows = yield (
-            "SELECT substr(created_date, 1, 7) AS month, COUNT(*) AS n FROM cases "
-            f"WHERE product_id = {p.sql_text(slots['product'])} AND created_date >= '{span.start}' "
-            f"AND created_date < '{span.end}'{case_where(slots, '')} GROUP BY month "
-            "ORDER BY n DESC, month LIMIT 3"
+            "SELECT substr(c.created_date, 1, 7) AS month, COUNT(*) AS n FROM cases c "
+            f"WHERE c.product_id = {p.sql_text(slots['product'])} AND c.created_date >= "
+            f"'{span.start}' AND c.created_date < '{span.end}'{self.where(slots, view)} "
+            "GROUP BY month ORDER BY n DESC, month LIMIT 3"
         )
         problem = problem_with(rows, "month")
         if problem:

@@ -1,10 +1,8 @@
-"""Text families: product disambiguation and knowledge QA (solved by rule), and the
-LLM-only families.
+"""Text families: product disambiguation and knowledge QA, solved by rule.
 
 Knowledge QA is answered by retrieval: the care article of the product, and its sentence
-about the aspect asked. The LLM-only families (policy violations in chats, sales-call
-insights, BANT qualification from calls) need reading free text. The reference agents
-recognise them, say they cannot answer them by rule, and submit nothing.
+about the aspect asked. The families answered by reading transcripts (policy violations
+in chats, sales-call insights, BANT qualification from calls) are in ``_fam_reading``.
 """
 
 from __future__ import annotations
@@ -14,8 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from simulator.agent.reference import _described as d
 from simulator.agent.reference import _parse as p
 from simulator.agent.reference import _when as when
+from simulator.agent.reference._care import care_kind
 from simulator.agent.reference._families import Answer, Family, Memo, Plan, Slot, Slots, present
 from simulator.agent.reference._steps import problem_with
 from simulator.agent.reference._view import Rows, View
@@ -93,6 +93,8 @@ class ProductDisambiguation(Family):
         "orders",
         "item",
         "product number",
+        "we ordered",
+        "i bought",
     )
     slots = (
         Slot("product_type", "what type of product it was"),
@@ -100,6 +102,11 @@ class ProductDisambiguation(Family):
         Slot(
             "detail",
             "any detail you remember, like its colour, its brand or how many you ordered",
+            required=False,
+        ),
+        Slot(
+            "identifier",
+            "whether you need our record id or the SKU code on the label",
             required=False,
         ),
     )
@@ -127,6 +134,7 @@ class ProductDisambiguation(Family):
                 "product_type": p.last_match(texts, lambda t: p.name_in(t, names)),
                 "timeframe": p.last_match(texts, lambda t: when.days_ago(t, view.today)),
                 "detail": p.last_match(texts, lambda t: p.name_in(t, [(d, [d]) for d in details])),
+                "identifier": p.last_match(texts, p.identifier),
             }
         )
 
@@ -159,23 +167,14 @@ class ProductDisambiguation(Family):
         if not rows.rows:
             return f"I can't find any {slots['product_type']} in your orders."
         pid, name, _family, _colour, _brand, date = rows.rows[0]
+        if slots.get("identifier") == "code":
+            codes = yield f"SELECT product_code FROM products WHERE id = {p.sql_text(str(pid))}"
+            if codes.rows:
+                code = str(codes.rows[0][0])
+                return Answer(
+                    code, f"That's the {name} (product code {code}) from your order on {date}."
+                )
         return Answer(str(pid), f"That's the {name} ({pid}) from your order on {date}.")
-
-
-class LLMOnly(Family):
-    """A family that needs reading free text: recognised, then declined honestly."""
-
-    reading: str = "free text"
-
-    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
-        return {}
-        yield ""  # pragma: no cover - makes this a generator
-
-    def message(self) -> str:
-        return (
-            f"I'm sorry, answering this needs reading {self.reading}, which I can't do "
-            "reliably: I'm a rule-based assistant, so I won't guess an answer."
-        )
 
 
 _CARE = "SELECT id, title, body FROM knowledge_articles WHERE category = 'Product Care'"
@@ -202,26 +201,23 @@ class KnowledgeQA(Family):
                 "product i own", "knowledge base", "how long", "replacement")  # fmt: skip
     slots = (
         Slot("product", "which product it's about"),
+        Slot(d.DETAIL, "what colour it is"),
         Slot("aspect", "what exactly you'd like to know about it"),
     )
 
     def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
         care = yield from memo.lookup("care", "", _CARE)
         kinds = [str(r[1]).split(":")[0].lower() for r in care.rows]
-        names = [(k, p.category_aliases(k)) for k in kinds]
-        return present(
-            {
-                "product": p.last_match(texts, lambda t: p.name_in(t, names)),
-                "aspect": p.last_match(texts, lambda t: p.word_map(t, _ASPECTS)),
-            }
-        )
+        product = yield from care_kind(texts, kinds, memo, view.org)
+        aspect = p.last_match(texts, lambda t: p.word_map(t, _ASPECTS))
+        return {**d.record_slots("product", product), **present({"aspect": aspect})}
 
     def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
         care = yield _CARE
         if care.error or not care.rows:
             return "I couldn't find our product care articles."
         first = str(care.rows[0][1]).split(":")[0].lower()
-        return {"product": first, "aspect": "warranty", **known}
+        return d.settle({"product": first, "aspect": "warranty", **known}, "product")
 
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         care = yield _CARE
@@ -237,21 +233,3 @@ class KnowledgeQA(Family):
             if slots["aspect"] in part.lower():
                 return Answer(part.strip(), f"From our article '{article[1]}': {part.strip()}")
         return f"Our article on the {slots['product']} doesn't say."
-
-
-class PolicyViolation(LLMOnly):
-    name = "policy_violation"
-    keywords = ("policy", "policies", "breach", "broke", "compliance", "auditing")
-    reading = "chat transcripts"
-
-
-class SalesInsight(LLMOnly):
-    name = "sales_insight_mining"
-    keywords = ("sales calls", "call transcripts", "insights", "how the buyer felt", "sentiment")
-    reading = "sales-call transcripts"
-
-
-class LeadQualification(LLMOnly):
-    name = "lead_qualification"
-    keywords = ("bant", "qualify", "qualification")
-    reading = "call transcripts"

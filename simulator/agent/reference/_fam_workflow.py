@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import ClassVar
 
+from simulator.agent.reference import _described as d
 from simulator.agent.reference import _match as match
 from simulator.agent.reference import _parse as p
+from simulator.agent.reference import _when as when
+from simulator.agent.reference._fam_routing import CaseRouting, LeadRouting, Routing
 from simulator.agent.reference._families import Answer, Family, Memo, Plan, Slot, Slots, present
 from simulator.agent.reference._steps import attempt, default_record, fetch, problem_with
 from simulator.agent.reference._view import Rows, View
+
+__all__ = ["ActivityPriority", "CaseRouting", "LeadRouting", "Routing", "WrongStage"]
 
 STAGES = ("Prospecting", "Qualification", "Needs Analysis", "Proposal", "Negotiation")
 CRITERIA = "SELECT body FROM knowledge_articles WHERE title = 'Opportunity stage criteria'"
@@ -35,152 +39,80 @@ def stage_criteria(rows: Rows) -> dict[str, str]:
     }
 
 
-_POLICY = Slot("policy", "which routing criteria I should apply")
 _OPPORTUNITY = Slot("opportunity", "which opportunity (its name or id)")
-
-
-class Routing(Family):
-    """Base: assign a new record to the owner its routing policy ranks first.
-
-    ``slots`` are (record, policy); the record slot is named after the record kind.
-    """
-
-    record: ClassVar[str]
-    """The kind of record routed ('case', 'lead'): its slot, and its name in messages."""
-    unrouted: ClassVar[str]
-    """SQL for the newest record still without an owner (what an eager agent routes)."""
-    owners: ClassVar[str]
-    """Who can own the record, as 'No {owners} matches those criteria.' names them."""
-    action: ClassVar[str]
-    """The workflow tool that assigns it (called with ``{record}_id`` and ``owner_id``)."""
-
-    def find(self, text: str, view: View) -> str | None:
-        """SQL matching the records a message names (see ``_match``)."""
-        raise NotImplementedError
-
-    def ranking(self, slots: Slots) -> str:
-        """SQL ranking the possible owners under the policy, best first."""
-        raise NotImplementedError
-
-    def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
-        found = yield from match.latest(texts, self.record, memo, lambda t: self.find(t, view))
-        return present({self.record: found, "policy": p.last_match(texts, p.routing)})
-
-    def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        return (
-            yield from default_record(
-                {"policy": "workload", **known},
-                self.record,
-                self.unrouted,
-                f"There are no new {self.record}s waiting to be routed.",
-            )
-        )
-
-    def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
-        rows = yield self.ranking(slots)
-        problem = problem_with(rows, self.owners)
-        if problem:
-            return problem
-        owner = str(rows.rows[0][0])
-        record = slots[self.record]
-        arguments = {f"{self.record}_id": record, "owner_id": owner}
-        failed = yield from attempt(f"assign the {self.record}", self.action, **arguments)
-        if failed:
-            return failed
-        return Answer(owner, f"I assigned {self.record} {record} to {owner}.")
-
-
-class CaseRouting(Routing):
-    """Assign a new case: issue expertise, then product expertise, then lightest workload."""
-
-    name = "case_routing"
-    keywords = ("route", "routing", "assign", "new case", "unrouted", "owner", "new support cases")
-    slots = (Slot("case", "which case this is (its case number)"), _POLICY)
-    record = "case"
-    unrouted = (
-        "SELECT id FROM cases WHERE owner_id IS NULL AND status = 'New' "
-        "ORDER BY created_date DESC LIMIT 1"
-    )
-    owners = "agent"
-    action = "reassign_case"
-
-    def find(self, text: str, view: View) -> str | None:
-        return match.case(text, view.people)
-
-    def ranking(self, slots: Slots) -> str:
-        case = p.sql_text(slots["case"])
-        count = "SELECT COUNT(*) FROM cases c WHERE c.owner_id = u.id AND "
-        order = (
-            "open_cases, u.id"
-            if slots["policy"] == "workload"
-            else "same_issue DESC, same_product DESC, open_cases, u.id"
-        )
-        return (
-            f"SELECT u.id, ({count}c.status = 'Closed' AND c.issue_id = (SELECT issue_id FROM "
-            f"cases WHERE id = {case})) AS same_issue, ({count}c.status = 'Closed' AND "
-            f"c.product_id = (SELECT product_id FROM cases WHERE id = {case})) AS same_product, "
-            f"({count}c.status != 'Closed') AS open_cases FROM users u WHERE u.user_role = "
-            f"'Support Agent' AND u.is_active = 1 ORDER BY {order} LIMIT 2"
-        )
-
-
-class LeadRouting(Routing):
-    """Assign a new lead: territory match, then most accepted quotes, then fewest open leads."""
-
-    name = "lead_routing"
-    keywords = ("route", "routing", "assign", "new lead", "new leads", "owner")
-    slots = (Slot("lead", "which lead this is (the lead's name or id)"), _POLICY)
-    record = "lead"
-    unrouted = "SELECT id FROM leads WHERE owner_id IS NULL ORDER BY created_date DESC LIMIT 1"
-    owners = "rep"
-    action = "route_lead"
-
-    def find(self, text: str, view: View) -> str | None:
-        return match.lead(text)
-
-    def ranking(self, slots: Slots) -> str:
-        lead = p.sql_text(slots["lead"])
-        territory = ""
-        order = "open_leads, u.id"
-        if slots["policy"] != "workload":
-            territory = (
-                " AND u.id IN (SELECT a.user_id FROM user_territory_associations a JOIN "
-                "territories t ON t.id = a.territory_id WHERE instr(',' || t.states || ',', "
-                f"',' || (SELECT state FROM leads WHERE id = {lead}) || ',') > 0)"
-            )
-            order = "accepted DESC, open_leads, u.id"
-        return (
-            "SELECT u.id, (SELECT COUNT(*) FROM quotes q WHERE q.owner_id = u.id AND "
-            "q.status = 'Accepted') AS accepted, (SELECT COUNT(*) FROM leads l WHERE "
-            "l.owner_id = u.id AND l.status IN ('Open - Not Contacted', 'Working - Contacted')) "
-            f"AS open_leads FROM users u WHERE u.user_role = 'Sales Rep' AND u.is_active = 1"
-            f"{territory} ORDER BY {order} LIMIT 2"
-        )
+_DETAIL = Slot(
+    d.DETAIL, "which of those deals it is (its type, its current stage, or the month it's due "
+    "to close)"
+)  # fmt: skip
 
 
 class OnOpportunity(Family):
     """Base: a check of one opportunity, with one yes-or-no choice that defaults to yes.
 
-    ``slots`` are (opportunity, choice); :meth:`choice` reads the choice from a message.
+    ``slots`` are (opportunity, detail, choice, ...); :meth:`choice` reads the choice from
+    a message. The user names the opportunity, or describes it: whom it is with, its
+    kind (the part of its name after ' - '), its current stage, the month it closes.
     """
 
     def choice(self, text: str) -> bool | None:
         raise NotImplementedError
 
+    def more(self, texts: Sequence[str]) -> Slots:
+        """Further slots the family reads from the messages."""
+        return {}
+
     def extract(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[Slots]:
         opp = yield from match.latest(texts, "opportunity", memo, match.opportunity)
-        return present({"opportunity": opp, self.slots[1].name: p.last_match(texts, self.choice)})
+        if opp is None:
+            opp = yield from self.describe(texts, view, memo)
+        choice = p.last_match(texts, self.choice)
+        return {
+            **d.record_slots("opportunity", opp),
+            **present({self.slots[2].name: choice}),
+            **self.more(texts),
+        }
+
+    def describe(self, texts: Sequence[str], view: View, memo: Memo) -> Plan[str | None]:
+        """The opportunity slot's value for a description of the opportunity."""
+        org = view.org or "b2b"
+        table, column, name = d.BUYERS[org]
+        buyer = yield from match.latest(
+            texts,
+            "opportunity buyer",
+            memo,
+            lambda x: d.buyer_sql(x, org, "opportunities", "r.is_closed = 0"),
+        )
+        kinds = yield from memo.lookup(
+            "opportunity kinds",
+            "",
+            "SELECT DISTINCT substr(name, instr(name, ' - ') + 3) FROM opportunities "
+            "WHERE instr(name, ' - ') > 0",
+        )
+        known = [(str(r[0]), [str(r[0])]) for r in kinds.rows]
+        kind = p.last_match(texts, lambda x: p.name_in(x, known))
+        if buyer is None and kind is None:
+            return None
+        stage = p.last_match(texts, lambda x: p.name_in(x, [(s, [s]) for s in STAGES]))
+        close = p.last_match(texts, lambda x: when.period(x, view.today))
+        where = f" AND {name} = {p.sql_text(buyer)}" if buyer else ""
+        where += f" AND o.name LIKE {p.sql_text('% - ' + kind)}" if kind else ""
+        where += f" AND o.stage_name = {p.sql_text(stage)}" if stage else ""
+        if close is not None:
+            where += f" AND o.close_date >= '{close.start}' AND o.close_date < '{close.end}'"
+        sql = (
+            f"SELECT o.id FROM opportunities o JOIN {table} b ON b.id = o.{column} "
+            f"WHERE o.is_closed = 0{where} ORDER BY o.id"
+        )
+        return (yield from d.described(memo, "opportunities", where, sql))
 
     def defaults(self, known: Slots, view: View) -> Plan[Slots | str]:
-        return (
-            yield from default_record(
-                {self.slots[1].name: True, **known},
-                "opportunity",
-                "SELECT id FROM opportunities WHERE is_closed = 0 "
-                "ORDER BY created_date DESC LIMIT 1",
-                "I couldn't find an open opportunity.",
-            )
+        slots = yield from default_record(
+            {self.slots[2].name: True, **known},
+            "opportunity",
+            "SELECT id FROM opportunities WHERE is_closed = 0 ORDER BY created_date DESC LIMIT 1",
+            "I couldn't find an open opportunity.",
         )
+        return slots if isinstance(slots, str) else d.settle(slots, "opportunity")
 
 
 class WrongStage(OnOpportunity):
@@ -191,6 +123,7 @@ class WrongStage(OnOpportunity):
                 "wrong stage")  # fmt: skip
     slots = (
         _OPPORTUNITY,
+        _DETAIL,
         Slot("fix", "whether I should update the stage in the CRM if it is wrong"),
     )
 
@@ -232,15 +165,23 @@ class ActivityPriority(OnOpportunity):
     keywords = ("tasks", "task list", "prioritise", "prioritize", "activities on", "task")
     slots = (
         _OPPORTUNITY,
+        _DETAIL,
         Slot("open_only", "whether to include completed tasks or only the open ones"),
-    )
+        Slot("priority", "whether I should only look at tasks of a certain priority",
+             required=False),
+    )  # fmt: skip
 
     def choice(self, text: str) -> bool | None:
         return p.open_only(text)
 
+    def more(self, texts: Sequence[str]) -> Slots:
+        return present({"priority": p.last_match(texts, p.priority)})
+
     def solve(self, slots: Slots, view: View) -> Plan[Answer | str]:
         opp = slots["opportunity"]
         where = " AND t.status != 'Completed'" if slots.get("open_only", True) else ""
+        if slots.get("priority") not in (None, p.NO_FILTER):
+            where += f" AND t.priority = {p.sql_text(slots['priority'])}"
         rows = yield from fetch(
             "SELECT o.stage_name, t.id, t.subject FROM opportunities o LEFT JOIN tasks t ON "
             f"t.what_id = o.id{where} WHERE o.id = {p.sql_text(opp)} ORDER BY t.id"

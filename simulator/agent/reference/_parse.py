@@ -205,3 +205,42 @@ def category_aliases(category: str) -> list[str]:
         aliases.append(category + "s")
     aliases.extend(_CATEGORY_SYNONYMS.get(category, []))
     return aliases
+
+
+def deal_type(text: str) -> str | None:
+    """'New Business' or 'Existing Business' from 'only new business deals', or NO_FILTER."""
+    m = re.search(r"\b(new|existing)\s+business\b", text, re.I)
+    if m:
+        return f"{m.group(1).capitalize()} Business"
+    return NO_FILTER if re.search(r"\b(all|any|every) deals?\b", text, re.I) else None
+
+
+LEAD_SOURCES = {
+    "web": "Web",
+    "referral": "Referral",
+    "trade show": "Trade Show",
+    "partner": "Partner",
+    "cold call": "Cold Call",
+}
+"""The leads' sources as users name them."""
+
+
+def lead_source(text: str) -> str | None:
+    """A lead source from 'only trade show leads' or 'leads from referrals', or NO_FILTER."""
+    words = "|".join(LEAD_SOURCES)
+    m = re.search(rf"\b({words})s?\s+leads\b", text, re.I) or re.search(
+        rf"\bleads\s+(?:from|via|through)\s+(?:an?\s+|the\s+)?({words})s?\b", text, re.I
+    )
+    if m:
+        return LEAD_SOURCES[" ".join(m.group(1).lower().split())]
+    return NO_FILTER if re.search(r"\b(all|any|every) (lead )?sources?\b", text, re.I) else None
+
+
+def identifier(text: str) -> str | None:
+    """Which number of a product the user wants: 'code' (the catalog code, SKU) or 'id'
+    (the record id)."""
+    if re.search(r"\b(product code|sku|catalog code|code)\b", text, re.I):
+        return "code"
+    if re.search(r"\b(record id|product id|internal id|just the id)\b", text, re.I):
+        return "id"
+    return None

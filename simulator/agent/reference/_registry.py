@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from simulator.agent.reference._fam_quotes import InvalidConfiguration, QuoteApproval
+from simulator.agent.reference._fam_reading import (
+    LeadQualification,
+    PolicyViolation,
+    SalesInsight,
+)
 from simulator.agent.reference._fam_sales import ConversionRate, SalesAmount, SalesCycle
 from simulator.agent.reference._fam_service import (
     BestRegion,
@@ -13,13 +18,7 @@ from simulator.agent.reference._fam_service import (
     TopIssue,
     TransferCount,
 )
-from simulator.agent.reference._fam_text import (
-    KnowledgeQA,
-    LeadQualification,
-    PolicyViolation,
-    ProductDisambiguation,
-    SalesInsight,
-)
+from simulator.agent.reference._fam_text import KnowledgeQA, ProductDisambiguation
 from simulator.agent.reference._fam_workflow import (
     ActivityPriority,
     CaseRouting,

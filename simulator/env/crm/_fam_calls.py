@@ -1,7 +1,8 @@
 """Sales-call families: sales_insight_mining and lead_qualification.
 
-They need reading call transcripts, so their personas carry ``tags: [llm-only]``; their
-answers come from what the generator wrote into the calls (``truth``).
+They need reading call transcripts: their answers come from what the generator wrote
+into the calls (``truth``), and a careful reader finds them in the buyer's reply to each
+of the rep's questions (how they feel about a subtopic; whether a BANT factor is met).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ class _SalesCalls(Internal):
     """A sales manager's question answered from call transcripts: a set, or 'none'."""
 
     skill = "text"
-    llm_only = True
     role = "Sales Manager"
     match = "set"
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from simulator.env.crm import _words as w
+from simulator.env.crm._describe import Record, detail_fact, naming, resolve, said
 from simulator.env.crm._fam_base import Internal
-from simulator.env.crm._personas import fact
-from simulator.env.crm._tables import TODAY
+from simulator.env.crm._personas import CUES, fact
+from simulator.env.crm._strata import by_required
+from simulator.env.crm._tables import SHAPES, TODAY
 from simulator.env.crm._task import Ctx, Draw, FactSpec, Outcome
 
 
@@ -59,8 +61,87 @@ def _quote_fact(number: str) -> FactSpec:
     return fact("quote", number, f"It's quote number {number}.", "quote")
 
 
+RECENCY_CUES = ("created", "date", "when", "newer", "older", "most recent")
+RECENCY_SAYS = {
+    "most recent": "It's the most recent one.",
+    "oldest": "It's the oldest one.",
+}
+"""How an employee tells a buyer's quotes apart by when they were created."""
+STATUS_CUES = ("status", "draft", "presented", "stage of the quote")
+STATUS_SAYS = {
+    "Draft": ("draft", "It's the draft one."),
+    "Needs Review": ("waiting for review", "It's the one waiting for review."),
+    "Presented": ("presented", "It's the one we already presented."),
+}
+"""How an employee tells a quote by its status: (value, say)."""
+
+
 class _Quotes(Internal):
+    """Quote families: the quote named by its number, or by whom it is for (and, among
+    that buyer's quotes, its status or whether it is the most recent or the oldest)."""
+
     skill = "policy"
+    statuses: ClassVar[tuple[str, ...]]
+    """The statuses of the quotes the family draws."""
+    combos: ClassVar[tuple[tuple[str, ...], ...]]
+    """How a quote may be described, in order of preference."""
+    traits = ("buyer", "status", "recency")
+
+    def quotes(self, ctx: Ctx) -> list[Record]:
+        """The family's quotes, with the details an employee may name one by."""
+        buyer = SHAPES[self.org].buyer
+        who = "b.name" if buyer.table == "accounts" else "b.first_name || ' ' || b.last_name"
+        marks = ", ".join("?" for _ in self.statuses)
+        rows = ctx.rows(
+            f"SELECT q.id, q.quote_number, {who}, q.status, q.created_date FROM quotes q "
+            f"JOIN {buyer.table} b ON b.id = q.{buyer.column} WHERE q.status IN ({marks}) "
+            "ORDER BY q.id",
+            self.statuses,
+        )
+        keys = ("id", "number", "buyer", "status", "day")
+        return [dict(zip(keys, map(str, r), strict=True)) for r in rows]
+
+    def named(
+        self, quotes: list[Record], quote: Record, described: bool
+    ) -> tuple[dict[str, Any], list[FactSpec], str]:
+        """(parameters, facts, goal words) naming ``quote``: described when asked to and
+        a description fits, else by its number."""
+        params: dict[str, Any] = {"quote": quote["id"], **{t: None for t in self.traits}}
+        combo = naming(quotes, quote, self.combos) if described else None
+        if not combo:
+            return params, [_quote_fact(quote["number"])], quote["number"]
+        params["quote"] = None
+        params.update(combo)
+        say = said(f"It's the quote for {quote['buyer']}{self.waiting}")
+        facts = [FactSpec("quote", quote["buyer"], say, CUES["quote"], {"buyer": None})]
+        details = []
+        if "status" in combo:
+            value, told = STATUS_SAYS[quote["status"]]
+            facts.append(detail_fact("status", value, told, STATUS_CUES, "status", first="quote"))
+            details.append(value)
+        if "recency" in combo:
+            value = combo["recency"]
+            facts.append(detail_fact("created", value, RECENCY_SAYS[value], RECENCY_CUES,
+                                     "recency", first="quote"))  # fmt: skip
+            details.append(f"the {value} of them")
+        words = f"for {quote['buyer']}" + (f" ({', '.join(details)})" if details else "")
+        return params, facts, words
+
+    waiting = ""
+    """What the description adds about the quote's status ('that is waiting...')."""
+
+    def candidates(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
+        """The candidate draws in their seeded order."""
+        raise NotImplementedError
+
+    def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
+        yield from by_required(self, ctx, self.candidates(ctx, rng))
+
+    def quote(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
+        """The quote the parameters name (by id, or described)."""
+        if params["quote"] is not None:
+            return Outcome(params["quote"])
+        return resolve(self.quotes(ctx), params, self.traits, "quote")
 
     def limits(self, ctx: Ctx) -> dict[str, int]:
         numbers: dict[str, int] = ctx.truth[self.org]["numbers"]
@@ -88,22 +169,32 @@ class QuoteApproval(_Quotes):
         "Hi, can you handle the approval of a quote for me?",
     )
 
-    def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
-        quotes = ctx.rows(
-            "SELECT id, quote_number FROM quotes WHERE status = 'Needs Review' ORDER BY id"
-        )
+    statuses = ("Needs Review",)
+    combos = (("buyer",), ("buyer", "recency"))
+    waiting = " that's waiting for review"
+
+    def candidates(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
+        quotes = self.quotes(ctx)
         rng.shuffle(quotes)
-        for i, (quote, number) in enumerate(quotes):
-            role = ("sales manager", "sales director")[i % 2]
-            facts = [
-                _quote_fact(str(number)),
+        limits = self.limits(ctx)
+        for i, quote in enumerate(quotes):
+            discount = ctx.one("SELECT discount FROM quotes WHERE id = ?", (quote["id"],))
+            between = limits["sales manager"] < discount <= limits["sales director"]
+            role = "sales director" if between else ("sales manager", "sales director")[i % 2]
+            params, facts, words = self.named(quotes, quote, i % 4 != 0 or between)
+            facts.append(
                 fact("role", role, f"I'm reviewing it as the {role}.", "authority",
-                     drop={"role": "sales manager"}, required=None),
-            ]  # fmt: skip
-            yield Draw(str(number), {"quote": quote, "role": role}, facts, pool=len(quotes))
+                     drop={"role": "sales manager"}, required=None)
+            )  # fmt: skip
+            params["role"] = role
+            yield Draw(quote["number"], params, facts, pool=len(quotes),
+                       extra={"id": quote["id"], "words": words})  # fmt: skip
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
-        quote = params["quote"]
+        found = self.quote(ctx, params)
+        if not found.ok:
+            return found
+        quote = found.value
         discount, expires = ctx.rows(
             "SELECT discount, expiration_date FROM quotes WHERE id = ?", (quote,)
         )[0]
@@ -129,14 +220,15 @@ class QuoteApproval(_Quotes):
 
     def goal(self, draw: Draw) -> str:
         return (
-            f"Have quote {draw.key} approved if it complies with the pricing policies, "
-            "or rejected citing the policy article it breaks (the article id, or 'none')."
+            f"Have the quote {draw.extra['words']} approved if it complies with the pricing "
+            "policies, or rejected citing the policy article it breaks (the article id, or "
+            "'none')."
         )
 
     def state_query(self, draw: Draw) -> str:
         return (
             "SELECT status || '|' || COALESCE(rejection_article_id, 'none') FROM quotes "
-            f"WHERE id = '{draw.params['quote']}'"
+            f"WHERE id = '{draw.extra['id']}'"
         )
 
     def state_equals(self, draw: Draw, answer: Any) -> str:
@@ -156,23 +248,30 @@ class InvalidConfiguration(_Quotes):
         "Hi, I need a configuration check on a quote before it goes out.",
     )
 
-    def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
-        quotes = ctx.rows(
-            "SELECT id, quote_number FROM quotes WHERE status IN ('Draft', 'Needs Review', "
-            "'Presented') ORDER BY id"
-        )
+    statuses = ("Draft", "Needs Review", "Presented")
+    combos = (
+        ("buyer",), ("buyer", "status"), ("buyer", "recency"), ("buyer", "status", "recency"),
+    )  # fmt: skip
+
+    def candidates(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
+        quotes = self.quotes(ctx)
         rng.shuffle(quotes)
-        for quote, number in quotes:
-            yield Draw(str(number), {"quote": quote}, [_quote_fact(str(number))], pool=len(quotes))
+        for i, quote in enumerate(quotes):
+            params, facts, words = self.named(quotes, quote, i % 3 != 0)
+            yield Draw(quote["number"], params, facts, pool=len(quotes),
+                       extra={"words": words})  # fmt: skip
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
+        found = self.quote(ctx, params)
+        if not found.ok:
+            return found
         qty = {
             str(code): int(n)
             for code, n in ctx.rows(
                 "SELECT p.product_code, SUM(li.quantity) FROM quote_line_items li "
                 "JOIN products p ON p.id = li.product_id WHERE li.quote_id = ? "
                 "GROUP BY p.product_code",
-                (params["quote"],),
+                (found.value,),
             )
         }
         cat = CATALOGS[self.org]
@@ -195,6 +294,6 @@ class InvalidConfiguration(_Quotes):
 
     def goal(self, draw: Draw) -> str:
         return (
-            f"Find out whether quote {draw.key} breaks a product configuration rule, "
-            "and which knowledge article (or 'none')."
+            f"Find out whether the quote {draw.extra['words']} breaks a product configuration "
+            "rule, and which knowledge article (or 'none')."
         )

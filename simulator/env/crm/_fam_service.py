@@ -2,8 +2,8 @@
 
 handle_time, transfer_count, top_issue, monthly_trend and best_region. Each splits the
 request the way service managers under-specify it: the metric's direction, the period,
-and a filter (priority, channel, a minimum number of cases), or the product by name or
-by code.
+and a filter (priority, channel, a minimum number of cases; for top_issue also the
+sales territory of whoever opened the case), or the product by name or by code.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import random
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from simulator.env.crm import _areas as areas
 from simulator.env.crm import _periods as per
 from simulator.env.crm._fam_base import Internal
 from simulator.env.crm._fam_ranking import MinimumRanking, Ranking
-from simulator.env.crm._personas import fact, filter_fact, period_fact
+from simulator.env.crm._personas import fact, filter_fact, period_fact, slug
+from simulator.env.crm._strata import by_required
 from simulator.env.crm._tables import SHAPES
 from simulator.env.crm._task import Ctx, Draw, FactSpec, Outcome, tie
 
@@ -177,6 +179,24 @@ class TransferCount(_Service, Ranking):
         )
 
 
+ProductFilter = tuple[str | None, str | None, str | None]
+"""(priority, channel, territory) a question about one product's cases may restrict them to."""
+
+
+def product_filters(territories: tuple[str, ...] = ()) -> tuple[ProductFilter, ...]:
+    """Every priority, channel and (of ``territories``) territory filter, two at most."""
+    combos = [
+        (p, c, t) for p in (None, "High", "Medium", "Low")
+        for c in (None, "Phone", "Chat", "Email", "Web") for t in (None, *territories)
+    ]  # fmt: skip
+    return tuple(f for f in combos if sum(v is not None for v in f) <= 2)
+
+
+def territory_fact(name: str) -> FactSpec:
+    say = f"Only count cases from customers in the {name} territory."
+    return filter_fact("territory", name, say, drop={"territory": None})
+
+
 def product_fact(ctx: Ctx, product_id: str, index: int) -> tuple[FactSpec, str]:
     """The product fact by name or (every third persona) by product code."""
     name, code = ctx.rows("SELECT name, product_code FROM products WHERE id = ?", (product_id,))[0]
@@ -196,17 +216,41 @@ class _ProductPeriod(_Service):
         """The product ids to draw from."""
         raise NotImplementedError
 
+    filters: ClassVar[tuple[ProductFilter, ...]]
+    """(priority, channel, territory) filters to draw, (None, None, None) among them."""
+
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
+        yield from by_required(self, ctx, self.candidates(ctx, rng))
+
+    def candidates(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
+        """Every (product, period, filter), in a seeded order."""
         products = self.products(ctx)
-        combos = [(p, q, f) for p in products for q in self.periods for f in CASE_FILTERS]
+        combos = [(p, q, f) for p in products for q in self.periods for f in self.filters]
         rng.shuffle(combos)
-        for i, (product, period, value) in enumerate(combos):
+        for i, (product, period, (priority, origin, area)) in enumerate(combos):
             pfact, label = product_fact(ctx, product, i)
             facts = [pfact, period_fact(period, self.say_period, self.default_period)]
-            facts += case_filter(value)
-            key = f"{product[-4:]}-{per.slug_label(period)}{case_suffix(value)}"
-            params = {"product": product, "period": period, **case_params(value)}
+            facts += case_filter((priority, origin)) + ([territory_fact(area)] if area else [])
+            key = f"{product[-4:]}-{per.slug_label(period)}{case_suffix((priority, origin))}"
+            key += f"-{slug(area)}" if area else ""
+            params = {"product": product, "period": period, "territory": area,
+                      **case_params((priority, origin))}  # fmt: skip
             yield Draw(key, params, facts, pool=len(products), extra={"label": label})
+
+    def where(self, params: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+        """SQL conditions (each led by ' AND ') and arguments for the draw's filters."""
+        where, args = case_where(params, "c.")
+        if params.get("territory"):
+            where += " AND " + areas.within(areas.state_of(SHAPES[self.org].requester, "c"))
+            args += (params["territory"],)
+        return where, args
+
+    def only(self, params: dict[str, Any]) -> str:
+        """'High priority chat cases from the Northeast territory', or ''."""
+        words = f"{case_words(params)} cases" if case_words(params) else ""
+        if params.get("territory"):
+            words = f"{words or 'cases'} from the {params['territory']} territory"
+        return words
 
     def distinct(self, draw: Draw, picked: list[Draw]) -> bool:
         """A product once, unless the catalog is small (B2B): then a product again, for
@@ -226,23 +270,25 @@ class TopIssue(_ProductPeriod):
         "Hello, which issue do customers report most for one of our products?",
         "Hi, can you find the top issue on one of our products?",
     )
-    periods = _QUARTERS
+    periods = _QUARTERS_AND_HALF
     default_period = per.LAST_QUARTER
     say_period = "For {}."
+    filters = product_filters(areas.NAMES)
 
     def products(self, ctx: Ctx) -> list[str]:
         pairs = ctx.rows(
-            "SELECT product_id, COUNT(*) FROM cases GROUP BY product_id HAVING COUNT(*) >= 40 "
+            "SELECT product_id, COUNT(*) FROM cases GROUP BY product_id HAVING COUNT(*) >= 25 "
             "ORDER BY product_id"
         )
         return [str(p) for p, _ in pairs]
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
         period: per.Period = params["period"]
-        where, args = case_where(params)
+        where, args = self.where(params)
         rows = ctx.rows(
-            "SELECT issue_id, COUNT(*) AS n FROM cases WHERE product_id = ? AND created_date >= ? "
-            f"AND created_date < ?{where} GROUP BY issue_id ORDER BY n DESC, issue_id",
+            "SELECT c.issue_id, COUNT(*) AS n FROM cases c WHERE c.product_id = ? AND "
+            f"c.created_date >= ? AND c.created_date < ?{where} GROUP BY c.issue_id "
+            "ORDER BY n DESC, c.issue_id",
             (params["product"], *period.bounds, *args),
         )
         if rows and rows[0][1] < 3:
@@ -250,7 +296,7 @@ class TopIssue(_ProductPeriod):
         return tie([(r[0], float(r[1])) for r in rows], margin=0.5, what="issue")
 
     def goal(self, draw: Draw) -> str:
-        only = f", {case_words(draw.params)} cases only" if case_words(draw.params) else ""
+        only = f", {self.only(draw.params)} only" if self.only(draw.params) else ""
         return (
             f"Find the most reported issue for the {draw.extra['label']} in "
             f"{draw.params['period'].label}{only} (the issue id)."
@@ -278,6 +324,7 @@ class MonthlyTrend(_ProductPeriod):
     periods = (per.quarter(2024, 4), per.half(2025, 1), per.quarter(2025, 3))
     default_period = per.LAST_YEAR
     say_period = "Within {}."
+    filters = product_filters()
 
     def products(self, ctx: Ctx) -> list[str]:
         rows = ctx.rows(
@@ -288,10 +335,11 @@ class MonthlyTrend(_ProductPeriod):
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
         period: per.Period = params["period"]
-        where, args = case_where(params)
+        where, args = self.where(params)
         rows = ctx.rows(
-            "SELECT substr(created_date, 1, 7) AS m, COUNT(*) AS n FROM cases WHERE product_id = ? "
-            f"AND created_date >= ? AND created_date < ?{where} GROUP BY m ORDER BY n DESC, m",
+            "SELECT substr(c.created_date, 1, 7) AS m, COUNT(*) AS n FROM cases c WHERE "
+            f"c.product_id = ? AND c.created_date >= ? AND c.created_date < ?{where} "
+            "GROUP BY m ORDER BY n DESC, m",
             (params["product"], *period.bounds, *args),
         )
         if not rows:
@@ -305,9 +353,7 @@ class MonthlyTrend(_ProductPeriod):
         return Outcome(problem=f"no month is clearly above or level ({top} vs {second})")
 
     def goal(self, draw: Draw) -> str:
-        only = (
-            f" (counting {case_words(draw.params)} cases only)" if case_words(draw.params) else ""
-        )
+        only = f" (counting {self.only(draw.params)} only)" if self.only(draw.params) else ""
         return (
             f"Find the month in which cases about the {draw.extra['label']} clearly "
             f"exceeded the other months of {draw.params['period'].label}{only} (or 'none')."

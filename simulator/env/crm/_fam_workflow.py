@@ -14,8 +14,18 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from simulator.env.crm import _text_b2b, _text_home
+from simulator.env.crm._describe import (
+    Record,
+    detail_fact,
+    month_words,
+    naming,
+    resolve,
+    said,
+)
 from simulator.env.crm._fam_base import Internal
-from simulator.env.crm._personas import fact
+from simulator.env.crm._fam_routing import CaseRouting, LeadRouting, lead_words, unique_names
+from simulator.env.crm._personas import CUES, fact
+from simulator.env.crm._strata import by_required
 from simulator.env.crm._tables import SHAPES
 from simulator.env.crm._tables_sales import OPEN_STAGES
 from simulator.env.crm._task import Ctx, Draw, FactSpec, Outcome
@@ -29,160 +39,7 @@ STAGE_OF = {
 }
 """Per org, activity subject -> the open stage it belongs to (its stage criteria)."""
 
-
-def _ranked(rows: list[tuple[Any, ...]], key: Any, what: str) -> Outcome:
-    """The first of ``rows`` sorted by ``key``, unless the top two keys are equal."""
-    ordered = sorted(rows, key=key)
-    if not ordered:
-        return Outcome(problem=f"no {what} qualifies")
-    if len(ordered) > 1 and key(ordered[0]) == key(ordered[1]):
-        return Outcome(problem=f"tie: {ordered[0][0]} and {ordered[1][0]}")
-    return Outcome(ordered[0][0])
-
-
-def _unique_names(ctx: Ctx, sql: str) -> set[str]:
-    return {str(r[0]) for r in ctx.rows(sql)}
-
-
-def _policy(value: str, say: str) -> FactSpec:
-    """The routing policy; without it an agent falls back on the lightest workload."""
-    return fact("policy", value, say, "routing", drop={"policy": "workload"}, required=None)
-
-
-class CaseRouting(Internal):
-    """Route a new case: issue expertise, then product expertise, then lightest workload."""
-
-    name = "case_routing"
-    skill = "workflow"
-    role = "Support Manager"
-    job = "Support dispatcher"
-    openings = (
-        "Hi, can you route one of the new support cases to the right agent?",
-        "Hello, a new case needs an owner; can you assign it?",
-        "Hi, please assign one of the unrouted cases to an agent.",
-    )
-
-    def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
-        who = SHAPES[self.org].requester
-        cases = ctx.rows(
-            f"SELECT c.id, c.case_number, cu.first_name || ' ' || cu.last_name, c.{who.column} "
-            f"FROM cases c JOIN {who.table} cu ON cu.id = c.{who.column} "
-            "WHERE c.owner_id IS NULL AND c.status = 'New' ORDER BY c.id"
-        )
-        unique = _unique_names(
-            ctx,
-            f"SELECT first_name || ' ' || last_name FROM {who.table} GROUP BY 1 "
-            "HAVING COUNT(*) = 1",
-        )
-        per_customer: dict[str, int] = {}
-        for row in cases:
-            per_customer[row[3]] = per_customer.get(row[3], 0) + 1
-        rng.shuffle(cases)
-        policy = _policy(
-            "issue expertise first",
-            "Use our standard routing: issue expertise first, then product expertise, then the "
-            "lightest open workload.",
-        )
-        for i, (case_id, number, customer, customer_id) in enumerate(cases):
-            by_name = i % 5 in (1, 3) and customer in unique and per_customer[customer_id] == 1
-            if by_name:
-                case = fact("case", customer, f"It's the new case from {customer}.", "case")
-            else:
-                case = fact("case", number, f"It's case number {number}.", "case")
-            yield Draw(
-                number, {"case": case_id, "policy": "standard"}, [case, policy], pool=len(cases)
-            )
-
-    def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
-        issue, product = ctx.rows(
-            "SELECT issue_id, product_id FROM cases WHERE id = ?", (params["case"],)
-        )[0]
-        rows = ctx.rows(
-            "SELECT u.id, "
-            "(SELECT COUNT(*) FROM cases c WHERE c.owner_id = u.id AND c.status = 'Closed' "
-            "AND c.issue_id = ?), "
-            "(SELECT COUNT(*) FROM cases c WHERE c.owner_id = u.id AND c.status = 'Closed' "
-            "AND c.product_id = ?), "
-            "(SELECT COUNT(*) FROM cases c WHERE c.owner_id = u.id AND c.status != 'Closed') "
-            "FROM users u WHERE u.user_role = 'Support Agent' AND u.is_active = 1",
-            (issue, product),
-        )
-        if params["policy"] == "workload":
-            return _ranked(rows, lambda r: r[3], "agent")
-        return _ranked(rows, lambda r: (-r[1], -r[2], r[3]), "agent")
-
-    def goal(self, draw: Draw) -> str:
-        return f"Get new case {draw.key} assigned to the right agent under the routing policy."
-
-    def state_query(self, draw: Draw) -> str:
-        return f"SELECT owner_id FROM cases WHERE id = '{draw.params['case']}'"
-
-
-class LeadRouting(Internal):
-    """Route a new lead: territory match, then most accepted quotes, then fewest open leads."""
-
-    name = "lead_routing"
-    skill = "workflow"
-    role = "Sales Manager"
-    job = "Sales manager"
-    openings = (
-        "Hi, can you route a new lead to the right rep?",
-        "Hello, one of our new leads needs an owner; can you assign it?",
-        "Hi, please assign a new lead to one of the reps.",
-    )
-
-    def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
-        leads = ctx.rows(
-            "SELECT id, first_name || ' ' || last_name, company FROM leads "
-            "WHERE owner_id IS NULL ORDER BY id"
-        )
-        unique = _unique_names(
-            ctx, "SELECT first_name || ' ' || last_name FROM leads GROUP BY 1 HAVING COUNT(*) = 1"
-        )
-        rng.shuffle(leads)
-        policy = _policy(
-            "territory match first",
-            "Follow the routing policy: territory match first, then the most accepted quotes, "
-            "then the fewest open leads.",
-        )
-        for i, (lead_id, name, company) in enumerate(leads):
-            if i % 5 in (1, 3) or name not in unique:
-                lead = fact("lead", lead_id, f"The lead id is {lead_id}.", "lead")
-            else:
-                lead = fact("lead", name, f"The lead is {lead_words(name, company)}.", "lead")
-            yield Draw(lead_id[-4:], {"lead": lead_id, "policy": "standard"}, [lead, policy],
-                       pool=len(leads), extra={"name": name, "company": company})  # fmt: skip
-
-    def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
-        covered = (
-            "u.id IN (SELECT a.user_id FROM user_territory_associations a JOIN territories t "
-            "ON t.id = a.territory_id WHERE instr(',' || t.states || ',', ',' || ? || ',') > 0)"
-        )
-        state = ctx.one("SELECT state FROM leads WHERE id = ?", (params["lead"],))
-        where = "" if params["policy"] == "workload" else f" AND {covered}"
-        rows = ctx.rows(
-            "SELECT u.id, "
-            "(SELECT COUNT(*) FROM quotes q WHERE q.owner_id = u.id AND q.status = 'Accepted'), "
-            "(SELECT COUNT(*) FROM leads l WHERE l.owner_id = u.id AND l.status IN "
-            "('Open - Not Contacted', 'Working - Contacted')) "
-            f"FROM users u WHERE u.user_role = 'Sales Rep' AND u.is_active = 1{where}",
-            () if params["policy"] == "workload" else (state,),
-        )
-        if params["policy"] == "workload":
-            return _ranked(rows, lambda r: r[2], "rep")
-        return _ranked(rows, lambda r: (-r[1], r[2]), "rep")
-
-    def goal(self, draw: Draw) -> str:
-        who = lead_words(draw.extra["name"], draw.extra["company"])
-        return f"Get the new lead {who} assigned to the right rep under the routing policy."
-
-    def state_query(self, draw: Draw) -> str:
-        return f"SELECT owner_id FROM leads WHERE id = '{draw.params['lead']}'"
-
-
-def lead_words(name: str, company: str | None) -> str:
-    """'Dana Park from Globex Labs', or just the name of a consumer lead."""
-    return f"{name} from {company}" if company else name
+__all__ = ["ActivityPriority", "CaseRouting", "LeadRouting", "WrongStage", "lead_words"]
 
 
 def right_stage(ctx: Ctx, opp: str) -> str | None:
@@ -200,36 +57,126 @@ def opportunity_fact(ctx: Ctx, opp: str, name: str, unique: set[str], index: int
     return fact("opportunity", opp, f"The opportunity id is {opp}.", "opportunity")
 
 
+KIND_CUES = ("type", "kind of deal", "what kind")
+STAGE_CUES = ("current stage", "stage it is at", "stage it's at")
+CLOSE_CUES = ("due to close", "close date", "closing", "close")
+TASK_PRIORITY_CUES = ("priority", "urgency", "urgent")
+
+
+BUYER_COMBOS = [("buyer",), ("buyer", "kind")]
+KIND_COMBOS = [("kind", "stage"), ("kind", "close"), ("kind", "stage", "close")]
+"""How an opportunity may be described: by whom it is with (and its kind), or by its
+kind and its current stage or closing month."""
+
+
+def opportunities(ctx: Ctx) -> list[Record]:
+    """The open opportunities, with the details an employee may name one by: the account
+    (or customer) it is with, its kind (the part of its name after ' - ') and the month
+    it is due to close."""
+    buyer = SHAPES[ctx.org].buyer
+    who = "b.name" if buyer.table == "accounts" else "b.first_name || ' ' || b.last_name"
+    rows = ctx.rows(
+        f"SELECT o.id, o.name, {who}, o.stage_name, substr(o.close_date, 1, 7) FROM "
+        f"opportunities o JOIN {buyer.table} b ON b.id = o.{buyer.column} WHERE o.is_closed = 0 "
+        "ORDER BY o.id"
+    )
+    keys = ("id", "name", "buyer", "stage", "close")
+    out = [dict(zip(keys, map(str, r), strict=True)) for r in rows]
+    for r in out:
+        r["kind"] = r["name"].rsplit(" - ", 1)[-1]
+    return out
+
+
 class _OpenOpportunity(Internal):
     """A task about one open opportunity, named by the user, and one switch it turns on.
 
     The switch (``flag``) is a parameter that is True in every draw; its fact
-    (``flag_fact``) is required only where turning it off changes the answer.
+    (``flag_fact``) is required only where turning it off changes the answer. The user
+    names the opportunity by its name or id, or describes it: the account it is with
+    (and its kind, where the account has several), or its kind and closing month.
     """
 
     skill = "workflow"
     none_share = 0.2
     flag: ClassVar[str]
     flag_fact: ClassVar[FactSpec]
+    traits = ("buyer", "kind", "stage", "close")
 
     def keep(self, ctx: Ctx, opp: str, stage: str) -> bool:
         """Whether the opportunity suits the family."""
         return True
 
+    def more(self, ctx: Ctx, draw: Draw, index: int) -> Draw:
+        """The draw with any further fact the family adds."""
+        return draw
+
     def draws(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
-        opps = ctx.rows(
-            "SELECT id, name, stage_name FROM opportunities WHERE is_closed = 0 ORDER BY id"
-        )
-        unique = _unique_names(
+        yield from by_required(self, ctx, self.candidates(ctx, rng))
+
+    def candidates(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
+        opps = opportunities(ctx)
+        unique = unique_names(
             ctx, "SELECT name FROM opportunities GROUP BY name HAVING COUNT(*) = 1"
         )
         rng.shuffle(opps)
-        for i, (opp, name, stage) in enumerate(opps):
-            if not self.keep(ctx, opp, stage):
-                continue
-            facts = [opportunity_fact(ctx, opp, name, unique, i), self.flag_fact]
-            yield Draw(opp[-4:], {"opportunity": opp, self.flag: True}, facts, pool=len(opps),
-                       extra={"name": name, "stage": stage})  # fmt: skip
+        kept = [opp for opp in opps if self.keep(ctx, opp["id"], opp["stage"])]
+        for i, opp in enumerate(kept):
+            params: dict[str, Any] = {"opportunity": opp["id"], self.flag: True}
+            params.update({t: None for t in self.traits})
+            combos = ([], KIND_COMBOS + BUYER_COMBOS, BUYER_COMBOS + KIND_COMBOS)[i % 3]
+            combo = naming(opps, opp, combos)
+            if combo:
+                params["opportunity"] = None
+                params.update(combo)
+                facts = described(opp, combo)
+            else:
+                facts = [opportunity_fact(ctx, opp["id"], opp["name"], unique, i)]
+            draw = Draw(opp["id"][-4:], params, [*facts, self.flag_fact], pool=len(opps),
+                        extra={"id": opp["id"], "name": opp["name"], "stage": opp["stage"],
+                               "words": words(opp, combo)})  # fmt: skip
+            yield self.more(ctx, draw, i)
+
+    def opportunity(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
+        """The opportunity the parameters name (by id, or described)."""
+        if params["opportunity"] is not None:
+            return Outcome(params["opportunity"])
+        return resolve(opportunities(ctx), params, self.traits, "open opportunity")
+
+
+def described(opp: Record, combo: dict[str, str]) -> list[FactSpec]:
+    """The facts describing an opportunity by ``combo``'s details, the first naming it."""
+    if "buyer" in combo:
+        say = said(f"It's the open deal with {opp['buyer']}")
+        first = FactSpec("opportunity", opp["buyer"], say, CUES["opportunity"], {"buyer": None})
+    else:
+        first = FactSpec("opportunity", opp["kind"], f"It's one of the {opp['kind']} deals.",
+                         CUES["opportunity"], {"kind": None})  # fmt: skip
+    facts = [first]
+    if "kind" in combo and "buyer" in combo:
+        facts.append(detail_fact("kind", opp["kind"], f"It's the {opp['kind']} one.", KIND_CUES,
+                                 "kind", first="opportunity"))  # fmt: skip
+    if "stage" in combo:
+        say = f"It's the one currently at {opp['stage']}."
+        facts.append(detail_fact("stage", opp["stage"], say, STAGE_CUES, "stage",
+                                 first="opportunity"))  # fmt: skip
+    if "close" in combo:
+        month = month_words(opp["close"] + "-01")
+        facts.append(detail_fact("close", month, f"It's due to close in {month}.", CLOSE_CUES,
+                                 "close", first="opportunity"))  # fmt: skip
+    return facts
+
+
+def words(opp: Record, combo: dict[str, str] | None) -> str:
+    """How the goal names the opportunity: as the user knows it."""
+    if not combo:
+        return opp["name"]
+    if "buyer" in combo:
+        return f"the open deal with {opp['buyer']}" + (
+            f" (the {opp['kind']} one)" if "kind" in combo else ""
+        )
+    stage = f" currently at {opp['stage']}" if "stage" in combo else ""
+    close = f" due to close in {month_words(opp['close'] + '-01')}" if "close" in combo else ""
+    return f"the {opp['kind']} deal{stage}{close}"
 
 
 class WrongStage(_OpenOpportunity):
@@ -255,10 +202,11 @@ class WrongStage(_OpenOpportunity):
     )
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
-        recorded = ctx.one(
-            "SELECT stage_name FROM opportunities WHERE id = ?", (params["opportunity"],)
-        )
-        right = right_stage(ctx, params["opportunity"])
+        found = self.opportunity(ctx, params)
+        if not found.ok:
+            return found
+        recorded = ctx.one("SELECT stage_name FROM opportunities WHERE id = ?", (found.value,))
+        right = right_stage(ctx, found.value)
         if right is None:
             return Outcome(problem="no completed activity to judge the stage by")
         if right == recorded:
@@ -267,12 +215,12 @@ class WrongStage(_OpenOpportunity):
 
     def goal(self, draw: Draw) -> str:
         return (
-            f"Make sure {draw.extra['name']} is at the stage its activities support "
+            f"Make sure {draw.extra['words']} is at the stage its activities support "
             "(answer 'none' if it already is)."
         )
 
     def state_query(self, draw: Draw) -> str:
-        return f"SELECT stage_name FROM opportunities WHERE id = '{draw.params['opportunity']}'"
+        return f"SELECT stage_name FROM opportunities WHERE id = '{draw.extra['id']}'"
 
     def state_equals(self, draw: Draw, answer: Any) -> Any:
         """The corrected stage, or the recorded one when it was right ('none')."""
@@ -280,7 +228,8 @@ class WrongStage(_OpenOpportunity):
 
 
 class ActivityPriority(_OpenOpportunity):
-    """The open tasks on an opportunity that do not belong to its current stage."""
+    """The open tasks on an opportunity that do not belong to its current stage (maybe
+    only those of one priority)."""
 
     name = "activity_priority"
     role = "Sales Manager"
@@ -305,21 +254,48 @@ class ActivityPriority(_OpenOpportunity):
     def keep(self, ctx: Ctx, opp: str, stage: str) -> bool:
         return right_stage(ctx, opp) == stage  # else the stage itself is wrong: wrong_stage's
 
+    def more(self, ctx: Ctx, draw: Draw, index: int) -> Draw:
+        """Every other draw keeps only the stray tasks of one priority, where the strays
+        have several (and there is room for a fourth fact)."""
+        draw.params["task_priority"] = None
+        stray = self.answer(ctx, draw.params)
+        if index % 2 or not isinstance(stray.value, list) or len(draw.facts) > 3:
+            return draw
+        marks = ", ".join("?" for _ in stray.value)
+        levels = [str(r[0]) for r in ctx.rows(
+            f"SELECT DISTINCT priority FROM tasks WHERE id IN ({marks}) ORDER BY priority",
+            tuple(stray.value),
+        )]  # fmt: skip
+        level = next((v for v in levels if v in ("High", "Low")), None)
+        if len(levels) < 2 or level is None:
+            return draw
+        value = f"{level.lower()}-priority tasks"
+        draw.params["task_priority"] = level
+        draw.facts.append(FactSpec("priority", value, f"Only the {value}, please.",
+                                   TASK_PRIORITY_CUES, {"task_priority": None}, None))  # fmt: skip
+        draw.extra["priority"] = value
+        return draw
+
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
-        stage = ctx.one(
-            "SELECT stage_name FROM opportunities WHERE id = ?", (params["opportunity"],)
-        )
+        found = self.opportunity(ctx, params)
+        if not found.ok:
+            return found
+        stage = ctx.one("SELECT stage_name FROM opportunities WHERE id = ?", (found.value,))
         where = " AND status != 'Completed'" if params["only_open"] else ""
+        args: tuple[Any, ...] = (found.value,)
+        if params.get("task_priority"):
+            where += " AND priority = ?"
+            args += (params["task_priority"],)
         tasks = ctx.rows(
-            f"SELECT id, subject FROM tasks WHERE what_id = ?{where} ORDER BY id",
-            (params["opportunity"],),
+            f"SELECT id, subject FROM tasks WHERE what_id = ?{where} ORDER BY id", args
         )
         stage_of = STAGE_OF[ctx.org]
         stray = [str(t) for t, subject in tasks if stage_of.get(subject, stage) != stage]
         return Outcome(stray or "none")
 
     def goal(self, draw: Draw) -> str:
+        only = f", {draw.extra['priority']} only" if draw.extra.get("priority") else ""
         return (
-            f"List the open tasks on {draw.extra['name']} that do not match its stage "
+            f"List the open tasks on {draw.extra['words']} that do not match its stage{only} "
             "(task ids, or 'none')."
         )

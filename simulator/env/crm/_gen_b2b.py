@@ -74,8 +74,10 @@ def company_name(b: Builder, taken: set[str]) -> tuple[str, str]:
     stem = b.rng.choice(w.ACCOUNT_STEMS)
     noun, industry = b.rng.choice(w.INDUSTRIES)
     base = f"{stem} {b.rng.choice(w.LEGAL_FORMS)}" if b.rng.random() < 0.4 else f"{stem} {noun}"
-    candidates = [base, *(f"{base} {branch}" for branch in _BRANCHES)]
-    name = next((c for c in candidates if c not in taken), None)
+    name: str | None = base
+    if base in taken:
+        branches = (f"{base} {branch}" for branch in _BRANCHES)
+        name = next((c for c in branches if c not in taken), None)
     n = 2
     while name is None:  # large worlds: number the namesakes
         name = f"{base} {n}" if f"{base} {n}" not in taken else None

@@ -20,6 +20,9 @@ from simulator.env.crm._tables import SHAPES, TODAY
 from simulator.env.crm._tables_sales import OPEN_STAGES
 
 _OPP_MONTHS = (0.8, 0.9, 1.1, 1.0, 1.0, 0.9, 0.8, 0.7, 1.1, 1.2, 1.1, 0.9)
+_TASK_PRIORITIES = ("Low", "Normal", "Normal", "High")
+_TASK_KINDS = ("Email", "Meeting", "Other")
+_DAY = dt.timedelta(days=1)
 DISCOUNTS = (0.0, 5.0, 8.0, 10.0, 12.0, 15.0, 18.0, 20.0, 22.0, 25.0, 28.0, 30.0, 35.0)
 
 
@@ -78,10 +81,11 @@ class Line:
     item: Item
     quantity: int
     discount: float = 0.0
+    unit_price: float = field(init=False)
+    """The list price less the discount, rounded to the cent (set once: lines never change)."""
 
-    @property
-    def unit_price(self) -> float:
-        return round(self.item.price * (1 - self.discount / 100), 2)
+    def __post_init__(self) -> None:
+        self.unit_price = round(self.item.price * (1 - self.discount / 100), 2)
 
 
 @dataclass
@@ -114,6 +118,9 @@ class Deals:
         self.playbook = playbook
         self.buyers = SHAPES[b.out.org].buyer.table
         self.calendar = Calendar(dt.date(2024, 3, 1), TODAY - dt.timedelta(days=2), _OPP_MONTHS)
+        self.by_kind: dict[str, list[Item]] = {}
+        for item in items:
+            self.by_kind.setdefault(item.kind, []).append(item)
         self.open: list[Opp] = []
         self.all: list[Opp] = []
         self._account_names: dict[str, str] = {}
@@ -192,9 +199,7 @@ class Deals:
 
     def _lines(self) -> list[Line]:
         rng = self.rng
-        by_kind: dict[str, list[Item]] = {}
-        for item in self.items:
-            by_kind.setdefault(item.kind, []).append(item)
+        by_kind = self.by_kind
         lines: list[Line] = []
         devices = 0
         discount = rng.choice((0.0, 0.0, 5.0, 10.0, 15.0))
@@ -310,11 +315,9 @@ class Deals:
 
     def task(self, opp: Opp, subject: str, status: str, due: dt.date) -> str:
         tid = self.b.next_id("00TTsk")
-        priority = self.rng.choice(("Low", "Normal", "Normal", "High"))
-        kind = (
-            "Call" if "call" in subject.lower() else self.rng.choice(("Email", "Meeting", "Other"))
-        )
-        created = min(due, opp.created + dt.timedelta(days=1))
+        priority = self.rng.choice(_TASK_PRIORITIES)
+        kind = "Call" if "call" in subject.lower() else self.rng.choice(_TASK_KINDS)
+        created = min(due, opp.created + _DAY)
         self.b.add(
             "tasks",
             (tid, subject, status, priority, kind, opp.id, opp.owner.id, iso(due), iso(created)),

@@ -72,6 +72,10 @@ CUES: dict[str, tuple[str, ...]] = {
     "fix": ("update", "fix", "change", "correct", "should i"),
     "task_status": ("completed", "open", "status", "include", "done", "filter"),
     "sentiment": ("positive", "negative", "sentiment", "tone", "good or bad", "direction"),
+    "policy_kind": ("which policy", "which policies", "one policy", "particular policy",
+                    "specific policy", "all policies", "only", "returns", "price match",
+                    "price protection", "credit"),
+    "identifier": ("sku", "code", "label", "record id", "which number", "which id"),
 }  # fmt: skip
 """Words an agent would use when asking for each kind of fact (used by ``on_ask``)."""
 
@@ -101,7 +105,13 @@ FILTER_CUES: dict[str, tuple[str, ...]] = {
     "priority": ("priority", "urgency", "severity"),
     "channel": ("channel", "origin", "phone", "chat", "email", "e-mail", "web"),
     "minimum": ("minimum", "at least", "more than", "how many", "threshold"),
-}
+    "product_family": ("product family", "product families", "product line", "family",
+                       "families"),
+    "deal_type": ("new business", "existing business", "deal type", "type of deal",
+                  "new or existing", "kind of deal"),
+    "territory": ("territory", "territories", "region", "regional", "area"),
+    "lead_source": ("lead source", "source", "came from", "where the leads"),
+}  # fmt: skip
 """Cue words of the filters one question may combine: a question about one of them
 ("whether I should only count cases from one channel") must not name another."""
 _FILTER_COMMON = ("filter", "criteria", "criterion", "restrict", "which cases")
