@@ -341,6 +341,36 @@ def test_no_dialogue_sees_another_dialogues_writes() -> None:
         writer.call("sql_query", {"query": "SELECT 1"})
 
 
+def test_a_world_built_in_one_thread_gives_private_copies_in_another() -> None:
+    """The image a writer's copy starts from is made on first use, in whichever thread
+    asks first (a tool call in LangGraph's thread pool, a Ray worker's thread)."""
+    from simulator.env.crm import World
+
+    built: list[World] = []
+    maker = threading.Thread(target=lambda: built.append(World("b2b", 0, 1)))
+    maker.start()
+    maker.join()
+    copies: list[int] = []
+    errors: list[BaseException] = []
+
+    def copy() -> None:
+        try:
+            guard = built[0].private_copy()
+            copies.append(
+                guard.query("SELECT COUNT(*) FROM cases", limit=1, time_limit=5).rows[0][0]
+            )
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=copy) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(copies)) == 1 and copies[0] > 100
+    assert built[0].image == world("b2b").image  # the same bytes as the shared world's
+
+
 def test_shared_reads_from_many_threads_agree() -> None:
     expected = sql(CRMEnvironment("b2b", 0), "SELECT COUNT(*), SUM(amount) FROM opportunities")
     results: list[Any] = []

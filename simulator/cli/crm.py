@@ -123,9 +123,9 @@ def families(
     """List each org's task families: skill, who asks, personas in the pack.
 
     The 19 CRMArena-Pro business families and the three confidentiality
-    categories, in both orgs. 'llm-only' would mark a family that needs
-    reading free text no rule-based agent reads (none today: the reference
-    agents read chats and calls by rule).
+    categories, in both orgs. An 'llm-only' column appears when a family
+    needs reading free text no rule-based agent reads (none today: the
+    reference agents read chats and calls by rule).
 
     Example:
 
@@ -144,17 +144,14 @@ def families(
             f"{len(FAMILIES[name]) - business} confidentiality categories"
         )
         table = Table(title=title, title_justify="left")
-        for column in ("family", "skill", "asked by", "llm-only", "in pack"):
+        flagged = any(f.llm_only for f in FAMILIES[name])  # the column only when it says something
+        columns = ("family", "skill", "asked by", *(("llm-only",) if flagged else ()), "in pack")
+        for column in columns:
             table.add_column(column, justify="right" if column == "in pack" else "left")
         for family in FAMILIES[name]:
             count = len(list(pack_dir.glob(f"crm.{family.name}.{name}-*.yaml")))
-            table.add_row(
-                family.name,
-                family.skill,
-                family.audience,
-                "yes" if family.llm_only else "",
-                str(count),
-            )
+            llm_only = ("yes" if family.llm_only else "",) if flagged else ()
+            table.add_row(family.name, family.skill, family.audience, *llm_only, str(count))
         Console(width=100).print(table)
 
 

@@ -311,7 +311,9 @@ class World:
         self.tables: tuple[Table, ...] = data.tables
         self.truth = data.truth
         self._uri = f"file:/crm-{org}-{seed}-{scale}-{os.getpid()}-{next(_names)}?vfs=memdb"
-        self._keeper = sqlite3.connect(self._uri, uri=True, isolation_level=None)
+        self._keeper = sqlite3.connect(
+            self._uri, uri=True, isolation_level=None, check_same_thread=False
+        )  # serialised on first use, by whichever thread makes the first private copy
         load(self._keeper, data)
         self._image: bytes | None = None
         self._pool: list[Guard] = []
