@@ -187,8 +187,9 @@ def test_simulator_crm_lists_every_family_of_both_orgs_with_the_pack_counts() ->
     assert result.exit_code == 0, result.output
     for org in ("b2b", "b2c"):
         assert f"{org}: 19 business families, 3 confidentiality categories" in result.output
-    rows = [line for line in result.output.splitlines() if line.count("│") == 6]
-    assert len(rows) == 44
+    rows = [line for line in result.output.splitlines() if line.count("│") == 5]
+    assert len(rows) == 44  # family, skill, asked by, in pack: no family is llm-only
+    assert "llm-only" not in result.output.split("Usage")[0]
     for family in {f.name for fams in FAMILIES.values() for f in fams}:
         counts = [int(r.split("│")[-2]) for r in rows if r.split("│")[1].strip() == family]
         assert len(counts) == 2 and min(counts) >= 10, (family, counts)
