@@ -10,7 +10,7 @@ picked), and, for leads, that only a territory's owners count, not its support r
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from simulator.env.crm._describe import Record, day_words, detail_fact, naming, resolve, said
@@ -94,6 +94,8 @@ class _Routing(Internal):
     """Shared: one record routed to an owner, maybe with a colleague on leave."""
 
     skill = "workflow"
+    traits: tuple[str, ...] = ()
+    """The details a description of the record may name (subject, source, ...)."""
 
     def candidates(self, ctx: Ctx, rng: random.Random) -> Iterator[Draw]:
         """The candidate draws in their seeded order."""
@@ -115,6 +117,14 @@ class _Routing(Internal):
         draw.extra["away"] = name
         draw.facts.append(away_fact(name))
         return draw
+
+    def record(
+        self, params: dict[str, Any], key: str, records: Callable[[], list[Record]], what: str
+    ) -> Outcome:
+        """The record the task names: its id, or the one its description fits."""
+        if params[key] is not None:
+            return Outcome(params[key])
+        return resolve(records(), params, self.traits, what)
 
     def away_words(self, draw: Draw) -> str:
         away = draw.extra.get("away")
@@ -210,12 +220,10 @@ class CaseRouting(_Routing):
         return ""
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
-        case = params["case"]
-        if case is None:
-            found = resolve(self.cases(ctx), params, self.traits, "new case")
-            if not found.ok:
-                return found
-            case = found.value
+        found = self.record(params, "case", lambda: self.cases(ctx), "new case")
+        if not found.ok:
+            return found
+        case = found.value
         issue, product = ctx.rows("SELECT issue_id, product_id FROM cases WHERE id = ?", (case,))[0]
         away, args = _excluding(params)
         rows = ctx.rows(
@@ -327,12 +335,10 @@ class LeadRouting(_Routing):
         return facts
 
     def answer(self, ctx: Ctx, params: dict[str, Any]) -> Outcome:
-        lead = params["lead"]
-        if lead is None:
-            found = resolve(self.leads(ctx), params, self.traits, "new lead")
-            if not found.ok:
-                return found
-            lead = found.value
+        found = self.record(params, "lead", lambda: self.leads(ctx), "new lead")
+        if not found.ok:
+            return found
+        lead = found.value
         role = " AND a.role_in_territory = 'Owner'" if params["owners_only"] else ""
         covered = (
             "u.id IN (SELECT a.user_id FROM user_territory_associations a JOIN territories t "
