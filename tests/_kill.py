@@ -1,13 +1,18 @@
-"""Killing a run mid-way, as a crash would: shared by the resume tests."""
+"""Killing a run mid-way, as a crash would, and reading what it wrote: shared by the
+resume, worker and Ray tests."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from simulator.run import read_records
+from simulator.run._replay import comparable
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,3 +42,17 @@ def run_and_kill(study_file: Path, out: Path, *, after: int = 10) -> int:
     finally:
         proc.wait()
     return lines(records)
+
+
+def records_by_id(path: Path, *, whole_lines: bool = False) -> dict[str, dict[str, object]]:
+    """Each record of ``path`` by id, in the form replays compare, after checking that no
+    id comes twice (and, with ``whole_lines``, that every line is one whole JSON record:
+    no torn or interleaved writes)."""
+    if whole_lines:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            json.loads(line)
+    records: dict[str, dict[str, object]] = {}
+    for record in read_records(path):
+        assert record.id not in records, f"duplicate record {record.id}"
+        records[record.id] = comparable(record)
+    return records

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _kill import lines, run_and_kill
+from _kill import lines, records_by_id, run_and_kill
 
 import simulator
 from simulator.cli import main
@@ -34,7 +34,6 @@ from simulator.run import (
     resolve_study,
 )
 from simulator.run._ray import RAY_MISSING, batch_size
-from simulator.run._replay import comparable
 from simulator.run._runner import run_study
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,17 +82,6 @@ def ray_address() -> Iterator[str]:
             os.environ[LOOPBACK] = saved
 
 
-def _by_id(path: Path) -> dict[str, dict[str, object]]:
-    """Every line parses as a whole record, and no id comes twice."""
-    records: dict[str, dict[str, object]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        json.loads(line)  # no torn or interleaved line
-    for record in read_records(path):
-        assert record.id not in records, f"duplicate record {record.id}"
-        records[record.id] = comparable(record)
-    return records
-
-
 def _local_and_ray(study: Study, tmp_path: Path, source: Path) -> dict[str, Any]:
     runs = {}
     for executor in ("local", "ray"):
@@ -103,7 +91,7 @@ def _local_and_ray(study: Study, tmp_path: Path, source: Path) -> dict[str, Any]
         seen: list[str] = []
         result = run_study(resolved, out, on_done=lambda r, seen=seen: seen.append(r.id))
         assert result.ran == resolved.total and result.missing == 0
-        runs[executor] = _by_id(out / "dialogues.jsonl")
+        runs[executor] = records_by_id(out / "dialogues.jsonl", whole_lines=True)
         assert sorted(seen) == sorted(runs[executor])  # progress saw every record once
     return runs
 
@@ -161,7 +149,8 @@ def test_a_killed_ray_run_resumes_without_losing_or_duplicating(
     straight = tmp_path / "straight"
     local = load_study(study_file).with_overrides({"executor": "local"})
     run_study(resolve_study(local, tmp_path, study_file), straight)
-    assert _by_id(records) == _by_id(straight / "dialogues.jsonl")
+    resumed = records_by_id(records, whole_lines=True)
+    assert resumed == records_by_id(straight / "dialogues.jsonl", whole_lines=True)
     assert lines(records) == total
 
 
@@ -235,7 +224,7 @@ def test_a_ray_run_keeps_to_its_budget_and_a_resume_finishes_it(
     bigger = resolve_study(study.with_overrides({"budget_usd": 100.0}), tmp_path)
     again = run_study(bigger, out)
     assert again.already == result.ran and again.ran == 12 - result.ran
-    assert len(_by_id(out / "dialogues.jsonl")) == 12
+    assert len(records_by_id(out / "dialogues.jsonl", whole_lines=True)) == 12
 
 
 def test_without_ray_the_run_fails_in_one_line_and_leaves_no_folder(

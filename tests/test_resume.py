@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from _kill import lines, run_and_kill
+from _kill import lines, records_by_id, run_and_kill
 
 from simulator.cli import main
-from simulator.run import load_study, read_records, resolve_study
-from simulator.run._replay import comparable
+from simulator.run import load_study, resolve_study
 from simulator.run._runner import run_study
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,14 +26,6 @@ modes: [full, concat, sharded, on_ask]
 repeats: 8
 concurrency: 4
 """
-
-
-def _by_id(path: Path) -> dict[str, dict[str, object]]:
-    records: dict[str, dict[str, object]] = {}
-    for record in read_records(path):
-        assert record.id not in records, f"duplicate record {record.id}"
-        records[record.id] = comparable(record)
-    return records
 
 
 def test_sigkill_then_resume_gives_the_uninterrupted_run(tmp_path: Path) -> None:
@@ -65,7 +56,7 @@ def test_sigkill_then_resume_gives_the_uninterrupted_run(tmp_path: Path) -> None
     straight = tmp_path / "straight"
     source = load_study(study_file)
     run_study(resolve_study(source, tmp_path, study_file), straight)
-    assert _by_id(records) == _by_id(straight / "dialogues.jsonl")
+    assert records_by_id(records) == records_by_id(straight / "dialogues.jsonl")
     assert lines(records) == total
 
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from _kill import lines, run_and_kill
+from _kill import lines, records_by_id, run_and_kill
 
 from simulator.cli import main
 from simulator.run import StudyError, load_study, read_records, resolve_study
 from simulator.run._parallel import SharedBudget, shard
-from simulator.run._replay import comparable
 from simulator.run._runner import run_study
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,17 +41,6 @@ workers: 2
 """
 
 
-def _by_id(path: Path) -> dict[str, dict[str, object]]:
-    """Every line parses as a whole record, and no id comes twice."""
-    records: dict[str, dict[str, object]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        json.loads(line)  # no torn or interleaved line
-    for record in read_records(path):
-        assert record.id not in records, f"duplicate record {record.id}"
-        records[record.id] = comparable(record)
-    return records
-
-
 def test_two_workers_give_the_records_of_one(tmp_path: Path) -> None:
     study_file = tmp_path / "study.yaml"
     study_file.write_text(MIXED, encoding="utf-8")
@@ -65,7 +52,7 @@ def test_two_workers_give_the_records_of_one(tmp_path: Path) -> None:
         seen: list[str] = []
         result = run_study(resolved, out, on_done=lambda r, seen=seen: seen.append(r.id))
         assert result.ran == resolved.total == 3 * 4 * 2 * 2
-        runs[workers] = _by_id(out / "dialogues.jsonl")
+        runs[workers] = records_by_id(out / "dialogues.jsonl", whole_lines=True)
         assert sorted(seen) == sorted(runs[workers])  # progress saw every record once
     assert runs[1] == runs[2]
 
@@ -98,7 +85,8 @@ def test_killed_run_resumed_with_two_workers_loses_and_duplicates_nothing(
     straight = tmp_path / "straight"
     one = load_study(study_file).with_overrides({"workers": 1})
     run_study(resolve_study(one, tmp_path, study_file), straight)
-    assert _by_id(records) == _by_id(straight / "dialogues.jsonl")
+    resumed = records_by_id(records, whole_lines=True)
+    assert resumed == records_by_id(straight / "dialogues.jsonl", whole_lines=True)
     assert lines(records) == total
 
 

@@ -43,6 +43,18 @@ ROUTING_POLICY = Article(
 """The case routing policy both service desks follow."""
 
 
+def handle_targets(hours: int) -> Article:
+    """The handle-time target both service desks set (in hours, for Medium priority)."""
+    return Article(
+        "handle_targets",
+        "Service Policy",
+        "Handle-time targets",
+        "Targets for the support team.",
+        f"Target average handle time is under {hours} hours for Medium priority cases.",
+        "internal",
+    )
+
+
 def policy_numbers(rng: random.Random) -> dict[str, int]:
     """This world's policy figures."""
     return {
@@ -162,15 +174,7 @@ def articles(numbers: dict[str, int], care: dict[str, dict[str, int]]) -> list[A
             "support manager on duty.",
             "internal",
         ),
-        Article(
-            "handle_targets",
-            "Service Policy",
-            "Handle-time targets",
-            "Targets for the support team.",
-            f"Target average handle time is under {n['target_hours']} hours for Medium "
-            "priority cases.",
-            "internal",
-        ),
+        handle_targets(n["target_hours"]),
         Article(
             "competitors",
             "Competition",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from simulator.env.crm._text_b2c import ROUTING_POLICY, Article, aspect_value
+from simulator.env.crm._text_b2c import ROUTING_POLICY, Article, aspect_value, handle_targets
 
 CARE_TYPES = ("laptop", "workstation", "monitor", "docking station", "conference room kit")
 """The business hardware with a care article (each is a word of its products' names)."""
@@ -122,14 +122,6 @@ def articles(n: dict[str, int], care: dict[str, dict[str, int]]) -> list[Article
             "the support manager on duty.",
             "internal",
         ),
-        Article(
-            "handle_targets",
-            "Service Policy",
-            "Handle-time targets",
-            "Targets for the support team.",
-            f"Target average handle time is under {n['target_hours']} hours for Medium "
-            "priority cases.",
-            "internal",
-        ),
+        handle_targets(n["target_hours"]),
     ]
     return out
