@@ -10,7 +10,9 @@ JSONL, everything included). Reported, without an environment and with the CRM:
 
 - achieved dialogues per second, the ideal (concurrency ÷ model-bound dialogue time,
   the sequential model calls of a dialogue × 50 ms, counted from the records) and
-  their ratio;
+  their ratio; concurrency is the total in flight, which the N-worker rows share among
+  their workers; those rows are timed from the moment every worker is ready (its
+  start-up, printed beside, is what the one-process rows do untimed);
 - CPU milliseconds per user turn with a zero-latency model at concurrency 1;
 - peak memory (RSS) of each measurement; peak memory for 1,000 and 10,000 dialogues;
 - the replay speed of a 1,000-dialogue run (and that every replay is identical).
@@ -114,14 +116,20 @@ def registry(latency: float) -> ModelRegistry:
     return models
 
 
-def install_fakes(latency: float) -> None:
+def install_fakes(latency: float, env: str | None = None, ready: str | None = None) -> None:
     """Make a registry with the fake models (no request cache, no provider limit, as in
     the one-process rows) this worker's default: a worker builds its clients from the
-    default registry. The initializer of the N-worker rows."""
+    default registry. The initializer of the N-worker rows: with ``env``, it also runs the
+    untimed warm-up dialogue, then appends the moment the worker is ready to ``ready``."""
     from simulator.models import use_registry
 
     _WORKER_REGISTRY.append(use_registry(registry(latency)))  # kept: exiting restores
     _WORKER_REGISTRY[-1].__enter__()  # for the worker's whole life
+    if env is not None:
+        asyncio.run(warm_up(env))
+    if ready is not None:
+        with open(ready, "a", encoding="utf-8") as fh:
+            fh.write(f"{time.time()}\n")
 
 
 _WORKER_REGISTRY: list[Any] = []
@@ -192,6 +200,7 @@ async def measure(env: str, n: int, concurrency: int, latency: float) -> dict[st
         "wall_s": wall,
         "cpu_ms_per_turn": cpu / turns * 1000,
         "achieved": n / wall,
+        "start_s": 0.0,
         "ideal": concurrency / model_time if latency else None,
         "answered": ends,
         "model_s": model_time,
@@ -254,11 +263,16 @@ async def measure_floor(env: str, n: int) -> dict[str, Any]:
 async def measure_workers(
     env: str, n: int, concurrency: int, latency: float, workers: int
 ) -> dict[str, Any]:
-    """The runner with ``workers`` processes (``simulator run --workers``), each running
-    ``concurrency`` dialogues at a time: CPU and peak memory are the workers' own."""
+    """The runner with ``workers`` processes (``simulator run --workers``) sharing
+    ``concurrency`` dialogues in flight: CPU and peak memory are the workers' own. Each
+    worker warms up (imports, graph, CRM database: what the one-process rows do untimed)
+    before its first dialogue: the rate is timed from the moment the last worker is
+    ready, and the start-up is reported beside it."""
     who = persona(env)
     jobs = [DialogueJob(who, AGENT, Mode.SHARDED, seed) for seed in range(n)]
     with tempfile.TemporaryDirectory() as tmp:
+        ready = Path(tmp) / "ready"
+        began = time.time()
         cpu, wall = time.process_time(), time.perf_counter()
         await run_jobs_in_processes(
             jobs,
@@ -271,9 +285,10 @@ async def measure_workers(
             max_message_chars=65_536,
             roles=ROLES,
             budget=None,
-            initializer=functools.partial(install_fakes, latency),
+            initializer=functools.partial(install_fakes, latency, env, str(ready)),
         )
         wall = time.perf_counter() - wall
+        start = max(float(t) for t in ready.read_text().split()) - began
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = time.process_time() - cpu + children.ru_utime + children.ru_stime
         turns = ends = calls = 0
@@ -289,8 +304,9 @@ async def measure_workers(
         "workers": workers,
         "wall_s": wall,
         "cpu_ms_per_turn": cpu / turns * 1000,
-        "achieved": n / wall,
-        "ideal": workers * concurrency / model_time,
+        "achieved": n / (wall - start),
+        "start_s": start,
+        "ideal": concurrency / model_time,
         "answered": ends,
         "user_turns": turns,
         "peak_mb": children.ru_maxrss / 1024,
@@ -327,6 +343,7 @@ async def measure_floor_throughput(
         "wall_s": wall,
         "cpu_ms_per_turn": cpu / (n * USER_TURNS) * 1000,
         "achieved": n / wall,
+        "start_s": 0.0,
         "ideal": concurrency / (calls * latency),
         "peak_mb": peak_mb(),
     }
@@ -390,7 +407,7 @@ def _row(env: str, what: str, level: int, r: dict[str, Any]) -> str:
     ratio = r["achieved"] / r["ideal"]
     return (
         f"{env:<5} {what:<18} {level:>5} {r['n']:>6} {r['achieved']:>10.1f} {r['ideal']:>8.1f} "
-        f"{ratio:>6.2f} {r['cpu_ms_per_turn']:>8.2f} {r['peak_mb']:>8.0f}"
+        f"{ratio:>6.2f} {r['start_s']:>7.1f} {r['cpu_ms_per_turn']:>8.2f} {r['peak_mb']:>8.0f}"
     )
 
 
@@ -405,12 +422,19 @@ def main(quick: bool, workers: int) -> None:
         + f"; {workers} workers = the machine's cores"
     )
     print(
-        "ideal/s: concurrency ÷ model-bound dialogue time (× workers for the N-worker rows); "
-        "CPU ms/turn: all processes' CPU per user turn; peak MB: per process (the largest)"
+        "conc.: dialogues in flight in total (the N-worker rows share them); dialog/s: timed "
+        "once every process is ready; start s: the N-worker rows' start-up (imports, graph, "
+        "CRM database; untimed warm-up in the one-process rows); ideal/s: conc. ÷ "
+        "model-bound dialogue time; CPU ms: all processes' CPU per user turn, start-up "
+        "included; peak MB: per process (the largest)"
     )
-    header = ("env", "what", "conc.", "N", "dialog/s", "ideal/s", "ratio", "CPU ms", "peak MB")
-    print("\n{:<5} {:<18} {:>5} {:>6} {:>10} {:>8} {:>6} {:>8} {:>8}".format(*header))
+    header = (
+        "env", "what", "conc.", "N", "dialog/s", "ideal/s", "ratio", "start s", "CPU ms",
+        "peak MB",
+    )  # fmt: skip
+    print("\n{:<5} {:<18} {:>5} {:>6} {:>10} {:>8} {:>6} {:>7} {:>8} {:>8}".format(*header))
     ratios: dict[tuple[str, str, int], float] = {}
+    ideals: dict[tuple[str, int], float] = {}
     for env in envs:
         for level in levels:
             n = max(8, per_level * level)
@@ -434,6 +458,7 @@ def main(quick: bool, workers: int) -> None:
                 ):
                     raise SystemExit(f"{env}: dialogues did not run to 5 user turns and an answer")
                 ratios[(env, what, level)] = r["achieved"] / r["ideal"]
+                ideals[(env, level)] = r["ideal"]
                 print(_row(env, what, level, r))
         print()
     cpu = {}
@@ -480,6 +505,17 @@ def main(quick: bool, workers: int) -> None:
             ", ".join(f"{e} {ours[e]:.2f} ms" for e in envs),
             f"≤ {TARGETS['ours_ms']} ms",
             "",
+        ),
+        (
+            f"CPU the ideal rate needs at concurrency {levels[-1]} (at least)",
+            ", ".join(
+                f"{e} {ideals[(e, levels[-1])] * cpu[e]['cpu_ms_per_turn'] * USER_TURNS / 1000:.1f}"
+                " cores"
+                for e in envs
+            )
+            + f" (this machine: {os.cpu_count()})",
+            "",
+            "ideal dialogues/s × CPU per dialogue at zero latency",
         ),
         (
             "Peak memory of those CPU runs",

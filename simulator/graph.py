@@ -294,8 +294,8 @@ async def _agent(state: DialogueState, ctx: DialogueContext) -> DialogueState:
         return _end(turn, EndReason.MAX_STEPS, f"more than {ctx.max_steps} agent steps in one turn")
     started = time.perf_counter()
     try:
-        step = ctx.agent.step(list(state["messages"]), ctx.tools)
-        reply = await asyncio.wait_for(step, ctx.step_timeout)
+        async with asyncio.timeout(ctx.step_timeout):  # the step runs in this task: no new one
+            reply = await ctx.agent.step(list(state["messages"]), ctx.tools)
         if not isinstance(reply, AgentReply):
             raise TypeError(f"agent step returned {type(reply).__name__}; expected AgentReply")
     except TimeoutError:

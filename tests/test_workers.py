@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from _kill import lines, records_by_id, run_and_kill
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.cli import main
 from simulator.run import StudyError, load_study, read_records, resolve_study
-from simulator.run._parallel import SharedBudget, shard
+from simulator.run._parallel import SharedBudget, shard, split
 from simulator.run._runner import run_study
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,3 +166,20 @@ def test_an_initializer_prepares_each_worker(tmp_path: Path) -> None:
     assert all(r.end_reason.value != "agent_error" for r in records)
     texts = [e.content for r in records for e in r.events if e.type == "agent_message"]
     assert texts and all(t == "Your refund is $12.99." for t in texts)
+
+
+def test_the_run_concurrency_is_shared_among_the_workers() -> None:
+    """``concurrency`` is the run's total: N workers keep as many dialogues in flight as
+    one process does, each with an even share."""
+    assert split(64, 2) == [32, 32]
+    assert split(64, 3) == [22, 21, 21]
+    assert split(1, 4) == [1]  # one dialogue in flight: one worker
+    assert split(3, 8) == [1, 1, 1]
+
+
+@given(concurrency=st.integers(1, 5000), workers=st.integers(1, 256))
+def test_shares_add_up_and_differ_by_at_most_one(concurrency: int, workers: int) -> None:
+    shares = split(concurrency, workers)
+    assert sum(shares) == concurrency
+    assert len(shares) == min(concurrency, workers)
+    assert min(shares) >= 1 and max(shares) - min(shares) <= 1

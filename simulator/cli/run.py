@@ -169,7 +169,10 @@ def run(
         int | None, typer.Option(min=1, help="Agent steps allowed between two user turns.")
     ] = None,
     concurrency: Annotated[
-        int | None, typer.Option(min=1, help="Dialogues run at once (in each worker).")
+        int | None,
+        typer.Option(
+            min=1, help="Dialogues in flight at once, in total (shared among the --workers)."
+        ),
     ] = None,
     workers: Annotated[
         int | None,

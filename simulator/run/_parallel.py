@@ -1,7 +1,9 @@
 """Running a run's dialogues in several processes on one machine (``workers`` > 1).
 
 The pending jobs are dealt round-robin to N worker processes (``spawn`` context), each
-running its share with its own event loop, model registry and ``concurrency`` limit.
+running its share with its own event loop and model registry. ``concurrency`` is the
+run's total, dealt out among the workers as evenly as it goes (``split``): N workers at
+concurrency C keep C dialogues in flight, as one process does, only on N cores.
 Workers never touch ``dialogues.jsonl``: each finished record goes back to the parent as
 one JSON line over a queue, and the parent, the only writer, appends and flushes it whole
 (so no line is torn or interleaved) and reports it to ``on_done`` (one progress bar).
@@ -137,6 +139,14 @@ def shard(jobs: Sequence[DialogueJob], workers: int) -> list[list[DialogueJob]]:
     return [list(jobs[i::workers]) for i in range(workers)]
 
 
+def split(concurrency: int, workers: int) -> list[int]:
+    """The run's ``concurrency`` dealt out among ``workers``: shares that differ by at most
+    one and add up to it (``split(64, 3)`` is ``[22, 21, 21]``); never more workers than
+    dialogues in flight, so each share is at least 1."""
+    workers = max(1, min(workers, concurrency))
+    return [concurrency // workers + (i < concurrency % workers) for i in range(workers)]
+
+
 async def run_jobs_in_processes(
     jobs: Sequence[DialogueJob],
     out_dir: Path,
@@ -155,6 +165,9 @@ async def run_jobs_in_processes(
     """Run ``jobs`` (already filtered to the missing ones) in ``workers`` processes; the
     parent appends every record to ``out_dir/dialogues.jsonl``. Return how many ran.
 
+    ``concurrency`` is the total number of dialogues in flight, shared among the workers
+    (``split``); with fewer than ``workers`` dialogues in flight, fewer workers start.
+
     ``initializer`` (picklable, as for ``ProcessPoolExecutor``) runs first in each
     worker: e.g. registering models in the worker's default registry.
     """
@@ -162,7 +175,6 @@ async def run_jobs_in_processes(
     ctx = mp.get_context(_CONTEXT)
     inbox = ctx.Queue()
     settings = {
-        "concurrency": concurrency,
         "max_turns": max_turns,
         "max_steps": max_steps,
         "step_timeout": step_timeout,
@@ -171,11 +183,14 @@ async def run_jobs_in_processes(
     }
     spent = budget._shared if budget is not None else None
     limit = budget.limit_usd if budget is not None else None
+    shares = split(concurrency, min(workers, len(jobs)))
     procs = [
         ctx.Process(
-            target=_worker, args=(share, inbox, settings, limit, spent, initializer), daemon=True
+            target=_worker,
+            args=(share, inbox, {**settings, "concurrency": c}, limit, spent, initializer),
+            daemon=True,
         )
-        for share in shard(jobs, workers)
+        for share, c in zip(shard(jobs, len(shares)), shares, strict=True)
         if share
     ]
     for proc in procs:

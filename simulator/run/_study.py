@@ -70,7 +70,9 @@ class Study(BaseModel):
         default=None, min_length=1, description="Explicit seeds; replaces seed and repeats."
     )
     concurrency: int = Field(
-        default=8, ge=1, description="Dialogues run at once (in each worker process)."
+        default=8,
+        ge=1,
+        description="Dialogues in flight at once, in total (shared among the workers).",
     )
     workers: int = Field(
         default=1, ge=1, description="Processes the dialogues are shared among (one machine)."

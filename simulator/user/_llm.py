@@ -18,7 +18,7 @@ from simulator.record import ErrorEvent, Event
 from simulator.user._classify import AgentTurn, Classification, Move, classify
 from simulator.user._policy import Action, Decision
 from simulator.user._realizer import DraftRequest, Speaker
-from simulator.user._verifier import redact, verify
+from simulator.user._verifier import Violation, redact, verify
 
 REALIZER_PROMPT_VERSION = "user-realizer-v2"
 CLASSIFIER_PROMPT_VERSION = "classifier-v2"
@@ -55,8 +55,25 @@ _PREMATURE = (
 
 def _persona_text(persona: Persona, text: str, allowed: set[str]) -> str:
     """Persona prose with every withheld fact's value cut out (goals often name them)."""
-    violations = verify(persona, text, allowed)
+    violations = [v for v in _facts_in(persona, text) if v.fact not in allowed]
     return redact(text, violations) if violations else text
+
+
+_FACTS_IN: dict[tuple[int, str], tuple[Persona, list[Violation]]] = {}
+
+
+def _facts_in(persona: Persona, text: str) -> list[Violation]:
+    """Every fact's occurrences in a persona's own prose (its role, goal, opening, probes),
+    found once per persona and text: each turn's prompt only filters them by what the
+    ledger allows by then."""
+    hit = _FACTS_IN.get((id(persona), text))
+    if hit is not None and hit[0] is persona:
+        return hit[1]
+    if len(_FACTS_IN) >= 4096:
+        _FACTS_IN.clear()
+    found = verify(persona, text, ())
+    _FACTS_IN[(id(persona), text)] = (persona, found)
+    return found
 
 
 class LLMRealizer(RoleModel):

@@ -211,16 +211,26 @@ def _vocative(text: str, at: int, name: str) -> bool:
     return text[max(0, at - 2) : at] == ", " and text[at + len(name) :].strip() in ("", ".", "!")
 
 
+_DIGIT = re.compile(r"\d")
+"""``_SCOPE`` and ``_METADATA`` match only text with a digit in it (a test checks their
+patterns): one search for a digit spares the long patterns most sentences."""
+
+
+def _without_metadata(text: str) -> str:
+    return _METADATA.sub(" ", text) if _DIGIT.search(text) else text
+
+
 def scope_only(text: str, echoes: frozenset[str]) -> bool:
     """Whether the only new values are counts of records ("there are 412 leads to go
     through"): the size of the work, not a result."""
-    rest = _RANGE.sub(" ", _SCOPE.sub(" ", text))
-    return bool(_SCOPE.search(text)) and not _values(rest, echoes)
+    if not _DIGIT.search(text) or not _SCOPE.search(text):  # every scope has a digit
+        return False
+    return not _values(_RANGE.sub(" ", _SCOPE.sub(" ", text)), echoes)
 
 
 def _count_values(text: str, echoes: frozenset[str]) -> int:
     """How many numbers, ids and addresses in ``text`` the user did not supply."""
-    text = _METADATA.sub(" ", text)
+    text = _without_metadata(text)
     found = {m.group(0) for m in _NUMBER.finditer(text) if _new(m.group(0), echoes)}
     found |= {m.group(0) for m in _ID.finditer(text) if _new(m.group(0), echoes)}
     found |= {m.group(0) for m in _EMAIL.finditer(text) if _new(m.group(0), echoes)}
@@ -229,7 +239,7 @@ def _count_values(text: str, echoes: frozenset[str]) -> int:
 
 def _values(text: str, echoes: frozenset[str]) -> bool:
     """A number, an id or an address the user did not supply (record metadata aside)."""
-    text = _METADATA.sub(" ", text)
+    text = _without_metadata(text)
     if any(
         m.group(0).lower() not in echoes and _new(m.group(0), echoes) for m in _EMAIL.finditer(text)
     ):
