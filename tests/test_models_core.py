@@ -172,22 +172,40 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
-    messages=st.lists(st.dictionaries(st.text(max_size=8), json_values, max_size=4), max_size=4),
+    messages=st.lists(
+        st.dictionaries(st.text(max_size=8), json_values, max_size=4)
+        | st.dictionaries(st.sampled_from(["role", "content", "tool_call_id"]), st.text()),
+        max_size=4,
+    ),
     temperature=st.none() | st.floats(allow_nan=False),
+    seed=st.none() | st.integers(-(2**40), 2**40),
+    max_tokens=st.integers(1, 10**6),
     n_tools=st.integers(0, 3),
 )
 def test_canonical_request_is_the_pydantic_json_dump(
-    messages: list[dict[str, object]], temperature: float | None, n_tools: int
+    messages: list[dict[str, object]],
+    temperature: float | None,
+    seed: int | None,
+    max_tokens: int,
+    n_tools: int,
 ) -> None:
     """The fast encoding of a request gives exactly the text its pydantic dump gives (NaN
-    and infinities included, which take the pydantic path), so hashes never change."""
+    and infinities included, which take the pydantic path; messages of strings, whose
+    text is kept, twice), so hashes never change."""
     tools = [
         ToolSpec(name=f"t{i}", description="d", parameters={"type": "object", "x": [i, "é"]})
         for i in range(n_tools)
     ]
-    req = ChatRequest(model="openai:m", messages=messages, tools=tools, temperature=temperature)
+    req = ChatRequest(
+        model="openai:m",
+        messages=messages,
+        tools=tools,
+        temperature=temperature,
+        seed=seed,
+        max_tokens=max_tokens,
+    )
     slow = json.dumps(
         {"role": "agent", **req.model_dump(mode="json")},
         sort_keys=True,

@@ -38,27 +38,54 @@ class ChatRequest(BaseModel):
         """The request as canonical JSON (sorted keys, no spaces), prefixed by its role.
 
         Messages are plain JSON values almost always, so they are encoded as they are
-        (one C-speed pass); anything else (a model object, a NaN) takes pydantic's JSON
-        dump. Both give the same text for JSON values.
+        (one C-speed pass), each message of strings only once per process (a dialogue
+        sends its whole history on every call); anything else (a model object, a NaN)
+        takes pydantic's JSON dump. Both give the same text for JSON values.
         """
-        head = {
-            "role": role,
-            "model": self.model,
-            "messages": self.messages,
-            "temperature": self.temperature,
-            "seed": self.seed,
-            "max_tokens": self.max_tokens,
-        }
         try:
-            # "tools" sorts after every other key: its text (the same on every call of a
-            # dialogue) is spliced in from a cache instead of being encoded again
-            text = _dumps(head, allow_nan=False)
-            return f'{text[:-1]},"tools":{_tools_text(self.tools)}}}'
+            # the keys in sorted order: max_tokens, messages, then model, role, seed,
+            # temperature, then tools (the same on every call of a dialogue, from a cache)
+            messages = ",".join([_message_text(m) for m in self.messages])
+            rest = _dumps(
+                {
+                    "model": self.model,
+                    "role": role,
+                    "seed": self.seed,
+                    "temperature": self.temperature,
+                },
+                allow_nan=False,
+            )
+            return (
+                f'{{"max_tokens":{_dumps(self.max_tokens)},"messages":[{messages}],'
+                f'{rest[1:-1]},"tools":{_tools_text(self.tools)}}}'
+            )
         except (TypeError, ValueError):
             return _dumps({"role": role, **self.model_dump(mode="json")})
 
 
-def _dumps(body: dict[str, Any], *, allow_nan: bool = True) -> str:
+_MESSAGE_TEXT: dict[tuple[tuple[str, str], ...], str] = {}
+_MESSAGE_TEXT_CHARS = [0]
+_MESSAGE_TEXT_LIMIT = 4_000_000
+"""Characters of message JSON kept (about twice that in memory); then the cache starts over."""
+
+
+def _message_text(message: Message) -> str:
+    """A message's canonical JSON; kept for a message whose values are all strings."""
+    items = message.items()
+    if all(type(v) is str for _, v in items):
+        key = tuple(sorted(items))
+        text = _MESSAGE_TEXT.get(key)
+        if text is None:
+            if _MESSAGE_TEXT_CHARS[0] > _MESSAGE_TEXT_LIMIT:
+                _MESSAGE_TEXT.clear()
+                _MESSAGE_TEXT_CHARS[0] = 0
+            text = _MESSAGE_TEXT[key] = _dumps(dict(key))
+            _MESSAGE_TEXT_CHARS[0] += len(text)
+        return text
+    return _dumps(message, allow_nan=False)
+
+
+def _dumps(body: Any, *, allow_nan: bool = True) -> str:
     return json.dumps(
         body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=allow_nan
     )
