@@ -2,6 +2,7 @@
 
     python benchmarks/throughput.py            # the full protocol (a few minutes)
     python benchmarks/throughput.py --quick    # a smoke run (seconds)
+    python benchmarks/throughput.py --jitter 0.2   # model calls of 40 to 60 ms, not 50
 
 Protocol: a fake model that sleeps 50 ms per call serves the agent role (an LLM agent)
 and the user role (the LLM user realizer); each dialogue has exactly 5 user turns;
@@ -30,6 +31,7 @@ import functools
 import json
 import operator
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -63,6 +65,16 @@ PEERS = {
     "openevals": {"ratio": 0.66, "cpu_ms": 0.76},
 }
 TARGETS = {"ratio": 0.9, "ratio64": 0.95, "ours_ms": 0.3}
+JITTER = [0.0]  # --jitter: each call sleeps LATENCY × uniform(1 - J, 1 + J), seeded
+_DRAWS = random.Random(0)
+
+
+def model_sleep(latency: float) -> Any:
+    """The fake model's wait: ``latency`` exactly (the protocol), or spread by ``JITTER``
+    around it (the mean, and so the ideal, stay the same)."""
+    if JITTER[0]:
+        latency *= 1 + JITTER[0] * (2 * _DRAWS.random() - 1)
+    return asyncio.sleep(latency)
 
 
 # --- the fake model ---------------------------------------------------------------------------
@@ -84,7 +96,7 @@ class FakeModel:
 
     async def complete(self, request: ChatRequest) -> ChatResponse:
         if self.latency:
-            await asyncio.sleep(self.latency)
+            await model_sleep(self.latency)
         if self.model == USER_MODEL:
             return ChatResponse(text=_user_draft(request))
         return _agent_reply(request)
@@ -116,13 +128,16 @@ def registry(latency: float) -> ModelRegistry:
     return models
 
 
-def install_fakes(latency: float, env: str | None = None, ready: str | None = None) -> None:
+def install_fakes(
+    latency: float, env: str | None = None, ready: str | None = None, jitter: float = 0.0
+) -> None:
     """Make a registry with the fake models (no request cache, no provider limit, as in
     the one-process rows) this worker's default: a worker builds its clients from the
     default registry. The initializer of the N-worker rows: with ``env``, it also runs the
     untimed warm-up dialogue, then appends the moment the worker is ready to ``ready``."""
     from simulator.models import use_registry
 
+    JITTER[0] = jitter
     _WORKER_REGISTRY.append(use_registry(registry(latency)))  # kept: exiting restores
     _WORKER_REGISTRY[-1].__enter__()  # for the worker's whole life
     if env is not None:
@@ -222,14 +237,14 @@ def floor_graph(env: str, latency: float = 0.0) -> Any:
 
     async def user(s: FloorState) -> Command[Any]:
         if latency:
-            await asyncio.sleep(latency)
+            await model_sleep(latency)
         turn = s["turn"] + 1
         goto = "judge" if turn > USER_TURNS else "agent"
         return Command(update={"events": ["u"], "turn": turn, "tool_done": False}, goto=goto)
 
     async def agent(s: FloorState) -> Command[Any]:
         if latency and s["turn"] <= USER_TURNS:
-            await asyncio.sleep(latency)
+            await model_sleep(latency)
         goto = "tools" if env == "crm" and not s["tool_done"] else "user"
         return Command(update={"events": ["a"]}, goto=goto)
 
@@ -285,7 +300,7 @@ async def measure_workers(
             max_message_chars=65_536,
             roles=ROLES,
             budget=None,
-            initializer=functools.partial(install_fakes, latency, env, str(ready)),
+            initializer=functools.partial(install_fakes, latency, env, str(ready), JITTER[0]),
         )
         wall = time.perf_counter() - wall
         start = max(float(t) for t in ready.read_text().split()) - began
@@ -329,7 +344,7 @@ async def measure_floor_throughput(
                 await app.ainvoke(start)
             else:
                 for _ in range(calls):
-                    await asyncio.sleep(latency)
+                    await model_sleep(latency)
 
     if app is not None:
         await floor_graph(env, 0.0).ainvoke(start)  # compile and warm up, untimed
@@ -371,6 +386,7 @@ def peak_mb() -> float:
 
 
 def child(spec: dict[str, Any]) -> None:
+    JITTER[0] = spec.pop("jitter", 0.0)
     if spec["kind"] == "replay":
         result = asyncio.run(measure_replay(spec["n"], spec["concurrency"]))
     elif spec["kind"] == "floor":
@@ -388,6 +404,7 @@ def child(spec: dict[str, Any]) -> None:
 
 
 def run_child(**spec: Any) -> dict[str, Any]:
+    spec["jitter"] = JITTER[0]
     out = subprocess.run(
         [sys.executable, __file__, "--child", json.dumps(spec)],
         capture_output=True,
@@ -415,8 +432,9 @@ def main(quick: bool, workers: int) -> None:
     levels = [1, 64] if quick else [1, 64, 256]
     per_level = 2 if quick else 4
     envs = ("none", "crm")
+    spread = f" ± {JITTER[0]:.0%} (uniform, seeded)" if JITTER[0] else ""
     print(
-        f"Fake model: {LATENCY * 1000:.0f} ms per call in the agent and user roles; "
+        f"Fake model: {LATENCY * 1000:.0f} ms{spread} per call in the agent and user roles; "
         f"{USER_TURNS} user turns per dialogue; model-bound dialogue time "
         + ", ".join(f"{e} {model_calls_per_dialogue(e) * LATENCY:.2f} s" for e in envs)
         + f"; {workers} workers = the machine's cores"
@@ -551,8 +569,16 @@ if __name__ == "__main__":
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="N for the N-worker rows"
     )
+    parser.add_argument(
+        "--jitter",
+        type=float,
+        default=0.0,
+        help="spread each model call's 50 ms uniformly by this fraction (e.g. 0.2: 40 to 60 "
+        "ms), as real latencies vary; the protocol, and the peers' figures, use 0",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    JITTER[0] = args.jitter
     if args.child:
         child(json.loads(args.child))
     else:

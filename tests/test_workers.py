@@ -183,3 +183,17 @@ def test_shares_add_up_and_differ_by_at_most_one(concurrency: int, workers: int)
     assert sum(shares) == concurrency
     assert len(shares) == min(concurrency, workers)
     assert min(shares) >= 1 and max(shares) - min(shares) <= 1
+
+
+def test_a_run_that_calls_no_model_uses_every_core_by_default() -> None:
+    """Unset ``workers``: every core (one per 100 dialogues) for a rule-based run of 200
+    or more dialogues; one for a smaller run or one that calls a model; a set value is
+    always kept."""
+    from simulator.run._runner import cores, workers_for
+
+    assert workers_for(None, 1056, []) == min(cores(), 10)
+    assert workers_for(None, 250, []) == min(cores(), 2)
+    assert workers_for(None, 199, []) == 1
+    assert workers_for(None, 5000, ["openai:gpt-4.1-mini"]) == 1
+    assert workers_for(3, 10, ["openai:gpt-4.1-mini"]) == 3
+    assert workers_for(1, 5000, []) == 1

@@ -176,7 +176,11 @@ def run(
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, help="Processes to share the dialogues among (default 1)."),
+        typer.Option(
+            min=1,
+            help="Processes to share the dialogues among (default: every core for a run of "
+            "200+ dialogues that calls no model, else 1).",
+        ),
     ] = None,
     executor: Annotated[
         Executor | None,
@@ -301,6 +305,11 @@ def _finish(resolved: ResolvedStudy, result: RunResult, report: bool, console: C
     out_dir = result.run_dir
     if result.already:
         console.print(f"{result.already} dialogues were already in {out_dir}; ran {result.ran}.")
+    if result.workers > 1 and resolved.study.workers is None:
+        console.print(
+            f"Ran in {result.workers} worker processes: the run calls no model, so it used "
+            "every core (--workers 1 keeps it in one)."
+        )
     if result.missing:
         spent = result.budget.spent_usd if result.budget else 0.0
         console.print(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ class RunResult:
     already: int  # found in the folder before this call
     ran: int  # run by this call
     budget: Budget | None
+    workers: int = 1  # processes the local run used (1 for Ray)
 
     @property
     def missing(self) -> int:
@@ -96,6 +98,32 @@ def spent_so_far(records_file: Path) -> float:
         for record in read_records(records_file)
         for usage in record.scores.efficiency.models.values()
     )
+
+
+AUTO_WORKERS_FROM = 200
+"""Dialogues still to run from which a run that calls no model uses every core by default."""
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. a container's share)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def workers_for(workers: int | None, pending: int, models: list[str]) -> int:
+    """The processes a local run uses: ``workers`` when set. Unset: every core when the
+    run calls no model (rule-based agents and roles: the run is CPU-bound) and has at least
+    ``AUTO_WORKERS_FROM`` dialogues to run (a worker's start-up, about a second, would
+    cost a smaller run more than it saves), one worker per 100 of them; else 1 (a run
+    that waits on models overlaps them in one process, and its provider limits, which
+    count per process, stay exact)."""
+    if workers is not None:
+        return workers
+    if models or pending < AUTO_WORKERS_FROM:
+        return 1
+    return max(1, min(cores(), pending // (AUTO_WORKERS_FROM // 2)))
 
 
 def study_models(resolved: ResolvedStudy) -> list[str]:
@@ -179,18 +207,19 @@ async def run_study_async(
             on_done=on_done,
         )
         return RunResult(run_dir, resolved.total, already, ran, budget)
-    if study.workers > 1:
+    workers = workers_for(study.workers, len(wanted) - already, study_models(resolved))
+    if workers > 1:
         shared = SharedBudget.new(study.budget_usd, prior) if study.budget_usd is not None else None
         ran = await run_jobs_in_processes(
             [job for job in resolved.jobs() if job.id not in done],
             run_dir,
-            workers=study.workers,
+            workers=workers,
             roles=roles,
             budget=shared,
             on_done=on_done,
             **limits,
         )
-        return RunResult(run_dir, resolved.total, already, ran, shared)
+        return RunResult(run_dir, resolved.total, already, ran, shared, workers)
     if study.budget_usd is not None:
         budget = Budget(study.budget_usd)
         budget.spend(prior)

@@ -74,8 +74,11 @@ class Study(BaseModel):
         ge=1,
         description="Dialogues in flight at once, in total (shared among the workers).",
     )
-    workers: int = Field(
-        default=1, ge=1, description="Processes the dialogues are shared among (one machine)."
+    workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="Processes the dialogues are shared among (one machine); unset: every "
+        "core for a run of 200 or more dialogues that calls no model, else 1.",
     )
     executor: Literal["local", "ray"] = Field(
         default="local",
