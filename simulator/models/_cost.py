@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -79,15 +80,11 @@ class PriceTable:
 
     def price(self, model: str) -> Price | None:
         """The price of a model string, or None when the table does not know it."""
-        spec = parse_model(model)
-        undated = _DATE_SUFFIX.sub("", spec.model)
-        names = [f"{spec.provider}:{spec.model}", f"{spec.provider}:{undated}"]
-        if spec.provider != "openai-compatible":  # a local model is not OpenAI's namesake
-            names += [spec.model, undated]
+        names, local = _price_names(model)
         for name in names:
             if name in self.prices:
                 return self.prices[name]
-        return Price(0.0, 0.0) if spec.provider == "openai-compatible" else None
+        return Price(0.0, 0.0) if local else None
 
     def cost(self, model: str, usage: Usage) -> float:
         """Dollars for one call (0 for a model without a price)."""
@@ -119,3 +116,16 @@ def load_prices(path: str | Path) -> dict[str, Price]:
         except (TypeError, ValueError) as exc:
             raise ModelConfigError(f"{path}: {name}: prices must be numbers") from exc
     return out
+
+
+@lru_cache(maxsize=1024)
+def _price_names(model: str) -> tuple[tuple[str, ...], bool]:
+    """The names a model string's price is looked up by, in order, and whether it is a
+    local (OpenAI-compatible) model: worked out once per model string, not per call."""
+    spec = parse_model(model)
+    undated = _DATE_SUFFIX.sub("", spec.model)
+    names = [f"{spec.provider}:{spec.model}", f"{spec.provider}:{undated}"]
+    local = spec.provider == "openai-compatible"
+    if not local:  # a local model is not OpenAI's namesake
+        names += [spec.model, undated]
+    return tuple(names), local

@@ -29,6 +29,9 @@ class ProviderLimits:
         self._by_loop: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]
         ] = weakref.WeakKeyDictionary()
+        self._last: (
+            tuple[weakref.ref[asyncio.AbstractEventLoop], dict[str, asyncio.Semaphore]] | None
+        ) = None
 
     @classmethod
     def default_limits(cls) -> ProviderLimits:
@@ -56,7 +59,13 @@ class ProviderLimits:
     def semaphore(self, key: str) -> asyncio.Semaphore:
         """The semaphore for ``key`` in the running event loop."""
         loop = asyncio.get_running_loop()
-        semaphores = self._by_loop.setdefault(loop, {})
-        if key not in semaphores:
-            semaphores[key] = asyncio.Semaphore(self.limit(key))
-        return semaphores[key]
+        last = self._last
+        if last is not None and last[0]() is loop:  # the loop of the previous call
+            semaphores = last[1]
+        else:
+            semaphores = self._by_loop.setdefault(loop, {})
+            self._last = (weakref.ref(loop), semaphores)
+        semaphore = semaphores.get(key)
+        if semaphore is None:
+            semaphore = semaphores[key] = asyncio.Semaphore(self.limit(key))
+        return semaphore

@@ -43,7 +43,9 @@ class CallLog:
         return queue.popleft()
 
     def add(self, event: ModelCallEvent) -> None:
-        self._events.append(event.model_copy(update={"turn": self.turn}))
+        if event.turn != self.turn:  # a recorded call served again, in a later turn
+            event = event.model_copy(update={"turn": self.turn})
+        self._events.append(event)
 
     def drain(self) -> list[ModelCallEvent]:
         """The calls logged since the last drain."""
