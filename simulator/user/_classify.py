@@ -110,11 +110,23 @@ def _cue_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def fact_cues(fact: Fact) -> tuple[str, ...]:
-    """The words that show an agent asking about a fact: its cues, else id and say words."""
+    """The words that show an agent asking about a fact: its cues, else id and say words
+    (worked out once per fact: facts are frozen)."""
+    hit = _FACT_CUES.get(id(fact))
+    if hit is not None and hit[0] is fact:
+        return hit[1]
     if fact.cues:
-        return tuple(c.strip().lower() for c in fact.cues if c.strip())
-    words = re.split(r"[_\-.\s]+", fact.id.lower()) + re.findall(r"[a-z]+", fact.say.lower())
-    return tuple(sorted({w for w in words if len(w) > 2 and w not in _STOPWORDS}))
+        cues = tuple(c.strip().lower() for c in fact.cues if c.strip())
+    else:
+        words = re.split(r"[_\-.\s]+", fact.id.lower()) + re.findall(r"[a-z]+", fact.say.lower())
+        cues = tuple(sorted({w for w in words if len(w) > 2 and w not in _STOPWORDS}))
+    if len(_FACT_CUES) >= 8192:
+        _FACT_CUES.clear()
+    _FACT_CUES[id(fact)] = (fact, cues)
+    return cues
+
+
+_FACT_CUES: dict[int, tuple[Fact, tuple[str, ...]]] = {}
 
 
 def asked_facts(persona: Persona, text: str) -> list[str]:
