@@ -349,7 +349,10 @@ def reply_size(reply: AgentReply) -> int:
 
 
 def _call_size(call: ToolCall) -> int:
-    return len(call.name) + len(json.dumps(call.arguments, ensure_ascii=False))
+    return len(call.name) + len(_ARGUMENTS.encode(call.arguments))
+
+
+_ARGUMENTS = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(..., ensure_ascii=False)
 
 
 def capped(reply: AgentReply, limit: int) -> tuple[AgentReply, int | None]:

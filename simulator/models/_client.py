@@ -56,7 +56,7 @@ class ChatRequest(BaseModel):
                 allow_nan=False,
             )
             return (
-                f'{{"max_tokens":{_dumps(self.max_tokens)},"messages":[{messages}],'
+                f'{{"max_tokens":{int.__repr__(self.max_tokens)},"messages":[{messages}],'
                 f'{rest[1:-1]},"tools":{_tools_text(self.tools)}}}'
             )
         except (TypeError, ValueError):
@@ -85,10 +85,18 @@ def _message_text(message: Message) -> str:
     return _dumps(message, allow_nan=False)
 
 
-def _dumps(body: Any, *, allow_nan: bool = True) -> str:
-    return json.dumps(
-        body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=allow_nan
+def _encoder(*, allow_nan: bool) -> json.JSONEncoder:
+    return json.JSONEncoder(
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=allow_nan
     )
+
+
+_ENCODERS = {True: _encoder(allow_nan=True), False: _encoder(allow_nan=False)}
+"""Made once: ``json.dumps`` with these settings would build an encoder on every call."""
+
+
+def _dumps(body: Any, *, allow_nan: bool = True) -> str:
+    return _ENCODERS[allow_nan].encode(body)
 
 
 _TOOL_JSON: dict[int, tuple[ToolSpec, dict[str, Any]]] = {}

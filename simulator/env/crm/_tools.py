@@ -7,6 +7,7 @@ dialogue its private copy, so no dialogue ever sees another's writes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from simulator.chat import ToolSpec
@@ -87,6 +88,24 @@ _ORG_WORDS = {
 }
 
 
+@lru_cache(maxsize=64)
+def _sql_tool(row_limit: int, result_limit: int, time_limit: float) -> ToolSpec:
+    """The ``sql_query`` tool for these limits: one object for every dialogue with them,
+    so the request hash finds its JSON already made."""
+    return ToolSpec(
+        name="sql_query",
+        description=_SQL_DESCRIPTION.format(row_limit, result_limit, time_limit, VALUE_LIMIT),
+        parameters={
+            "type": "object",
+            "properties": {
+                "query": {"type": "string", "description": "One SQLite SELECT statement."}
+            },
+            "required": ["query"],
+            "additionalProperties": False,
+        },
+    )
+
+
 def instructions(org: str) -> str:
     """The system message's opening for an agent working in ``org``."""
     acts = ", ".join(t.name for t in actions.ACTIONS[org])
@@ -126,18 +145,7 @@ class CRMEnvironment:
         self.actor_id = actor_id
         self._own: Guard | None = None
         self._closed = False
-        sql = ToolSpec(
-            name="sql_query",
-            description=_SQL_DESCRIPTION.format(row_limit, result_limit, time_limit, VALUE_LIMIT),
-            parameters={
-                "type": "object",
-                "properties": {
-                    "query": {"type": "string", "description": "One SQLite SELECT statement."}
-                },
-                "required": ["query"],
-                "additionalProperties": False,
-            },
-        )
+        sql = _sql_tool(row_limit, result_limit, time_limit)
         self._tools = [DESCRIBE_SCHEMA, sql, SEARCH_TEXT, *actions.ACTIONS[org]]
         self._specs = {t.name: t for t in self._tools}
 
