@@ -134,7 +134,11 @@ class QueryResult:
     def to_json(self) -> str:
         """Compact JSON text, the format the agent sees."""
         body = {"columns": self.columns, "rows": self.rows, "truncated": self.truncated}
-        return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+        return _COMPACT.encode(body)
+
+
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+"""Compact JSON, made once (``json.dumps`` with settings builds an encoder per call)."""
 
 
 def generate(org: str, seed: int, scale: int) -> Generated:
@@ -394,7 +398,7 @@ def _fetch(cursor: sqlite3.Cursor, limit: int, result_limit: int) -> tuple[list[
         if len(rows) == limit:
             return rows, True
         cleaned = [_clean(v) for v in row]
-        size += len(json.dumps(cleaned, separators=(",", ":"), ensure_ascii=False)) + 1
+        size += len(_COMPACT.encode(cleaned)) + 1
         if size > result_limit:
             if not rows:
                 raise ToolError(
