@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from simulator.chat import Message, ToolCall, ToolSpec
+from simulator.memo import IdentityMemo
 from simulator.record import Usage
 
 StopReason = Literal["end", "tool_use", "max_tokens", "refusal", "other"]
@@ -99,19 +100,12 @@ def _dumps(body: Any, *, allow_nan: bool = True) -> str:
     return _ENCODERS[allow_nan].encode(body)
 
 
-_TOOL_JSON: dict[int, tuple[ToolSpec, dict[str, Any]]] = {}
+_TOOL_JSON: IdentityMemo[ToolSpec, dict[str, Any]] = IdentityMemo()
 
 
 def _tool_json(tool: ToolSpec) -> dict[str, Any]:
     """A tool's JSON dump, kept per (immutable) tool: a dialogue sends its tools each call."""
-    hit = _TOOL_JSON.get(id(tool))
-    if hit is not None and hit[0] is tool:
-        return hit[1]
-    if len(_TOOL_JSON) >= 4096:
-        _TOOL_JSON.clear()
-    dump = tool.model_dump(mode="json")
-    _TOOL_JSON[id(tool)] = (tool, dump)
-    return dump
+    return _TOOL_JSON.get(tool, lambda t: t.model_dump(mode="json"))
 
 
 _TOOLS_TEXT: dict[tuple[int, ...], tuple[list[ToolSpec], str]] = {}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 
+from simulator.memo import IdentityMemo
 from simulator.persona import Fact, Persona
 from simulator.user._cues import _FURTHER, _NOT_A_RESULT_LABEL
 from simulator.user._learned import LABELS, features, layer_probabilities
@@ -112,21 +113,17 @@ def _cue_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 def fact_cues(fact: Fact) -> tuple[str, ...]:
     """The words that show an agent asking about a fact: its cues, else id and say words
     (worked out once per fact: facts are frozen)."""
-    hit = _FACT_CUES.get(id(fact))
-    if hit is not None and hit[0] is fact:
-        return hit[1]
+    return _FACT_CUES.get(fact, _fact_cues)
+
+
+def _fact_cues(fact: Fact) -> tuple[str, ...]:
     if fact.cues:
-        cues = tuple(c.strip().lower() for c in fact.cues if c.strip())
-    else:
-        words = re.split(r"[_\-.\s]+", fact.id.lower()) + re.findall(r"[a-z]+", fact.say.lower())
-        cues = tuple(sorted({w for w in words if len(w) > 2 and w not in _STOPWORDS}))
-    if len(_FACT_CUES) >= 8192:
-        _FACT_CUES.clear()
-    _FACT_CUES[id(fact)] = (fact, cues)
-    return cues
+        return tuple(c.strip().lower() for c in fact.cues if c.strip())
+    words = re.split(r"[_\-.\s]+", fact.id.lower()) + re.findall(r"[a-z]+", fact.say.lower())
+    return tuple(sorted({w for w in words if len(w) > 2 and w not in _STOPWORDS}))
 
 
-_FACT_CUES: dict[int, tuple[Fact, tuple[str, ...]]] = {}
+_FACT_CUES: IdentityMemo[Fact, tuple[str, ...]] = IdentityMemo(8192)
 
 
 def asked_facts(persona: Persona, text: str) -> list[str]:

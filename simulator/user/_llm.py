@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from simulator.memo import IdentityMemo
 from simulator.models import ChatRequest, ModelCallError, RoleModel, parse_json_object
 from simulator.persona import Persona
 from simulator.record import ErrorEvent, Event
@@ -59,21 +60,14 @@ def _persona_text(persona: Persona, text: str, allowed: set[str]) -> str:
     return redact(text, violations) if violations else text
 
 
-_FACTS_IN: dict[tuple[int, str], tuple[Persona, list[Violation]]] = {}
+_FACTS_IN: IdentityMemo[Persona, list[Violation]] = IdentityMemo()
 
 
 def _facts_in(persona: Persona, text: str) -> list[Violation]:
     """Every fact's occurrences in a persona's own prose (its role, goal, opening, probes),
     found once per persona and text: each turn's prompt only filters them by what the
     ledger allows by then."""
-    hit = _FACTS_IN.get((id(persona), text))
-    if hit is not None and hit[0] is persona:
-        return hit[1]
-    if len(_FACTS_IN) >= 4096:
-        _FACTS_IN.clear()
-    found = verify(persona, text, ())
-    _FACTS_IN[(id(persona), text)] = (persona, found)
-    return found
+    return _FACTS_IN.get(persona, lambda p: verify(p, text, ()), text)
 
 
 class LLMRealizer(RoleModel):
