@@ -6,6 +6,7 @@ agents talk.
     python benchmarks/agent_moves.py --errors     # also list every misread message
     python benchmarks/agent_moves.py --split tune
     python benchmarks/agent_moves.py --rules      # the rules alone, without the layer
+    python benchmarks/agent_moves.py --speed      # how long reading a turn takes
 
 The corpus is `benchmarks/data/agent_moves/` (its README gives the format and the label
 definitions). `tune` is the split the rules were developed on and the learned layer is
@@ -15,6 +16,10 @@ per move, the confusion matrix (rows: the hand label; columns: what the rules re
 accuracy, and the share of questions whose asked facts match the hand labels. Targets
 are printed beside the figures, never asserted: answer precision >= 0.98 (accepting a
 non-answer is the costly error), stall recall >= 0.95, accuracy >= 0.95.
+
+``--speed`` reads every message of both splits three times and prints the best pass's
+CPU time per message and per sentence (the user's reading of an agent turn is part of
+every dialogue's CPU; ``benchmarks/throughput.py`` measures the whole turn).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,14 +165,37 @@ def report(split: str, show_errors: bool) -> dict[str, float]:
     return figures
 
 
+def speed(rounds: int = 3) -> None:
+    """CPU per message and per sentence of reading the whole corpus (best of ``rounds``)."""
+    from simulator.user._moves import units
+
+    items = [item for split in SPLITS for item in load(split)]
+    sentences = sum(len(units(item.text)) for item in items)
+    for item in items:
+        persona(item.persona)  # loaded before the clock starts
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for item in items:
+            read(item)
+        best = min(best, time.process_time() - start)
+    print(f"read {len(items)} messages ({sentences} sentences), best of {rounds} passes:")
+    per_message, per_sentence = best / len(items) * 1e6, best / sentences * 1e6
+    print(f"  {per_message:.0f} µs per message, {per_sentence:.0f} µs per sentence")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=SPLITS, action="append", help="default: both")
     parser.add_argument("--errors", action="store_true", help="list every misread message")
     parser.add_argument("--rules", action="store_true", help="the rules alone, no learned layer")
+    parser.add_argument("--speed", action="store_true", help="time the reading instead")
     args = parser.parse_args()
     global LEARNED
     LEARNED = not args.rules
+    if args.speed:
+        speed()
+        return
     for split in args.split or SPLITS:
         report(split, args.errors)
 

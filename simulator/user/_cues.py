@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from simulator.user._gate import gated
+
 _ACK_WORDS = (
     r"sure|certainly|of course|absolutely|no problem|no worries|got it|understood|noted|"
     r"okay|ok|alright|all right|right|perfect|great|excellent|awesome|wonderful|thanks|"
@@ -34,7 +36,7 @@ _WORK_VERBS = (
     r"limit|restrict|break down|rank"
 )
 
-_WORK = re.compile(
+_WORK = gated(
     rf"\b(?:let me|lemme|let's|allow me to|i(?:'ll| will| am going to|'m going to| shall)|"
     rf"i(?:'d| would) (?:like|need) to|going to|i need to|i have to|i'm about to|"
     rf"i am about to|i'll just|i'll now|i'll go ahead and|i'll first|"
@@ -83,7 +85,7 @@ _WORK = re.compile(
     rf"pull|filter|sum|count|compare|find|group|sort|identify|rank)\b"
 )
 
-_RESTATE = re.compile(
+_RESTATE = gated(
     r"\b(?:you(?:'d| would) like|you(?:'re| are) (?:looking|asking|interested|trying|"
     r"wanting|hoping)|you want|you need|you(?:'ve| have) asked|you asked|"
     r"^so,? you(?:'re| are| want| need|'d| would)|"
@@ -96,7 +98,7 @@ _RESTATE = re.compile(
     r"you're requesting|you are requesting|you mentioned|as you (?:said|mentioned))\b"
 )
 
-_PLEASANTRY = re.compile(
+_PLEASANTRY = gated(
     r"\b(?:i can (?:definitely |certainly |absolutely )?(?:help|assist)|happy to (?:help|"
     r"assist|look)|glad to (?:help|assist)|i'd be (?:happy|glad|delighted) to|i would be "
     r"(?:happy|glad) to|great question|good question|excellent question|i understand|"
@@ -108,7 +110,7 @@ _PLEASANTRY = re.compile(
     r"let's (?:get|figure|sort|take)|we can (?:sort|figure)|i(?:'m| am) (?:here|happy|glad))\b"
 )
 
-_CLOSING = re.compile(
+_CLOSING = gated(
     r"\b(?:(?<!than )(?<!of )(?<!above )(?<!beyond )(?<!or )(?<!if )anything else|"
     r"(?<!or )(?<!, )something else|"
     r"any other (?:questions|help|way)|"
@@ -126,7 +128,7 @@ _CLOSING = re.compile(
     r"should you (?:require|need|have|wish|want)|if (?:there's|there is) anything)\b"
 )
 
-_CHOICE = re.compile(
+_CHOICE = gated(
     r"(?:^|[:;,—–-]\s*|\b(?:and|or|but|so|also|now|then)\s+)(?:would you like me to|would "
     r"you like (?:a|the|more|it|them|that|this)|would you prefer|do you want me to|"
     r"do you want (?:a|the|more)|(?:do you )?want (?:a|the|more|me to)|shall i|"
@@ -134,7 +136,7 @@ _CHOICE = re.compile(
     r"do you need me to|is it ok(?:ay)? if i|can i go ahead|may i go ahead|ok(?:ay)? to)\b"
 )
 
-_REQUEST = re.compile(
+_REQUEST = gated(
     r"\b(?:please|kindly|could you|can you|would you|will you|could i get you to|"
     r"would you mind|do you mind)\s+(?:please\s+)?(?:provide|share|send|confirm|tell|give|"
     r"let me know|specify|clarify|enter|supply|indicate|advise|forward|point me|remind|"
@@ -158,9 +160,9 @@ _REQUEST = re.compile(
     r"provide|let me know)\b"
 )
 
-_SOFT_ASK = re.compile(r"\b(?:let me know|tell me)\b")
+_SOFT_ASK = gated(r"\b(?:let me know|tell me)\b")
 
-_HARD_ASK = re.compile(r"\b(?:provide|share|send|confirm|specify|clarify|which|what)\b")
+_HARD_ASK = gated(r"\b(?:provide|share|send|confirm|specify|clarify|which|what)\b")
 
 _WH_START = re.compile(
     r"^(?:(?:and|also|so|but|now|then|ok(?:ay)?|sure|great|got it|thanks)[,!.]?\s+)?"
@@ -177,7 +179,7 @@ _AUX_START = re.compile(
     r"may|might)\s+(?:it|this|that|there|you|we|i|they|these|those|the|your|he|she)\b"
 )
 
-_PARTIAL = re.compile(
+_PARTIAL = gated(
     r"\bso far\b|\b(?:still|yet to) (?:need to |have to |be )?(?:check|verify|confirm|"
     r"review|pull|look|go|work|finish|process|add|count|calculate|compute|compare|search|"
     r"query|retrieve|gather|run)|\bhaven't (?:yet )?(?:finished|checked|gone|looked|"
@@ -215,7 +217,7 @@ _PARTIAL = re.compile(
     r"so far|left|remaining|to go)\b"
 )
 
-_REFERRAL = re.compile(
+_REFERRAL = gated(
     r"\b(?:your|our|the) (?:\w+ ){0,2}(?:team|department|desk|specialists?|staff|manager|rep|"
     r"representative)\b[^!?\n]{0,60}?\b(?:can|could|will|would|should be able to) (?:help|assist|"
     r"answer|advise|look into|walk you)|"
@@ -236,7 +238,7 @@ _NOT_A_REFUSAL = (
     r"\w+ (?:\w+ )?(?:a verdict |an answer |the final \w+ )?yet\b)"
 )
 
-_REFUSE = re.compile(
+_REFUSE = gated(
     rf"\b(?:i(?:'m| am) (?:sorry,? (?:but )?)?(?:not (?:able|allowed|permitted|authori[sz]ed|"
     rf"in a position)|unable) to {_NOT_A_REFUSAL}\w+"
     rf"|i (?:really |just |simply |unfortunately |honestly |truly |still )?(?:can(?:no|')t|cannot|"
@@ -322,7 +324,7 @@ _ASSERT = re.compile(
     r"handled|converted|scored|ended|landed|finished)\b"
 )
 
-_DONE = re.compile(
+_DONE = gated(
     r"\b(?:i(?:'ve| have)|we(?:'ve| have)|it(?:'s| is| has been)|(?:has|have) been|"
     r"(?:it|this|that|the \w+) "
     r"(?:is|was|has been) now|(?:it|this|that|the \w+) (?:has|have) been|successfully|"
@@ -355,7 +357,7 @@ _VERDICT = re.compile(
     r"an issue|any (?:issues|problems|violations|conflicts))\b"
 )
 
-_NEGATIVE_RESULT = re.compile(
+_NEGATIVE_RESULT = gated(
     r"\b(?:no (?:\w+ ){0,3}(?:were|was|are|is) (?:found|recorded|logged|reported)|"
     r"there (?:are|were|is|was) no\b|none of (?:the|them)|no (?:\w+ )?violations?|no conflicts?|"
     r"\b(?:the|my|final) answer (?:is|would be|here is)\b\W*\w|"
@@ -368,7 +370,7 @@ _NEGATIVE_RESULT = re.compile(
     r"^none\b(?!\s+(?:of (?:this|that|these)|yet))|\ball (?:\w+ ){0,4}(?:match|pass|comply))"
 )
 
-_RESULT = re.compile(
+_RESULT = gated(
     r"\b(?:has|had|is|was|are|were|comes? out|came out|ranks?|ranked|shows?|showed|posts?|"
     r"posted|with|had by far) (?:by far )?(?:the )?(?:highest|lowest|most|least|fastest|"
     r"slowest|quickest|longest|shortest|best|worst|largest|smallest|biggest|top|fewest)\b"
@@ -386,7 +388,7 @@ _RESULT = re.compile(
     r"[^.!?]*\b(?:was|is|were|are)\s+(?!\w+ing\b|\w+ed\b|going|still|not)\w+"
 )
 
-_VERDICT_VERB = re.compile(
+_VERDICT_VERB = gated(
     r"\b(?:both|all|they|these|those|each|all \w+) (?:\w+ )?(?:pass|fail)\b|"
     r"\b(?:looks|seems|is|looked|seemed) like a (?:fail|pass|match|violation|breach)\b|"
     r"\b(?:support|supports|point to|points to) (?:at least|moving to|a move to)\b|"
@@ -420,13 +422,13 @@ _STRONG_ASSERT = re.compile(
     r"came first|stands out)\b"
 )
 
-_ASK_VERB = re.compile(
+_ASK_VERB = gated(
     r"\b(?:shall i|should i|(?:would|do) you (?:like|want) me to|want me to|can i go ahead and|"
     r"may i go ahead and|ok(?:ay)? (?:for me )?to|is it ok(?:ay)? if i)\s+(?:go ahead and\s+)?"
     r"(?:also\s+)?([a-z]+)"
 )
 
-_METHOD = re.compile(
+_METHOD = gated(
     r"\b(?:should|shall) i (?:also )?(?:include|exclude|require|apply|use|count|filter|limit|"
     r"restrict|treat|consider|group|weight|focus on|measure|calculate|sort|rank|set|look at|"
     r"go by|base|assume|cap|drop|ignore|skip)\b|\b(?:do|would) you want (?:a |the )?(?:specific|"
@@ -443,13 +445,13 @@ _STATE_CHANGE = re.compile(
     r"reject|apply|mark|cancel|refund|escalate|transfer|convert|book|schedule)"
 )
 
-_ALTERNATIVE = re.compile(
+_ALTERNATIVE = gated(
     r"\b(?:retails? (?:at|for)|list price|publicly (?:listed|available)|on our website)\b|"
     r"\binstead\b|\balternatively\b|\bi (?:could|can) (?:help|prepare|send|offer|connect|put|"
     r"pass|forward|create|open|point|suggest|recommend|set up)\b|^(?:want|would you like) me to\b"
 )
 
-_BOOKKEEPING = re.compile(
+_BOOKKEEPING = gated(
     r"\b(?:ticket|reminder|internal note|logged (?:this|it|that) as|created (?:a |the )?"
     r"(?:request|job|task))\b"
 )
@@ -461,7 +463,7 @@ _ACK_PREFIX = re.compile(
     r"confirming|so|right)\s*[:—–-]\s*\S"
 )
 """An acknowledgement heading the user's own details: "Noted: Q2 2025, chat only." """
-_LABELLED_ITEMS = re.compile(r"^(?P<label>[^:?]{3,80}):\s*(?P<items>[^:?.!]{2,120})[.!]?$")
+_LABELLED_ITEMS = gated(r"^(?P<label>[^:?]{3,80}):\s*(?P<items>[^:?.!]{2,120})[.!]?$")
 _NOT_A_RESULT_LABEL = re.compile(
     r"\b(?:error|warning|status|note|scope|period|priority|metric|filter|step|plan|problem|"
     r"analysis|summary of (?:your|the) request|parameters|criteria|filters|details|request|"
@@ -485,29 +487,29 @@ _TOOL_TRACE = re.compile(
     r"^[a-z_][a-z0-9_]*\([^)]*\)\s*$"
 )
 """A tool call written out for the user to see: the work, not its result."""
-_ERROR = re.compile(
+_ERROR = gated(
     r"\b(?:hit|ran into|run into|got|encountered|received|returned|throws?|threw) (?:an? |the )?"
     r"(?:\w+ )?(?:error|problem|issue|exception|timeout|time-out)\b|\b\w*(?:error|exception):|"
     r"\btimed out\b|\b(?:http|status) [1-5]\d\d\b|\bservice (?:is )?(?:down|unavailable)\b"
 )
 """A tool or service failing: news about the agent's work, never a result."""
-_NUMBER_WORDS = re.compile(
+_NUMBER_WORDS = gated(
     r"\b(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
     r"seventy|eighty|ninety|hundred|thousand|million|billion)\b(?! of\b)"
 )
-_STRONG_RESULT = re.compile(
+_STRONG_RESULT = gated(
     r"\b(?:has|had|is|was|are|were|ranks?|ranked|came out|comes out|posted|posts) (?:by far )?"
     r"(?:the )?(?:highest|lowest|most|least|fastest|slowest|quickest|longest|shortest|best|"
     r"worst|largest|smallest|biggest|top|fewest)\b"
 )
-_AMOUNT_IN_WORDS = re.compile(
+_AMOUNT_IN_WORDS = gated(
     r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
     r"seventy|eighty|ninety|hundred|thousand|million)\b(?:[\s-]+\w+){0,3}?[\s-]+(?:dollars?|"
     r"euros?|pounds?|cents?|percent|per cent)\b"
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = gated(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _FILLER = re.compile(r"^(?:hmm+|um+|uh+|well|so|right|hm)[.!…]*$")
 
 _RECORDS = (
@@ -533,7 +535,7 @@ _SCOPE = re.compile(
     re.IGNORECASE,
 )
 
-_RANGE = re.compile(
+_RANGE = gated(
     r"\b(?:between|from)\s+(?:[A-Za-z]+\s+)?[\w,-]*\d[\w,-]*(?:\s+\d{4})?\s+(?:and|to|until|"
     r"through|–|-)\s+(?:[A-Za-z]+\s+)?[\w,-]*\d[\w,-]*(?:,?\s+\d{4})?"
 )

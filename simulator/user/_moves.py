@@ -228,9 +228,10 @@ def scope_only(text: str, echoes: frozenset[str]) -> bool:
     return not _values(_RANGE.sub(" ", _SCOPE.sub(" ", text)), echoes)
 
 
-def _count_values(text: str, echoes: frozenset[str]) -> int:
-    """How many numbers, ids and addresses in ``text`` the user did not supply."""
-    text = _without_metadata(text)
+def _count_values(clean: str, echoes: frozenset[str]) -> int:
+    """How many numbers, ids and addresses the user did not supply are in ``clean`` (a
+    text with its record metadata taken out)."""
+    text = clean
     found = {m.group(0) for m in _NUMBER.finditer(text) if _new(m.group(0), echoes)}
     found |= {m.group(0) for m in _ID.finditer(text) if _new(m.group(0), echoes)}
     found |= {m.group(0) for m in _EMAIL.finditer(text) if _new(m.group(0), echoes)}
@@ -239,7 +240,11 @@ def _count_values(text: str, echoes: frozenset[str]) -> int:
 
 def _values(text: str, echoes: frozenset[str]) -> bool:
     """A number, an id or an address the user did not supply (record metadata aside)."""
-    text = _without_metadata(text)
+    return _new_values(_without_metadata(text), echoes)
+
+
+def _new_values(text: str, echoes: frozenset[str]) -> bool:
+    """``_values`` of a text whose record metadata is already taken out."""
     if any(
         m.group(0).lower() not in echoes and _new(m.group(0), echoes) for m in _EMAIL.finditer(text)
     ):
@@ -249,9 +254,10 @@ def _values(text: str, echoes: frozenset[str]) -> bool:
     )
 
 
-def _content(text: str, low: str, echoes: frozenset[str]) -> bool:
-    """A value, an id, a name, a verdict or a result that the user did not supply."""
-    if _values(text, echoes):
+def _content(text: str, low: str, echoes: frozenset[str], values: bool | None = None) -> bool:
+    """A value, an id, a name, a verdict or a result that the user did not supply
+    (``values``: ``_values(text, echoes)`` when already known)."""
+    if _values(text, echoes) if values is None else values:
         return True
     if _ASSERT.search(low) and _new_names(text, echoes):
         return True
@@ -267,10 +273,10 @@ def _content(text: str, low: str, echoes: frozenset[str]) -> bool:
     )
 
 
-def _strong_content(text: str, low: str, echoes: frozenset[str]) -> bool:
+def _strong_content(text: str, low: str, echoes: frozenset[str], values: bool) -> bool:
     """A unit that states a result outright, even beside a stall phrase: "After running
-    the numbers, the answer is Maria Chen." """
-    if _STRONG_RESULT.search(low) and (_values(text, echoes) or _new_names(text, echoes)):
+    the numbers, the answer is Maria Chen." (``values``: ``_values(text, echoes)``)"""
+    if _STRONG_RESULT.search(low) and (values or _new_names(text, echoes)):
         return True  # "Counting only reps with 3 leads, X had the highest rate: 62.5 %"
     found = _STRONG_ASSERT.search(low)
     if not found:
@@ -321,8 +327,12 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         or (bool(_PLEASANTRY.search(low)) and not _ASSERT.search(low))
     )  # fmt: skip
     failing = bool(_ERROR.search(low)) or bool(_TOOL_TRACE.search(low))
-    content = _content(text, low, echoes) and not restate and not failing
-    if step or (work and not done and not partial and not _strong_content(text, low, echoes)):
+    clean = _without_metadata(text)  # what the value checks below read, worked out once
+    values = _new_values(clean, echoes)
+    content = _content(text, low, echoes, values) and not restate and not failing
+    if step or (
+        work and not done and not partial and not _strong_content(text, low, echoes, values)
+    ):
         content = False  # "I'll go through the 3 opportunities now": numbers inside a stall
     if refusal and content:
         # "I can't share the line items, but the total was around $46k": content after it
@@ -351,8 +361,8 @@ def read_unit(text: str, echoes: frozenset[str]) -> Unit:
         refusal=refusal,
         content=content or done,
         done=done,
-        values=content and _values(text, echoes),
-        n_values=_count_values(text, echoes) if content else 0,
+        values=content and values,
+        n_values=_count_values(clean, echoes) if content else 0,
         scope=content and not partial and scope_only(text, echoes),
         referral=bool(_REFERRAL.search(low)),
         bare=bare,

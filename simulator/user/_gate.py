@@ -1,0 +1,202 @@
+"""Cheap gates in front of long cue patterns: a literal test that every match needs.
+
+Python's ``re`` tries a pattern that starts with ``\\b`` and a long alternation at every
+position of the text, so the move reader's longest patterns cost tens of microseconds a
+sentence even when nothing in the sentence could start a match. Most of them cannot match
+without one of a few literal strings ("let me", "i'll", "moment", ...), and a search for
+those, written as a prefix tree, skips a position after one character.
+
+``required`` works that set out from the pattern's parse tree, so the gate is a
+consequence of the pattern, never a second list to keep in step: a sequence needs what
+one of its parts needs (runs of literals and small alternations of literals are spelled
+out whole), an alternation what any of its branches needs, a repeat at least once what
+its body needs; anchors and lookarounds need nothing. Where no requirement can be shown,
+there is no gate. ``Gated`` tests the gate first and runs the pattern only when it
+passes, so it finds exactly what the pattern finds (``tests/test_gate.py`` checks both
+the derivation and the corpus).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+# the parser behind ``re`` (typeshed has no stubs for these private modules)
+P: Any = importlib.import_module("re._parser")
+C: Any = importlib.import_module("re._constants")
+
+_SPELLED_OUT = 256
+"""Alternations of literals are spelled out whole up to this many strings."""
+
+_SMALL_CLASS = 16
+"""A character set of at most this many characters is spelled out too."""
+
+_Nodes = Any  # a parsed (sub)pattern: a sequence of (opcode, argument) pairs
+
+
+def _strings(items: _Nodes) -> set[str] | None:
+    """Every string a sequence of nodes can match, if it is a small finite set."""
+    out = {""}
+    for op, av in items:
+        part = _node_strings(op, av)
+        if part is None:
+            return None
+        out = {a + b for a in out for b in part}
+        if len(out) > _SPELLED_OUT:
+            return None
+    return out
+
+
+def _node_strings(op: Any, av: Any) -> set[str] | None:
+    if op is C.LITERAL:
+        return {chr(av)}
+    if op is C.IN:  # a small set of characters ("[sz]", or "bar|baz" read as "ba[rz]")
+        return _characters(av)
+    if op is C.SUBPATTERN:
+        _group, add_flags, del_flags, body = av
+        return None if add_flags or del_flags else _strings(body)
+    if op is C.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            part = _strings(branch)
+            if part is None:
+                return None
+            out |= part
+        return out if len(out) <= _SPELLED_OUT else None
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+        body = _strings(av[2])
+        return None if body is None else body | {""}
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return {""}  # zero width: it constrains the context, it adds no text
+    return None
+
+
+def _characters(items: Any) -> set[str] | None:
+    out: set[str] = set()
+    for op, av in items:
+        if op is C.LITERAL:
+            out.add(chr(av))
+        elif op is C.RANGE and av[1] - av[0] < _SMALL_CLASS:
+            out.update(chr(c) for c in range(av[0], av[1] + 1))
+        else:
+            return None  # a negated set, a category, a wide range
+    return out if 0 < len(out) <= _SMALL_CLASS else None
+
+
+def _selective(strings: set[str]) -> tuple[int, int]:
+    return min(len(s) for s in strings), -len(strings)
+
+
+def required(items: _Nodes) -> set[str] | None:
+    """Strings one of which every match of the parsed sequence contains, or None when
+    no such set can be shown."""
+    candidates: list[set[str]] = []
+    run: set[str] = {""}  # the strings the current run of spelled-out parts can match
+    for op, av in items:
+        spelled = _node_strings(op, av)
+        if spelled is None:
+            candidates.append(run)
+            run = {""}
+            needed = _node_required(op, av)
+            if needed is not None:
+                candidates.append(needed)
+            continue
+        longer = {a + b for a in run for b in spelled}
+        if len(longer) > _SPELLED_OUT:  # too many to spell out: the run restarts here
+            candidates.append(run)
+            longer = spelled
+        run = longer
+    candidates.append(run)
+    usable = [c for c in candidates if c and "" not in c]
+    return max(usable, key=_selective) if usable else None
+
+
+def _node_required(op: Any, av: Any) -> set[str] | None:
+    if op is C.SUBPATTERN:
+        _group, add_flags, del_flags, body = av
+        return None if add_flags or del_flags else required(body)
+    if op is C.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            needed = required(branch)
+            if needed is None:
+                return None
+            out |= needed
+        return out
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return required(av[2])
+    if op is C.ATOMIC_GROUP:
+        return required(av)
+    return None
+
+
+def prefix_tree(strings: set[str]) -> str:
+    """A pattern that finds any of ``strings``, factored by common prefixes. A string
+    that another starts with stands for both: finding it is enough."""
+    tree: dict[str, Any] = {}
+    for s in strings:
+        node = tree
+        for ch in s:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        if "" in node:
+            return ""
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(tree)
+
+
+def gate_for(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The literal test every match of ``pattern`` passes, or None."""
+    parsed = P.parse(pattern.pattern, pattern.flags)
+    flags = parsed.state.flags
+    if flags & re.LOCALE:
+        return None
+    needed = required(parsed)
+    if needed is None:
+        return None
+    return re.compile(prefix_tree(needed), flags & (re.IGNORECASE | re.ASCII))
+
+
+class Gated:
+    """A compiled pattern behind its gate: the methods the move reader uses, with the
+    pattern's own results (the gate only spares the search where it cannot match)."""
+
+    __slots__ = ("gate", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        gate = gate_for(pattern)
+        if gate is None:
+            raise ValueError(f"no literal that every match of {pattern.pattern[:60]!r} needs")
+        self.pattern = pattern
+        self.gate = gate
+
+    def search(self, string: str, pos: int = 0) -> re.Match[str] | None:
+        if self.gate.search(string) is None:
+            return None
+        return self.pattern.search(string, pos)
+
+    def match(self, string: str) -> re.Match[str] | None:
+        if self.gate.search(string) is None:
+            return None
+        return self.pattern.match(string)
+
+    def finditer(self, string: str) -> Iterator[re.Match[str]]:
+        if self.gate.search(string) is None:
+            return iter(())
+        return self.pattern.finditer(string)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str) -> str:
+        if self.gate.search(string) is None:
+            return string
+        return self.pattern.sub(repl, string)
+
+
+def gated(pattern: str, flags: int = 0) -> Gated:
+    """``re.compile(pattern, flags)`` behind its gate (an error if it has none)."""
+    return Gated(re.compile(pattern, flags))
