@@ -165,38 +165,49 @@ def gate_for(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 class Gated:
     """A compiled pattern behind its gate: the methods the move reader uses, with the
-    pattern's own results (the gate only spares the search where it cannot match)."""
+    pattern's own results (the gate only spares the search where it cannot match). The
+    gate is worked out on first use, so a process that never reads an agent's turn (the
+    CLI's help, a report) does not parse the patterns a second time at start-up."""
 
-    __slots__ = ("gate", "pattern")
+    __slots__ = ("_gate", "pattern")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
-        gate = gate_for(pattern)
-        if gate is None:
-            raise ValueError(f"no literal that every match of {pattern.pattern[:60]!r} needs")
         self.pattern = pattern
-        self.gate = gate
+        self._gate: re.Pattern[str] | None = None
+
+    @property
+    def gate(self) -> re.Pattern[str]:
+        """The literal test; an error if the pattern has none (then it needs no ``Gated``)."""
+        if self._gate is None:
+            gate = gate_for(self.pattern)
+            if gate is None:
+                text = self.pattern.pattern[:60]
+                raise ValueError(f"no literal that every match of {text!r} needs")
+            self._gate = gate
+        return self._gate
 
     def search(self, string: str, pos: int = 0) -> re.Match[str] | None:
-        if self.gate.search(string) is None:
+        if (self._gate or self.gate).search(string) is None:
             return None
         return self.pattern.search(string, pos)
 
     def match(self, string: str) -> re.Match[str] | None:
-        if self.gate.search(string) is None:
+        if (self._gate or self.gate).search(string) is None:
             return None
         return self.pattern.match(string)
 
     def finditer(self, string: str) -> Iterator[re.Match[str]]:
-        if self.gate.search(string) is None:
+        if (self._gate or self.gate).search(string) is None:
             return iter(())
         return self.pattern.finditer(string)
 
     def sub(self, repl: str | Callable[[re.Match[str]], str], string: str) -> str:
-        if self.gate.search(string) is None:
+        if (self._gate or self.gate).search(string) is None:
             return string
         return self.pattern.sub(repl, string)
 
 
 def gated(pattern: str, flags: int = 0) -> Gated:
-    """``re.compile(pattern, flags)`` behind its gate (an error if it has none)."""
+    """``re.compile(pattern, flags)`` behind its gate (an error at first use if it has
+    none)."""
     return Gated(re.compile(pattern, flags))
