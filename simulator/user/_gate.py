@@ -55,22 +55,33 @@ def _node_strings(op: Any, av: Any) -> set[str] | None:
     if op is C.IN:  # a small set of characters ("[sz]", or "bar|baz" read as "ba[rz]")
         return _characters(av)
     if op is C.SUBPATTERN:
-        _group, add_flags, del_flags, body = av
-        return None if add_flags or del_flags else _strings(body)
+        return _in_group(av, _strings)
     if op is C.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            part = _strings(branch)
-            if part is None:
-                return None
-            out |= part
-        return out if len(out) <= _SPELLED_OUT else None
+        out = _union(av[1], _strings)
+        return out if out is not None and len(out) <= _SPELLED_OUT else None
     if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
         body = _strings(av[2])
         return None if body is None else body | {""}
     if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
         return {""}  # zero width: it constrains the context, it adds no text
     return None
+
+
+def _in_group(av: Any, of: Callable[[_Nodes], set[str] | None]) -> set[str] | None:
+    """``of`` a group's body; nothing for a group that changes flags ("(?i:...)")."""
+    _group, add_flags, del_flags, body = av
+    return None if add_flags or del_flags else of(body)
+
+
+def _union(branches: Any, of: Callable[[_Nodes], set[str] | None]) -> set[str] | None:
+    """``of`` every branch of an alternation, together; None if one branch has none."""
+    out: set[str] = set()
+    for branch in branches:
+        part = of(branch)
+        if part is None:
+            return None
+        out |= part
+    return out
 
 
 def _characters(items: Any) -> set[str] | None:
@@ -115,16 +126,9 @@ def required(items: _Nodes) -> set[str] | None:
 
 def _node_required(op: Any, av: Any) -> set[str] | None:
     if op is C.SUBPATTERN:
-        _group, add_flags, del_flags, body = av
-        return None if add_flags or del_flags else required(body)
+        return _in_group(av, required)
     if op is C.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            needed = required(branch)
-            if needed is None:
-                return None
-            out |= needed
-        return out
+        return _union(av[1], required)
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
         return required(av[2])
     if op is C.ATOMIC_GROUP:
