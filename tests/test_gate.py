@@ -98,12 +98,8 @@ def test_every_match_passes_the_gate_of_a_random_pattern(data: st.DataObject, te
     gate = gate_for(pattern)
     if gate is None:
         return
-    try:
-        strings = st.from_regex(pattern)
-        found = data.draw(strings)
-    except Exception:  # hypothesis cannot build strings for this pattern
-        return
-    if pattern.search(found):
+    found = data.draw(st.from_regex(pattern))
+    if pattern.search(found):  # hypothesis's strings for anchors and \b may not match
         assert gate.search(found), (text, found, gate.pattern)
 
 
