@@ -216,6 +216,31 @@ def test_canonical_request_is_the_pydantic_json_dump(
     assert req.canonical("agent") == slow  # the tool's cached dump gives the same text
 
 
+def test_the_usual_two_key_message_and_its_look_alikes_encode_as_pydantic_does() -> None:
+    """A role and a text are looked up without sorting; a two-key message of another
+    shape (a list of parts, a tool result, a role that is not a string) goes the general
+    way. Each gives pydantic's text, before and after its text is kept."""
+    shapes: list[dict[str, object]] = [
+        {"role": "user", "content": "hi"},
+        {"content": "hi", "role": "user"},
+        {"role": "user", "content": [{"type": "text", "text": "hi"}]},
+        {"role": "tool", "tool_call_id": "c1"},
+        {"role": None, "content": "hi"},
+        {"role": "user", "content": None},
+        {},
+    ]
+    for message in shapes:
+        req = ChatRequest(model="openai:m", messages=[message])
+        slow = json.dumps(
+            {"role": "agent", **req.model_dump(mode="json")},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        assert req.canonical("agent") == slow, message
+        assert req.canonical("agent") == slow, message
+
+
 # --- retries ----------------------------------------------------------------------------------
 
 

@@ -72,9 +72,15 @@ _MESSAGE_TEXT_LIMIT = 4_000_000
 
 def _message_text(message: Message) -> str:
     """A message's canonical JSON; kept for a message whose values are all strings."""
-    items = message.items()
-    if all(type(v) is str for _, v in items):
-        key = tuple(sorted(items))
+    if len(message) == 2:  # the usual message: a role and a text, looked up without sorting
+        role, content = message.get("role"), message.get("content")
+        if type(role) is str and type(content) is str:
+            key: tuple[tuple[str, str], ...] = (("content", content), ("role", role))
+        else:
+            key = _strings_key(message)
+    else:
+        key = _strings_key(message)
+    if key:
         text = _MESSAGE_TEXT.get(key)
         if text is None:
             if _MESSAGE_TEXT_CHARS[0] > _MESSAGE_TEXT_LIMIT:
@@ -84,6 +90,15 @@ def _message_text(message: Message) -> str:
             _MESSAGE_TEXT_CHARS[0] += len(text)
         return text
     return _dumps(message, allow_nan=False)
+
+
+def _strings_key(message: Message) -> tuple[tuple[str, str], ...]:
+    """The message's items in key order if every value is a string, else ``()``."""
+    items = message.items()
+    for _, value in items:
+        if type(value) is not str:
+            return ()
+    return tuple(sorted(items))
 
 
 def _encoder(*, allow_nan: bool) -> json.JSONEncoder:
