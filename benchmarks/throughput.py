@@ -264,13 +264,14 @@ def floor_graph(env: str, latency: float = 0.0) -> Any:
 
 
 async def measure_floor(env: str, n: int) -> dict[str, Any]:
-    """LangGraph's own CPU per user turn: ``floor_graph`` walked like a 5-turn dialogue."""
+    """LangGraph's own CPU per user turn: ``floor_graph`` walked like a 5-turn dialogue,
+    invoked as the runner invokes the real graph (``version="v2"``: values only)."""
     app = floor_graph(env)
     start: FloorState = {"events": [], "turn": 0, "tool_done": False}
-    await app.ainvoke(start)
+    await app.ainvoke(start, version="v2")
     cpu = time.process_time()
     for _ in range(n):
-        await app.ainvoke(start)
+        await app.ainvoke(start, version="v2")
     cpu = time.process_time() - cpu
     return {"env": env, "cpu_ms_per_turn": cpu / (n * USER_TURNS) * 1000}
 
@@ -341,7 +342,7 @@ async def measure_floor_throughput(
     async def one() -> None:
         async with limit:
             if app is not None:
-                await app.ainvoke(start)
+                await app.ainvoke(start, version="v2")
             else:
                 for _ in range(calls):
                     await model_sleep(latency)

@@ -106,7 +106,9 @@ async def run_dialogue(
         )
         state = initial_state([system_message(persona, env)])
         config: dict[str, Any] = {"recursion_limit": recursion_limit(max_turns, max_steps)}
-        final = await build_graph().ainvoke(state, config=config, context=ctx)
+        # version "v2" streams only the state's values, not each node's update as well
+        output = await build_graph().ainvoke(state, config=config, context=ctx, version="v2")
+        final = output.value
     finally:
         env.close()
     reason: EndReason = final["end_reason"]
