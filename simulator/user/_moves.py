@@ -77,10 +77,9 @@ _CODE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _MARKUP = re.compile(r"\*\*|__|`|~~|^#{1,6}\s*|^\s*>\s*", re.MULTILINE)
 _ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-# a sentence ends at . ! ? (or an ellipsis) followed by space and a new sentence; not
-# inside "12.99", "e.g. the", "Inc. and", "No. 5"
-_ABBREV = r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bInc)(?<!\bCo)(?<!\bLtd)(?<!\bNo)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bSt)(?<!\bapprox)"  # noqa: E501
-_SENTENCE_END = re.compile(_ABBREV + r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*_`$£€])")
+# a sentence ends at . ! ? (or an ellipsis) followed by space and a new sentence (a capital,
+# a digit, markup or a currency sign); not inside "12.99" or "e.g. the"
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*_`$£€])")
 _COLON_BREAK = re.compile(r":\s*\n")
 _CLAUSE = re.compile(
     # a dash between clauses, not inside a date range ("April 1 – June 30")
