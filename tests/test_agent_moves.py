@@ -10,6 +10,7 @@ from simulator.persona import Mode, load_persona
 from simulator.record import FidelityScore
 from simulator.user import Action, AgentTurn, Classification, Move, UserState, classify, decide
 from simulator.user._llm import parse_classification
+from simulator.user._moves import units
 
 ROOT = Path(__file__).resolve().parents[1]
 REFUND = load_persona(ROOT / "personas" / "examples" / "refund.yaml")
@@ -178,3 +179,20 @@ def test_the_tuning_corpus_stays_read_as_labelled() -> None:
 )  # fmt: skip
 def test_harder_moves(text: str, move: Move) -> None:
     assert read(text).move == move
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Certainly, Ms. Jensen. What would you like to change?", 2),
+        ("Ask Dr. Patel or Mr. Sutton. They own the account.", 2),
+        ("Shirts had 14 cases vs. 4 in March. Shall I break it down?", 2),
+        ("Pick one level (e.g. High) or all. Which do you want?", 2),
+        ("The order is No. 4471. It shipped on Monday.", 2),
+        ("No. I read the whole chat. Nothing was promised.", 3),
+        ("Dana Goodwin at Ashford Inc. I'll review her calls now.", 2),
+        ("The total is 12.99 today. Anything else?", 2),
+    ],
+)
+def test_a_sentence_does_not_end_at_a_title_or_an_abbreviation(text: str, sentences: int) -> None:
+    assert len(units(text)) == sentences, units(text)

@@ -78,8 +78,14 @@ _MARKUP = re.compile(r"\*\*|__|`|~~|^#{1,6}\s*|^\s*>\s*", re.MULTILINE)
 _ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # a sentence ends at . ! ? (or an ellipsis) followed by space and a new sentence (a capital,
-# a digit, markup or a currency sign); not inside "12.99" or "e.g. the"
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*_`$£€])")
+# a digit, markup or a currency sign); not inside "12.99" or "e.g. the", and not after an
+# abbreviation that never ends one: "e.g. ORB-1", "7 vs. 4", "Ms. Jensen", "No. 5" (a
+# company's "Inc." or "Co." often does: "at Ashford Inc. I'll review ...")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?…])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bapprox\.)(?<!\bcf\.)"
+    r"(?<!\bM[rs]\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bProf\.)(?!(?<=\bNo\.)\s+\d)"
+    r"[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*_`$£€])"
+)
 _COLON_BREAK = re.compile(r":\s*\n")
 _CLAUSE = re.compile(
     # a dash between clauses, not inside a date range ("April 1 – June 30")
