@@ -197,3 +197,43 @@ def test_a_run_that_calls_no_model_uses_every_core_by_default() -> None:
     assert workers_for(None, 5000, ["openai:gpt-4.1-mini"]) == 1
     assert workers_for(3, 10, ["openai:gpt-4.1-mini"]) == 3
     assert workers_for(1, 5000, []) == 1
+
+
+def _refuse_to_start() -> None:
+    raise ValueError("no model for this worker")
+
+
+def _die_at_start() -> None:
+    os._exit(3)
+
+
+def _run_with(initializer: object, out: Path) -> int:
+    import asyncio
+
+    from simulator.agent import AgentSpec
+    from simulator.persona import Mode, load_persona
+    from simulator.run import DialogueJob
+    from simulator.run._parallel import run_jobs_in_processes
+
+    persona = load_persona(REFUND)
+    agent = AgentSpec(name="canned", kind="openai", model="canned")
+    jobs = [DialogueJob(persona, agent, Mode.FULL, seed) for seed in range(4)]
+    settings = {
+        "workers": 2, "concurrency": 2, "max_turns": 6, "max_steps": 4, "step_timeout": 10.0,
+        "max_message_chars": 65_536, "roles": None, "budget": None,
+    }  # fmt: skip
+    return asyncio.run(run_jobs_in_processes(jobs, out, initializer=initializer, **settings))
+
+
+def test_a_worker_that_fails_is_reported_with_its_error(tmp_path: Path) -> None:
+    from simulator.errors import SimulatorError
+
+    with pytest.raises(SimulatorError, match="worker process failed: ValueError: no model"):
+        _run_with(_refuse_to_start, tmp_path)
+
+
+def test_a_worker_that_dies_is_reported_with_its_exit_code(tmp_path: Path) -> None:
+    from simulator.errors import SimulatorError
+
+    with pytest.raises(SimulatorError, match=r"worker process died \(exit code 3\)"):
+        _run_with(_die_at_start, tmp_path)
