@@ -141,9 +141,7 @@ def _register_canned() -> None:
     default_registry().register("openai:canned", _Canned())
 
 
-def test_an_initializer_prepares_each_worker(tmp_path: Path) -> None:
-    """What a worker needs that cannot be pickled (a model client) is set up by the
-    initializer in each worker, as for ProcessPoolExecutor."""
+def _run_with(initializer: object, out: Path) -> int:
     import asyncio
 
     from simulator.agent import AgentSpec
@@ -158,9 +156,13 @@ def test_an_initializer_prepares_each_worker(tmp_path: Path) -> None:
         "workers": 2, "concurrency": 2, "max_turns": 6, "max_steps": 4, "step_timeout": 10.0,
         "max_message_chars": 65_536, "roles": None, "budget": None,
     }  # fmt: skip
-    ran = asyncio.run(
-        run_jobs_in_processes(jobs, tmp_path, initializer=_register_canned, **settings)
-    )
+    return asyncio.run(run_jobs_in_processes(jobs, out, initializer=initializer, **settings))
+
+
+def test_an_initializer_prepares_each_worker(tmp_path: Path) -> None:
+    """What a worker needs that cannot be pickled (a model client) is set up by the
+    initializer in each worker, as for ProcessPoolExecutor."""
+    ran = _run_with(_register_canned, tmp_path)
     records = list(read_records(tmp_path / "dialogues.jsonl"))
     assert ran == 4 and len(records) == 4
     assert all(r.end_reason.value != "agent_error" for r in records)
@@ -205,24 +207,6 @@ def _refuse_to_start() -> None:
 
 def _die_at_start() -> None:
     os._exit(3)
-
-
-def _run_with(initializer: object, out: Path) -> int:
-    import asyncio
-
-    from simulator.agent import AgentSpec
-    from simulator.persona import Mode, load_persona
-    from simulator.run import DialogueJob
-    from simulator.run._parallel import run_jobs_in_processes
-
-    persona = load_persona(REFUND)
-    agent = AgentSpec(name="canned", kind="openai", model="canned")
-    jobs = [DialogueJob(persona, agent, Mode.FULL, seed) for seed in range(4)]
-    settings = {
-        "workers": 2, "concurrency": 2, "max_turns": 6, "max_steps": 4, "step_timeout": 10.0,
-        "max_message_chars": 65_536, "roles": None, "budget": None,
-    }  # fmt: skip
-    return asyncio.run(run_jobs_in_processes(jobs, out, initializer=initializer, **settings))
 
 
 def test_a_worker_that_fails_is_reported_with_its_error(tmp_path: Path) -> None:
