@@ -9,7 +9,7 @@ one JSON line over the worker's own pipe, and the parent, the only writer, appen
 flushes it whole (so no line is torn or interleaved) and reports it to ``on_done`` (one
 progress bar). A worker writes to its pipe from its event loop's thread: a
 ``multiprocessing.Queue`` would hand each record to a feeder thread, and the two threads'
-trading of the GIL cost the worker about 1.5 ms of CPU per record.
+trading of the GIL cost a worker whose loop is busy up to about 1.5 ms of CPU per record.
 
 The budget is one run-wide counter in shared memory (``SharedBudget``): every model call
 of every worker checks and charges it, exactly as the threads of one process do, so the
