@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -141,7 +142,7 @@ def _register_canned() -> None:
     default_registry().register("openai:canned", _Canned())
 
 
-def _run_with(initializer: object, out: Path) -> int:
+def _run_with(initializer: Callable[[], None], out: Path) -> int:
     import asyncio
 
     from simulator.agent import AgentSpec

@@ -197,10 +197,9 @@ async def run_jobs_in_processes(
         pipes[reader] = worker
     procs = list(pipes.values())
     loop = asyncio.get_running_loop()
-    finished = 0
     try:
         with writer:
-            while pipes:
+            while pipes:  # the pipes of the workers that have not said they are done
                 ready = await loop.run_in_executor(None, wait, list(pipes), 0.5)
                 for conn in ready:
                     assert isinstance(conn, Connection)
@@ -208,6 +207,7 @@ async def run_jobs_in_processes(
                         kind, payload = conn.recv()
                     except EOFError:  # the worker is gone without saying it was done
                         dead = pipes.pop(conn)
+                        conn.close()
                         dead.join(5)
                         raise SimulatorError(
                             f"a worker process died (exit code {dead.exitcode})"
@@ -217,14 +217,13 @@ async def run_jobs_in_processes(
                     elif kind == "error":
                         raise SimulatorError(f"a worker process failed: {payload}")
                     else:
-                        finished += 1
                         del pipes[conn]
                         conn.close()
     finally:
-        for proc in procs:
-            if proc.is_alive() and finished < len(procs):
-                proc.terminate()
-            proc.join()
-        for conn in pipes:
+        for conn, unfinished in pipes.items():  # left only when the run stops early
+            if unfinished.is_alive():
+                unfinished.terminate()
             conn.close()
+        for proc in procs:
+            proc.join()
     return writer.ran

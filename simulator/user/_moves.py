@@ -236,10 +236,9 @@ def scope_only(text: str, echoes: frozenset[str]) -> bool:
 def _count_values(clean: str, echoes: frozenset[str]) -> int:
     """How many numbers, ids and addresses the user did not supply are in ``clean`` (a
     text with its record metadata taken out)."""
-    text = clean
-    found = {m.group(0) for m in _NUMBER.finditer(text) if _new(m.group(0), echoes)}
-    found |= {m.group(0) for m in _ID.finditer(text) if _new(m.group(0), echoes)}
-    found |= {m.group(0) for m in _EMAIL.finditer(text) if _new(m.group(0), echoes)}
+    found = {m.group(0) for m in _NUMBER.finditer(clean) if _new(m.group(0), echoes)}
+    found |= {m.group(0) for m in _ID.finditer(clean) if _new(m.group(0), echoes)}
+    found |= {m.group(0) for m in _EMAIL.finditer(clean) if _new(m.group(0), echoes)}
     return len(found)
 
 
