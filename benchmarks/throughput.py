@@ -177,6 +177,23 @@ ROLES = Roles(user=RoleConfig(model=USER_MODEL))
 # --- one measurement (in a child process) -----------------------------------------------------
 
 
+class CountingLoop(asyncio.SelectorEventLoop):
+    """An event loop that counts its passes (``_run_once``). Between two passes every
+    ready callback runs once, so a dialogue that gives the loop back k times between two
+    model calls waits k times behind the other dialogues' ready work: at high concurrency
+    its calls start later. The CPU-per-turn measurements run on it."""
+
+    passes = 0
+
+    def _run_once(self) -> None:
+        self.passes += 1
+        super()._run_once()
+
+
+def loop_passes() -> int:
+    return getattr(asyncio.get_running_loop(), "passes", 0)
+
+
 def model_calls_per_dialogue(env: str) -> int:
     """Sequential model calls of one dialogue: per user turn, the user and the agent (with
     the CRM, the agent again after its query), plus the user's closing line."""
@@ -196,11 +213,12 @@ async def measure(env: str, n: int, concurrency: int, latency: float) -> dict[st
     jobs = (DialogueJob(who, AGENT, Mode.SHARDED, seed) for seed in range(n))  # lazily
     models = registry(latency)
     with tempfile.TemporaryDirectory() as tmp:
-        cpu, wall = time.process_time(), time.perf_counter()
+        cpu, wall, passes = time.process_time(), time.perf_counter(), loop_passes()
         await run_jobs(
             jobs, Path(tmp), concurrency=concurrency, roles=ROLES, models=models, max_steps=4
         )
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        passes = loop_passes() - passes
         turns = ends = calls = 0
         for record in read_records(Path(tmp) / RECORDS_FILE):
             turns += record.scores.efficiency.user_turns
@@ -214,6 +232,7 @@ async def measure(env: str, n: int, concurrency: int, latency: float) -> dict[st
         "latency": latency,
         "wall_s": wall,
         "cpu_ms_per_turn": cpu / turns * 1000,
+        "passes_per_turn": passes / turns,
         "achieved": n / wall,
         "start_s": 0.0,
         "ideal": concurrency / model_time if latency else None,
@@ -269,11 +288,15 @@ async def measure_floor(env: str, n: int) -> dict[str, Any]:
     app = floor_graph(env)
     start: FloorState = {"events": [], "turn": 0, "tool_done": False}
     await app.ainvoke(start, version="v2")
-    cpu = time.process_time()
+    cpu, passes = time.process_time(), loop_passes()
     for _ in range(n):
         await app.ainvoke(start, version="v2")
-    cpu = time.process_time() - cpu
-    return {"env": env, "cpu_ms_per_turn": cpu / (n * USER_TURNS) * 1000}
+    cpu, passes = time.process_time() - cpu, loop_passes() - passes
+    return {
+        "env": env,
+        "cpu_ms_per_turn": cpu / (n * USER_TURNS) * 1000,
+        "passes_per_turn": passes / (n * USER_TURNS),
+    }
 
 
 async def measure_workers(
@@ -391,7 +414,12 @@ def child(spec: dict[str, Any]) -> None:
     if spec["kind"] == "replay":
         result = asyncio.run(measure_replay(spec["n"], spec["concurrency"]))
     elif spec["kind"] == "floor":
-        result = asyncio.run(measure_floor(spec["env"], spec["n"]))
+        with asyncio.Runner(loop_factory=CountingLoop) as runner:
+            result = runner.run(measure_floor(spec["env"], spec["n"]))
+    elif spec["kind"] == "cpu":
+        args = (spec["env"], spec["n"], spec["concurrency"], spec["latency"])
+        with asyncio.Runner(loop_factory=CountingLoop) as runner:
+            result = runner.run(measure(*args))
     elif spec["kind"] == "workers":
         args = (spec["env"], spec["n"], spec["concurrency"], spec["latency"], spec["workers"])
         result = asyncio.run(measure_workers(*args))
@@ -535,6 +563,16 @@ def main(quick: bool, workers: int) -> None:
             + f" (this machine: {os.cpu_count()})",
             "",
             "ideal dialogues/s × CPU per dialogue at zero latency",
+        ),
+        (
+            "Event-loop passes per user turn (same runs)",
+            ", ".join(
+                f"{e} {cpu[e]['passes_per_turn']:.1f} (LangGraph alone "
+                f"{floor[e]['passes_per_turn']:.1f})"
+                for e in envs
+            ),
+            "",
+            "each pass queues a dialogue behind the others' ready work",
         ),
         (
             "Peak memory of those CPU runs",
