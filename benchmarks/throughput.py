@@ -113,8 +113,9 @@ def _user_draft(request: ChatRequest) -> str:
 
 
 CORPUS_TURNS: list[str] = []
-"""With ``--corpus-cpu``'s measurement: the agent's turns before its answer, taken in order
-from the agent-move corpus's questions and stalls (``corpus_turns``), not one short line."""
+"""Filled in the ``cpu-corpus`` measurement only: the agent's turns before its answer, taken
+in turn from the agent-move corpus's questions and stalls (``corpus_turns``) instead of
+its one short line."""
 _NEXT_TURN = [0]
 
 
@@ -140,8 +141,9 @@ def _agent_reply(request: ChatRequest) -> ChatResponse:
     if users >= USER_TURNS:
         return ChatResponse(text="The answer is 42.")
     if CORPUS_TURNS:
+        text = CORPUS_TURNS[_NEXT_TURN[0] % len(CORPUS_TURNS)]
         _NEXT_TURN[0] += 1
-        return ChatResponse(text=CORPUS_TURNS[_NEXT_TURN[0] % len(CORPUS_TURNS)])
+        return ChatResponse(text=text)
     return ChatResponse(text="Thanks. Could you tell me more?")
 
 
@@ -597,6 +599,16 @@ def main(quick: bool, workers: int) -> None:
             "agent turns of 84 to 98 characters, not 31: more to read",
         ),
         (
+            "Event-loop passes per user turn (the CPU runs)",
+            ", ".join(
+                f"{e} {cpu[e]['passes_per_turn']:.1f} (LangGraph alone "
+                f"{floor[e]['passes_per_turn']:.1f})"
+                for e in envs
+            ),
+            "",
+            "each pass queues a dialogue behind the others' ready work",
+        ),
+        (
             f"CPU the ideal rate needs at concurrency {levels[-1]} (at least)",
             ", ".join(
                 f"{e} {ideals[(e, levels[-1])] * cpu[e]['cpu_ms_per_turn'] * USER_TURNS / 1000:.1f}"
@@ -606,16 +618,6 @@ def main(quick: bool, workers: int) -> None:
             + f" (this machine: {os.cpu_count()})",
             "",
             "ideal dialogues/s × CPU per dialogue at zero latency",
-        ),
-        (
-            "Event-loop passes per user turn (same runs)",
-            ", ".join(
-                f"{e} {cpu[e]['passes_per_turn']:.1f} (LangGraph alone "
-                f"{floor[e]['passes_per_turn']:.1f})"
-                for e in envs
-            ),
-            "",
-            "each pass queues a dialogue behind the others' ready work",
         ),
         (
             "Peak memory of those CPU runs",
