@@ -264,6 +264,28 @@ def test_intervals_do_not_depend_on_record_order() -> None:
         assert one.degradation(a) == two.degradation(b)
 
 
+def _figures(metrics: StudyMetrics) -> tuple[object, ...]:
+    rows = metrics.rows()
+    return (
+        [(g.agent, g.mode, g.interval(metrics.seed)) for g in rows],
+        [metrics.degradation(g) for g in rows],
+        metrics.family_rows(),
+    )
+
+
+def test_intervals_are_kept_until_a_record_arrives() -> None:
+    """The summary, the CSV, the plots and the report ask for the same bootstrap figures:
+    worked out once, and again after any record is added."""
+    records = fixture()
+    growing = StudyMetrics(["A"], seed=2).extend(records[:5])
+    early = _figures(growing)
+    assert _figures(growing) == early  # asked again: the same
+    assert early == _figures(StudyMetrics(["A"], seed=2).extend(records[:5]))
+    growing.extend(records[5:])
+    assert _figures(growing) == _figures(StudyMetrics(["A"], seed=2).extend(records))
+    assert _figures(growing) != early
+
+
 def test_rate_intervals_are_honest_at_zero_and_one_hundred_percent() -> None:
     from simulator.run.metrics import rate_interval, wilson_interval
 

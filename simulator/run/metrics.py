@@ -104,8 +104,14 @@ class Group:
     checked_calls: int = 0  # dialogues whose task had required or forbidden calls
     forbidden: int = 0  # dialogues in which something forbidden happened
     missing_actions: int = 0  # dialogues missing a required tool call
+    # intervals worked out since the last record was added, by seed (a report asks for
+    # the same ones in its table, its CSV and its plots; each is thousands of resamples)
+    _intervals: dict[int, tuple[float, float]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def add(self, record: DialogueRecord) -> None:
+        self._intervals.clear()
         s = record.scores
         won = int(s.task.success)
         self.dialogues += 1
@@ -184,7 +190,11 @@ class Group:
         return self.score_sum / self.dialogues if self.dialogues else math.nan
 
     def interval(self, seed: int = 0) -> tuple[float, float]:
-        return rate_interval(self.clusters, seed=f"{seed}:{self.agent}:{self.mode}")
+        found = self._intervals.get(seed)
+        if found is None:
+            found = rate_interval(self.clusters, seed=f"{seed}:{self.agent}:{self.mode}")
+            self._intervals[seed] = found
+        return found
 
     @property
     def aptitude(self) -> float:
@@ -258,8 +268,14 @@ class StudyMetrics:
         # (agent, mode, turns or -1 for never) -> [s, n]
         self.by_turns: dict[tuple[str, str, int], list[int]] = defaultdict(lambda: [0, 0])
         self.personas: set[str] = set()
+        # bootstrap figures worked out since the last record was added: the summary
+        # table, the CSV, the plots and the HTML report each ask for them
+        self._degradations: dict[tuple[str, str], Degradation | None] = {}
+        self._family_rows: list[FamilyCell] | None = None
 
     def add(self, record: DialogueRecord) -> None:
+        self._degradations.clear()
+        self._family_rows = None
         key = (record.agent_name, record.mode)
         self.groups.setdefault(key, Group(*key)).add(record)
         self.personas.add(record.persona_id)
@@ -307,6 +323,12 @@ class StudyMetrics:
 
     def degradation(self, group: Group) -> Degradation | None:
         """``group`` against the same agent in ``full``; None for full itself or without it."""
+        key = (group.agent, group.mode)
+        if key not in self._degradations:
+            self._degradations[key] = self._degradation(group)
+        return self._degradations[key]
+
+    def _degradation(self, group: Group) -> Degradation | None:
         base = self.groups.get((group.agent, Mode.FULL.value))
         if base is None or group.mode == Mode.FULL.value:
             return None
@@ -332,6 +354,11 @@ class StudyMetrics:
     def family_rows(self) -> list[FamilyCell]:
         """Success by task family and environment (org), with intervals; agents in order,
         then family, environment and mode."""
+        if self._family_rows is None:
+            self._family_rows = self._work_out_family_rows()
+        return list(self._family_rows)
+
+    def _work_out_family_rows(self) -> list[FamilyCell]:
         agents = self.agents
         out = []
         for (agent, mode, family, env), personas in self.families.items():
