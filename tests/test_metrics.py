@@ -7,6 +7,8 @@ import random
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.record import (
     AcquisitionScore,
@@ -101,6 +103,60 @@ def test_paired_delta_interval() -> None:
     low, high = paired_delta_interval(same, worse, seed=0)
     assert -1 <= low <= high < 0
     assert all(math.isnan(x) for x in paired_delta_interval({"a": (1, 1)}, {"a": (0, 1)}))
+
+
+def _randrange_bootstrap(clusters: list[tuple[int, int]], seed: str, resamples: int) -> list[float]:
+    """The bootstrap's resampled rates as drawn with ``randrange`` (the reference)."""
+    units = (
+        clusters
+        if len(clusters) >= 2
+        else [(1, 1)] * clusters[0][0] + [(0, 1)] * (clusters[0][1] - clusters[0][0])
+    )
+    rng = random.Random(seed)
+    out = []
+    for _ in range(resamples):
+        picked = [units[rng.randrange(len(units))] for _ in units]
+        out.append(sum(s for s, _ in picked) / sum(n for _, n in picked))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    clusters=st.lists(
+        st.integers(min_value=1, max_value=6).flatmap(
+            lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n))
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    seed=st.text(max_size=8),
+    resamples=st.integers(min_value=1, max_value=60),
+)
+def test_bootstrap_draws_what_randrange_draws(
+    clusters: list[tuple[int, int]], seed: str, resamples: int
+) -> None:
+    tail = (1 - 0.95) / 2 * 100  # as the intervals compute it (2.5 and a little)
+    rates = _randrange_bootstrap(clusters, seed, resamples)
+    assert bootstrap_interval(clusters, seed=seed, resamples=resamples) == (
+        percentile(rates, tail),
+        percentile(rates, 100 - tail),
+    )
+    base = {f"p{i}": c for i, c in enumerate(clusters)}
+    other = {f"p{i}": (c[1] - c[0], c[1]) for i, c in enumerate(clusters)}
+    if len(clusters) >= 2:
+        shared = sorted(base)
+        rng = random.Random(seed)
+        deltas = []
+        for _ in range(resamples):
+            picked = [shared[rng.randrange(len(shared))] for _ in shared]
+            deltas.append(
+                sum(other[p][0] for p in picked) / sum(other[p][1] for p in picked)
+                - sum(base[p][0] for p in picked) / sum(base[p][1] for p in picked)
+            )
+        assert paired_delta_interval(base, other, seed=seed, resamples=resamples) == (
+            percentile(deltas, tail),
+            percentile(deltas, 100 - tail),
+        )
 
 
 # --- the accumulator on hand-made records ---------------------------------------------------
