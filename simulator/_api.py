@@ -23,7 +23,7 @@ from simulator.agent import (
 )
 from simulator.agent.reference import check_reference_pairs
 from simulator.errors import SimulatorError
-from simulator.graph import DEFAULT_MAX_MESSAGE_CHARS
+from simulator.limits import DEFAULT_MAX_MESSAGE_CHARS
 from simulator.models import Budget, ModelRegistry, Roles
 from simulator.persona import Mode, Persona, load_persona
 from simulator.record import DialogueRecord

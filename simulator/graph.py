@@ -24,6 +24,7 @@ from simulator.chat import Message, ToolCall, ToolSpec
 from simulator.env import Environment, ToolError
 from simulator.judge import LLMJudge, add_usage, score_dialogue
 from simulator.judge.values import contains_value
+from simulator.limits import DEFAULT_MAX_MESSAGE_CHARS
 from simulator.models import BudgetExceeded, CallLog, ReplayMiss
 from simulator.persona import Mode, Persona
 from simulator.record import (
@@ -66,9 +67,6 @@ SUBMIT_ANSWER = ToolSpec(
         "required": ["answer"],
     },
 )
-
-DEFAULT_MAX_MESSAGE_CHARS = 65_536
-"""Characters of one agent reply (text and tool calls) that enter the dialogue by default."""
 
 
 @dataclass(frozen=True)

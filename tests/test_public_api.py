@@ -108,6 +108,31 @@ def test_import_is_light() -> None:
     assert json.loads(python(code)) == []
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["persona", "check", "personas/examples/refund.yaml"],
+        ["run", "--help"],
+    ],
+)
+def test_the_cli_quick_commands_import_nothing_heavy(argv: list[str]) -> None:
+    """The CLI's commands that run no dialogue start without LangChain, LangGraph or the
+    SDKs (about half a second); so does ``simulator.run`` itself."""
+    code = (
+        "import sys, json\n"
+        "import simulator.run\n"
+        "from simulator.cli import app\n"
+        "try:\n"
+        f"    app({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & "
+        f"set({HEAVY!r}))))"
+    )
+    assert json.loads(python(code).strip().splitlines()[-1]) == []
+
+
 def own_doc(obj: Any) -> str:
     """The object's own docstring: not a parent class's, not a dataclass's generated one."""
     doc = obj.__dict__.get("__doc__") if inspect.isclass(obj) else obj.__doc__

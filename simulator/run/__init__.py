@@ -1,5 +1,14 @@
-"""Running dialogues: one at a time or many, studies, metrics, replay and re-scoring."""
+"""Running dialogues: one at a time or many, studies, metrics, replay and re-scoring.
 
+``run_dialogue`` and ``system_message`` are imported on first use: they bring in the
+graph, and with it LangGraph, which the CLI's commands that run no dialogue (help,
+``persona``, ``report``, ``show``, ``diff``, ``export``) and the parent of a run in
+worker processes never need.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from simulator.limits import DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS
 from simulator.run._batch import (
     RECORDS_FILE,
     DialogueJob,
@@ -7,12 +16,6 @@ from simulator.run._batch import (
     plan,
     read_records,
     run_jobs,
-)
-from simulator.run._dialogue import (
-    DEFAULT_MAX_STEPS,
-    DEFAULT_MAX_TURNS,
-    run_dialogue,
-    system_message,
 )
 from simulator.run._diff import DialogueDiff, diff_records
 from simulator.run._export import (
@@ -59,6 +62,22 @@ from simulator.run._study import (
     resolve_study,
 )
 from simulator.run.metrics import StudyMetrics
+
+if TYPE_CHECKING:
+    from simulator.run._dialogue import run_dialogue, system_message
+
+_DIALOGUE = ("run_dialogue", "system_message")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _DIALOGUE:
+        from simulator.run import _dialogue
+
+        value = getattr(_dialogue, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'simulator.run' has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_MAX_STEPS",

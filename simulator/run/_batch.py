@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.agent import AgentSpec
-from simulator.graph import DEFAULT_MAX_MESSAGE_CHARS
+from simulator.limits import DEFAULT_MAX_MESSAGE_CHARS, DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS
 from simulator.models import Budget, ModelRegistry, Roles
 from simulator.persona import Mode, Persona
 from simulator.record import DialogueRecord, dialogue_id
-from simulator.run._dialogue import DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS, run_dialogue
 from simulator.run._gc import tuned_gc
 
 RECORDS_FILE = "dialogues.jsonl"
@@ -150,6 +149,8 @@ async def run_each(
 ) -> int:
     """Run ``jobs`` with ``concurrency`` dialogues in flight, handing each record to ``emit``
     as it ends; no new dialogue starts once ``budget`` is exhausted or ``stop()`` is true."""
+    from simulator.run._dialogue import run_dialogue  # LangGraph: only where dialogues run
+
     pending = iter(jobs)
     ran = 0
 

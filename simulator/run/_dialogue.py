@@ -12,7 +12,6 @@ from simulator.agent import AgentSpec, AgentUnderTest, build_agent
 from simulator.chat import Message
 from simulator.env import Environment, open_environment
 from simulator.graph import (
-    DEFAULT_MAX_MESSAGE_CHARS,
     SUBMIT_ANSWER,
     DialogueContext,
     build_graph,
@@ -20,13 +19,11 @@ from simulator.graph import (
     recursion_limit,
 )
 from simulator.judge import LLMJudge
+from simulator.limits import DEFAULT_MAX_MESSAGE_CHARS, DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS
 from simulator.models import Budget, CallLog, ModelRegistry, Roles, default_registry
 from simulator.persona import Mode, Persona
 from simulator.record import DialogueRecord, EndReason, ModelCallEvent, dialogue_id
 from simulator.user import LLMClassifier, LLMRealizer
-
-DEFAULT_MAX_TURNS = 12
-DEFAULT_MAX_STEPS = 10
 
 
 def system_message(persona: Persona, env: Environment) -> Message:

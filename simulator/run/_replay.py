@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from simulator.agent import AgentReply, AgentSpec, AgentUnderTest
 from simulator.chat import Message, ToolSpec
 from simulator.errors import SimulatorError
-from simulator.graph import DEFAULT_MAX_MESSAGE_CHARS
+from simulator.limits import DEFAULT_MAX_MESSAGE_CHARS
 from simulator.models import Budget, ModelRegistry, ReplayMiss, RoleConfig, Roles
 from simulator.persona import Persona
 from simulator.record import (
@@ -33,7 +33,6 @@ from simulator.record import (
     UserTurnEvent,
 )
 from simulator.run._batch import completed_ids, drop_torn_tail
-from simulator.run._dialogue import run_dialogue
 from simulator.run._gc import tuned_gc
 
 VOLATILE = frozenset(
@@ -200,6 +199,8 @@ async def _rerun(
     replies serve the user turns before it, and ``said`` (when set) says turns 1 to
     ``fork_at``. ``agent_instance``, when given, is the agent (``spec`` then only labels
     it). Settings not given are the record's."""
+    from simulator.run._dialogue import run_dialogue  # LangGraph: only where dialogues run
+
     wrapper: Callable[[AgentUnderTest], AgentUnderTest] | None = None
     if fork_at is not None:
         at = fork_at

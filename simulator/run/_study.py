@@ -19,11 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from simulator.agent import LLM_KINDS, AgentSpec, resolve_agent_spec
 from simulator.errors import PersonaError, SimulatorError
-from simulator.graph import DEFAULT_MAX_MESSAGE_CHARS
+from simulator.limits import DEFAULT_MAX_MESSAGE_CHARS, DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS
 from simulator.models import Roles
 from simulator.persona import KeyPath, Mode, Persona, Positions, load_personas, read_yaml_file
 from simulator.run._batch import DialogueJob
-from simulator.run._dialogue import DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS
 
 DEFAULT_AGENTS = ("reference:careful", "reference:eager", "reference:leaky", "reference:guarded")
 DEFAULT_MODES = (Mode.FULL, Mode.SHARDED, Mode.ON_ASK)
