@@ -12,13 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,report,ray]'
 	touch $(STAMP)
 
+# the tests also read the exports with Inspect AI's and openevals' own readers
+TEST_STAMP := $(VENV)/.installed-interop
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,report,ray,interop]'
+	touch $(TEST_STAMP)
+
 # the default study (studies/default.yaml), afresh: records, manifest, summary.csv, plots,
 # report.html in runs/demo
 demo: $(STAMP)
 	rm -rf runs/demo
 	$(BIN)/simulator run --out runs/demo
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)

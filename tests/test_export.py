@@ -428,8 +428,9 @@ def test_csv_has_a_header_and_one_row_per_dialogue(run: Path) -> None:
 
 
 def test_the_real_readers_when_installed(run: Path) -> None:
-    """With inspect_ai and openevals installed (neither is a dependency), they read the
-    exports themselves: checked with inspect_ai 0.3.285 and openevals 0.2.2."""
+    """Inspect AI and openevals read the exports themselves (the ``interop`` extra, which
+    ``make test`` installs; neither is a dependency): checked with inspect_ai 0.3.285 and
+    openevals 0.2.2."""
     log_api = pytest.importorskip("inspect_ai.log")
     log = log_api.read_eval_log(str(run.parent / "log.json"))
     assert len(log.samples) == 4 and log.samples[0].scores["task"].value == "C"
