@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Message", "ToolCall", "ToolSpec"]
+__all__ = ["SUBMIT_ANSWER", "Message", "ToolCall", "ToolSpec"]
 
 Message = dict[str, Any]
 """An OpenAI-style chat message: ``role``, ``content``, and ``tool_calls`` / ``tool_call_id``."""
@@ -51,3 +51,19 @@ class ToolCall(BaseModel):
             "type": "function",
             "function": {"name": self.name, "arguments": json.dumps(self.arguments)},
         }
+
+
+SUBMIT_ANSWER = ToolSpec(
+    name="submit_answer",
+    description=(
+        "Give your final answer to the user's request. Call it once you are confident; "
+        "the user reads the answer and replies."
+    ),
+    parameters={
+        "type": "object",
+        "properties": {"answer": {"type": "string", "description": "The answer, e.g. a value"}},
+        "required": ["answer"],
+    },
+)
+"""The tool the graph adds to every environment's: an explicit answer (never run by an
+environment)."""

@@ -20,8 +20,8 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from simulator.agent import AgentReply, AgentUnderTest
-from simulator.chat import Message, ToolCall, ToolSpec
-from simulator.env import Environment, ToolError
+from simulator.chat import SUBMIT_ANSWER, Message, ToolCall, ToolSpec
+from simulator.env import Environment, ToolError, run_tool
 from simulator.judge import LLMJudge, add_usage, score_dialogue
 from simulator.judge.values import contains_value
 from simulator.limits import DEFAULT_MAX_MESSAGE_CHARS
@@ -53,19 +53,6 @@ from simulator.user import (
     opening,
     read_turn,
     speak,
-)
-
-SUBMIT_ANSWER = ToolSpec(
-    name="submit_answer",
-    description=(
-        "Give your final answer to the user's request. Call it once you are confident; "
-        "the user reads the answer and replies."
-    ),
-    parameters={
-        "type": "object",
-        "properties": {"answer": {"type": "string", "description": "The answer, e.g. a value"}},
-        "required": ["answer"],
-    },
 )
 
 
@@ -423,17 +410,17 @@ def _run_tool(
             )
         )
         return "Your answer was sent to the user.", False
-    try:
-        return ctx.env.call(call.name, call.arguments), False
-    except ToolError as exc:
-        return f"Error: {exc}", True
-    except Exception as exc:  # an environment bug must not kill the dialogue
+    result, failure = run_tool(ctx.env, call.name, call.arguments)
+    if failure is not None and not isinstance(failure, ToolError):  # the environment's bug
         events.append(
             ErrorEvent(
-                turn=turn, where="environment", error_type=type(exc).__name__, message=str(exc)
+                turn=turn,
+                where="environment",
+                error_type=type(failure).__name__,
+                message=str(failure),
             )
         )
-        return f"Error: the tool failed ({type(exc).__name__}: {exc})", True
+    return result, failure is not None
 
 
 async def _judge(state: DialogueState, ctx: DialogueContext) -> DialogueState:

@@ -8,11 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.env import open_environment
-from simulator.judge import score_dialogue
-from simulator.persona import Mode, Persona
 from simulator.record import DialogueRecord, EndReason
-from simulator.run import read_records
+from simulator.run import read_records, rescore
 from simulator.run._replay import replay_record
 
 FOLDER = Path(__file__).resolve().parents[1] / "dialogues"
@@ -39,15 +36,7 @@ def test_agents_are_named_portably() -> None:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_fixture_rescores_identically(path: Path) -> None:
     record = load(path)
-    persona = Persona.model_validate(record.persona)
-    env = open_environment(persona)
-    try:
-        scores = score_dialogue(persona, Mode(record.mode), record.events, env)
-    finally:
-        env.close()
-    scores.efficiency.duration_s = record.scores.efficiency.duration_s
-    scores.verdicts = record.scores.verdicts
-    assert scores == record.scores
+    assert rescore(record).scores == record.scores
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

@@ -48,6 +48,12 @@ def report(
         err.print(
             f"Re-scored {tally.records} records ({tally.changed} with changed scores) → {source}"
         )
+        if tally.diverged:
+            err.print(
+                f"[yellow]warning:[/] {tally.diverged} records have a tool call whose result, "
+                "run again now, differs from the recorded one (the environment changed since "
+                "the run): their state checks may not see the world the agent saw"
+            )
     try:
         outputs = write_run_outputs(run, records_file=source)
     except ValueError as exc:

@@ -19,6 +19,7 @@ from simulator.env._protocol import (
     Observable,
     ToolError,
     check_state,
+    run_tool,
     state_matches,
 )
 from simulator.errors import SimulatorError
@@ -112,5 +113,6 @@ __all__ = [
     "parse_crm",
     "register_environment",
     "registered_environments",
+    "run_tool",
     "state_matches",
 ]

@@ -54,6 +54,24 @@ class Observable(Protocol):
         ...
 
 
+def run_tool(
+    env: Environment, name: str, arguments: dict[str, Any]
+) -> tuple[str, Exception | None]:
+    """Run one tool call as a dialogue does: (the text the agent gets back, the failure).
+
+    A refused call (``ToolError``) and an environment's own bug both come back as text
+    starting "Error:"; the exception is returned beside it, so the caller can tell the
+    two apart (the graph records a bug as an error event). A re-score runs the recorded
+    calls again through here, so a fresh environment gets the same text and state.
+    """
+    try:
+        return env.call(name, arguments), None
+    except ToolError as exc:
+        return f"Error: {exc}", exc
+    except Exception as exc:  # an environment bug must not kill the dialogue
+        return f"Error: the tool failed ({type(exc).__name__}: {exc})", exc
+
+
 def state_matches(observed: Any, expected: Any) -> bool:
     """Whether an observed state value is the expected one.
 

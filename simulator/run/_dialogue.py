@@ -9,10 +9,9 @@ from typing import Any
 
 from simulator import __version__
 from simulator.agent import AgentSpec, AgentUnderTest, build_agent
-from simulator.chat import Message
+from simulator.chat import SUBMIT_ANSWER, Message
 from simulator.env import Environment, open_environment
 from simulator.graph import (
-    SUBMIT_ANSWER,
     DialogueContext,
     build_graph,
     initial_state,

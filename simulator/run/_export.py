@@ -189,8 +189,8 @@ class _Tools:
 
     @staticmethod
     def _open(record: DialogueRecord) -> list[dict[str, Any]] | None:
+        from simulator.chat import SUBMIT_ANSWER
         from simulator.env import open_environment
-        from simulator.graph import SUBMIT_ANSWER
         from simulator.persona import Persona
 
         try:
