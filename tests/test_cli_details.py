@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -89,18 +90,19 @@ def test_diff_prints_both_ids_in_full() -> None:
 
 
 def test_the_replay_guide_shows_what_the_fork_command_does(tmp_path: Path) -> None:
-    """docs/replay.md walks through a fork of eager by careful: its claims hold."""
-    persona = (
-        ROOT
-        / "personas"
-        / "crm"
-        / "crm.sales_amount.b2b-q2-2025-signed-services-existing-business.yaml"
-    )
+    """docs/replay.md walks through a fork of eager by careful: its claims hold, with its
+    own patterns, in a run that has a persona of the family in each org (as the demo's)."""
+    guide = (ROOT / "docs" / "replay.md").read_text()
+    pattern = re.search(r"replay runs/demo -d '([^']+)' \\\n\s+--fork-at 2", guide)
+    assert pattern is not None
+    crm = ROOT / "personas" / "crm"
     run = tmp_path / "demo"
     made = cli(
         "run",
         "-p",
-        persona,
+        crm / "crm.sales_amount.b2b-q2-2025-signed-services-existing-business.yaml",
+        "-p",
+        crm / "crm.sales_amount.b2c-first-half-of-2025-signed-existing-business.yaml",
         "-a",
         "reference:eager",
         "-m",
@@ -116,7 +118,7 @@ def test_the_replay_guide_shows_what_the_fork_command_does(tmp_path: Path) -> No
         "replay",
         run,
         "-d",
-        "sales_amount*eager~sharded~s0",
+        pattern[1],
         "--fork-at",
         "2",
         "--agent",
@@ -124,11 +126,11 @@ def test_the_replay_guide_shows_what_the_fork_command_does(tmp_path: Path) -> No
         columns=200,
     )
     assert fork.returncode == 0, fork.stderr
-    guide = (ROOT / "docs" / "replay.md").read_text()
     said = next(line for line in fork.stdout.splitlines() if line.strip().startswith("fork:"))
     claimed = next(line for line in guide.splitlines() if line.startswith("#   fork:"))
     assert said.split("→")[0].strip() == claimed.lstrip("# ").split("→")[0].strip()
-    diff = cli("diff", f"{run}#sales_amount*eager~sharded~s0", run / "forks.jsonl", columns=200)
+    assert f"diff 'runs/demo#{pattern[1]}' runs/demo/forks.jsonl" in guide
+    diff = cli("diff", f"{run}#{pattern[1]}", run / "forks.jsonl", columns=200)
     assert diff.returncode == 0, diff.stderr
     asked = "could you tell me whether to include only one product family,"
     assert asked in " ".join(diff.stdout.split())

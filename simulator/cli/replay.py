@@ -163,7 +163,7 @@ def replay(
 
         simulator replay runs/demo
 
-        simulator replay runs/demo -d 'amount*eager~sharded~s0' \\
+        simulator replay runs/demo -d 'sales_amount.b2b*eager~sharded~s0' \\
             --fork-at 2 -a reference:careful
 
         simulator replay dialogues/eager-on-ask-gave-up.jsonl \\

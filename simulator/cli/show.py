@@ -26,7 +26,7 @@ def show(
 
         simulator show runs/demo
 
-        simulator show runs/demo/dialogues.jsonl -d 'globex~leaky~on_ask'
+        simulator show runs/demo/dialogues.jsonl -d 'sales_amount*leaky~on_ask'
     """
     file = path / RECORDS_FILE if path.is_dir() else path
     if not file.exists():
