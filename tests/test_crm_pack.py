@@ -207,3 +207,20 @@ def test_a_question_about_one_filter_does_not_name_another() -> None:
     assert "priority" not in classify(persona, AgentTurn(text=ask)).asked
     ask = "Should I only count cases of a certain priority?"
     assert classify(persona, AgentTurn(text=ask)).asked == ["priority"]
+
+
+def test_the_guides_crm_commands_that_write_elsewhere_work(tmp_path: Path) -> None:
+    """docs/crm.md's `crm pack ... --out` and `crm generate` lines, as written (the
+    folders they name moved under tmp_path)."""
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "crm.md").read_text()
+    block = guide.split("```sh\n.venv/bin/simulator crm ", 1)[1].split("```", 1)[0]
+    lines = ("crm " + block).replace("\\\n", " ").splitlines()
+    writing = [line.split("#")[0].split() for line in lines if "--out" in line]
+    assert len(writing) == 2
+    for words in writing:
+        args = [w for w in words if not w.endswith("/simulator")]
+        at = args.index("--out")
+        args[at + 1] = str(tmp_path / Path(args[at + 1]).name)
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, (args, result.output)
+        assert "wrote" in result.output

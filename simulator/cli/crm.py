@@ -48,6 +48,14 @@ def pack(
         typer.Option("--out", "-o", help="Folder of the pack (its CRM personas are replaced)."),
     ] = PACK_DIR,
     seed: Annotated[int, typer.Option(help="Seed of the generated CRM worlds.")] = 0,
+    scale: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Size of the worlds (1 = default): more records, so more tasks in the "
+            "families whose tasks are drawn from the data.",
+        ),
+    ] = 1,
 ) -> None:
     """(Re)write the built-in persona pack: every family of both orgs, N each.
 
@@ -56,13 +64,15 @@ def pack(
     checked solvable; a family that cannot fill its quota is an error, and
     then nothing is written.
 
-    Example:
+    Examples:
 
         simulator crm pack --per-family 10
+
+        simulator crm pack --per-family 12 --out /tmp/crm
     """
     from simulator.env.crm import generate_pack
 
-    files = generate_pack(n=per_family, seed=seed)
+    files = generate_pack(n=per_family, seed=seed, scale=scale)
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("crm.*.yaml"):
         old.unlink()

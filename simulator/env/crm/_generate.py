@@ -69,8 +69,9 @@ def solve(family: Family, ctx: Ctx, n: int) -> list[Solved]:
         picked.append(Solved(decided, answer))
     if len(picked) < n:
         raise SimulatorError(
-            f"{family.org} family '{family.name}': only {len(picked)} of {n} solvable tasks "
-            f"after {tried} draws; try another seed or a larger scale"
+            f"{family.org} family '{family.name}': only {len(picked)} of {n} solvable, "
+            f"distinct tasks in its {tried} draws; ask for fewer per family, or try another "
+            "seed or a larger scale (some families draw from a fixed set of tasks)"
         )
     return picked
 
