@@ -133,7 +133,7 @@ def test_generator_never_ships_a_planted_unsolvable_draw(
         "planted-unneeded",
     }
     monkeypatch.setattr(type(family), "draws", lambda self, ctx, rng: iter(planted))
-    with pytest.raises(SimulatorError, match="only 0 of 5 solvable tasks after 2 draws"):
+    with pytest.raises(SimulatorError, match="only 0 of 5 solvable, distinct tasks in its 2 draws"):
         solve(family, ctx_b2c, 5)
 
 
