@@ -22,6 +22,7 @@ from langgraph.types import Command
 from simulator.agent import AgentReply, AgentUnderTest
 from simulator.chat import SUBMIT_ANSWER, Message, ToolCall, ToolSpec
 from simulator.env import Environment, ToolError, run_tool
+from simulator.errors import raised_at
 from simulator.judge import LLMJudge, add_usage, score_dialogue
 from simulator.judge.values import contains_value
 from simulator.limits import DEFAULT_MAX_MESSAGE_CHARS
@@ -291,7 +292,11 @@ async def _agent(state: DialogueState, ctx: DialogueContext) -> DialogueState:
         raise  # a replay that diverges is reported by the replay, not blamed on the agent
     except Exception as exc:  # the agent under test failing is data, not a crash
         error = ErrorEvent(
-            turn=turn, where="agent", error_type=type(exc).__name__, message=str(exc)
+            turn=turn,
+            where="agent",
+            error_type=type(exc).__name__,
+            message=str(exc),
+            raised_at=raised_at(exc),
         )
         return _end(turn, EndReason.AGENT_ERROR, f"{type(exc).__name__}: {exc}", error)
     latency = (time.perf_counter() - started) * 1000

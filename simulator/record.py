@@ -168,6 +168,7 @@ class ErrorEvent(_Event):
     where: Literal["agent", "tool", "environment", "user"]
     error_type: str
     message: str
+    raised_at: str | None = None  # "PATH:LINE in FUNCTION" in the agent's code, if it was
 
 
 class Usage(BaseModel):

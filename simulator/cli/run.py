@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -86,8 +87,44 @@ def _check_executor(resolved: ResolvedStudy, ray_address: str | None) -> None:
         raise SimulatorError("--ray-address is for --executor ray")
 
 
+@dataclass
+class _Errors:
+    """The dialogues of this invocation that ended in an error: how many of each end
+    reason, and the first one's id and error."""
+
+    reasons: Counter[str] = field(default_factory=Counter)
+    first: tuple[str, str] | None = None
+
+    def add(self, record: DialogueRecord) -> None:
+        if not record.end_reason.is_error:
+            return
+        self.reasons[record.end_reason.value] += 1
+        if self.first is None:
+            at = next(
+                (e.raised_at for e in record.events if e.type == "error" and e.raised_at),
+                None,
+            )
+            detail = (record.error or record.end_reason.value) + (f" (at {at})" if at else "")
+            self.first = (record.id, detail)
+
+    def warning(self, ran: int, out_dir: Path) -> str | None:
+        total = sum(self.reasons.values())
+        if not total or self.first is None:
+            return None
+        kinds = ", ".join(f"{reason} {n}" for reason, n in self.reasons.most_common())
+        return (
+            f"[yellow]warning:[/] {total} of the {ran} dialogues run ended in an error "
+            f"({kinds}). The first, {self.first[0]}: {self.first[1]}\n"
+            f"  see it with: simulator show {out_dir} -d '{self.first[0]}'"
+        )
+
+
 def _run_with_progress(
-    resolved: ResolvedStudy, out_dir: Path, console: Console, ray_address: str | None = None
+    resolved: ResolvedStudy,
+    out_dir: Path,
+    console: Console,
+    errors_seen: _Errors,
+    ray_address: str | None = None,
 ) -> RunResult:
     with Progress(
         TextColumn("[progress.description]{task.description}"),
@@ -106,6 +143,7 @@ def _run_with_progress(
         def done(record: DialogueRecord) -> None:
             nonlocal errors, cost
             errors += record.end_reason.is_error
+            errors_seen.add(record)
             cost += sum(u.cost_usd for u in record.scores.efficiency.models.values())
             progress.update(task, advance=1, errors=errors, cost=cost)
 
@@ -296,8 +334,12 @@ def run(
             "text, which no rule-based agent does: run them with an LLM agent, e.g. "
             "--persona personas/crm --agent agents/gpt-4.1-mini.yaml."
         )
-    result = _run_with_progress(resolved, out_dir, console, ray_address)
+    errors = _Errors()
+    result = _run_with_progress(resolved, out_dir, console, errors, ray_address)
     _finish(resolved, result, report, console)
+    warning = errors.warning(result.ran, out_dir)
+    if warning:
+        console.print(warning, soft_wrap=True)
 
 
 def _finish(resolved: ResolvedStudy, result: RunResult, report: bool, console: Console) -> None:

@@ -236,7 +236,9 @@ def _event(event: Any, facts: dict[str, dict[str, Any]], secrets: list[Confident
         text = f"verifier: {violation_label(event)} ({event.excerpt})"
         return f'<li class="violation">{escape(text)}</li>'
     if isinstance(event, ErrorEvent):
-        text = f"{event.where} error {event.error_type}: {event.message}"
+        text = f"{event.where} error {event.error_type}: {event.message}" + (
+            f" (at {event.raised_at})" if event.raised_at else ""
+        )
         return f'<li class="error">{escape(text)}</li>'
     if isinstance(event, ModelCallEvent):
         text = f"model call: {event.role} {event.model} ({event.usage.input_tokens} in, "

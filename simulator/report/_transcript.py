@@ -80,6 +80,10 @@ def truncation_label(event: AgentMessageEvent, record: DialogueRecord) -> str:
     )
 
 
+def _at(event: ErrorEvent) -> str:
+    return f" (at {event.raised_at})" if event.raised_at else ""
+
+
 def _clip(text: str, limit: int = _MAX_TOOL_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -156,7 +160,10 @@ def render_transcript(record: DialogueRecord) -> RenderableType:
             blocks.append(Text(f"  ! verifier: {violation_label(event)}", style="bold red"))
         elif isinstance(event, ErrorEvent):
             blocks.append(
-                Text(f"  ! {event.where} error {event.error_type}: {event.message}", "red")
+                Text(
+                    f"  ! {event.where} error {event.error_type}: {event.message}{_at(event)}",
+                    "red",
+                )
             )
         elif isinstance(event, EndEvent):
             blocks.append(Text(f"END: {event.reason.value} {event.detail}".rstrip(), style="bold"))

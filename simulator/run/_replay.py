@@ -36,9 +36,17 @@ from simulator.run._batch import completed_ids, drop_torn_tail
 from simulator.run._gc import tuned_gc
 
 VOLATILE = frozenset(
-    {"latency_ms", "started_at", "duration_s", "agent_latency_ms", "simulator_version"}
+    {
+        "latency_ms",
+        "started_at",
+        "duration_s",
+        "agent_latency_ms",
+        "simulator_version",
+        "raised_at",
+    }
 )
-"""Fields that measure wall-clock time (or the software version), not the dialogue."""
+"""Fields that measure wall-clock time, or say which software ran (its version, the line
+of the agent's code an error came from), not the dialogue."""
 
 DEFAULT_STEP_TIMEOUT = 60.0
 
