@@ -222,3 +222,34 @@ def test_resume_refuses_edited_personas(tmp_path: Path) -> None:
     with pytest.raises(StudyError, match="changed since the run started"):
         resume_study(manifest)
     assert json.loads((tmp_path / "run" / "manifest.json").read_text())["dialogues"] == 1
+
+
+def test_a_run_refuses_to_mix_two_versions_of_an_agents_code(tmp_path: Path) -> None:
+    """Fixing your agent and running again into the same folder would show the old
+    records (they are all there: nothing runs); resuming would mix the two versions."""
+    agent = write(tmp_path / "my_agent.py", AGENTS.read_text())
+    study = Study(personas=[str(REFUND)], agents=[f"{agent}:careful"], modes=[Mode.FULL])
+    resolved = resolve_study(study, tmp_path)
+    run_study(resolved, tmp_path / "run")
+    manifest = read_manifest(tmp_path / "run")
+    assert list(manifest["agent_code"]) == ["my_agent:careful"]
+    assert run_study(resolved, tmp_path / "run").ran == 0  # unchanged: nothing to run
+    assert resume_study(manifest).total == 1
+    write(agent, AGENTS.read_text() + "\n# fixed\n")
+    with pytest.raises(
+        StudyError,
+        match=r"the code of agent 'my_agent:careful' \(.*my_agent.py\) changed since it ran",
+    ):
+        run_study(resolved, tmp_path / "run")
+    with pytest.raises(StudyError, match="would mix two versions of it"):
+        resume_study(manifest)
+    (tmp_path / "run2").mkdir()
+    assert run_study(resolved, tmp_path / "run2").ran == 1  # another --out runs it afresh
+
+
+def test_a_manifest_without_agent_digests_is_resumed_as_before(tmp_path: Path) -> None:
+    study = Study(personas=[str(REFUND)], agents=[f"{AGENTS}:careful"], modes=[Mode.FULL])
+    run_study(resolve_study(study, tmp_path), tmp_path / "run")
+    manifest = read_manifest(tmp_path / "run")
+    del manifest["agent_code"]
+    assert resume_study(manifest).total == 1

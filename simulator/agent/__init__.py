@@ -11,6 +11,8 @@ from simulator.agent._spec import (
     AgentSpec,
     build_agent,
     check_reference,
+    code_digest,
+    code_file,
     load_target,
     resolve_agent_spec,
 )
@@ -36,6 +38,8 @@ __all__ = [
     "agent_from_object",
     "build_agent",
     "check_reference",
+    "code_digest",
+    "code_file",
     "is_in_memory",
     "load_target",
     "resolve_agent_spec",

@@ -393,6 +393,33 @@ def load_target(target: str) -> Any:
     return obj
 
 
+def code_file(spec: AgentSpec) -> Path | None:
+    """The source file of a python agent's module (``file.py`` itself, or where
+    ``module`` is found), or None: another kind, a transcript, a module not found."""
+    if spec.kind != "python" or spec.target is None or spec.target == TRANSCRIPT_TARGET:
+        return None
+    location = spec.target.rpartition(":")[0]
+    if _is_file_ref(location):
+        return Path(location)
+    try:
+        found = importlib.util.find_spec(location)
+    except (ImportError, ValueError):
+        return None
+    if found is None or not found.has_location or not found.origin:
+        return None
+    return Path(found.origin)
+
+
+def code_digest(spec: AgentSpec) -> str | None:
+    """A digest of :func:`code_file`'s text, so a run can tell that an agent's code
+    changed since it started (its module's own file only, not what that imports)."""
+    path = code_file(spec)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path else None
+    except OSError:
+        return None
+
+
 # --- building agents ------------------------------------------------------------------------
 
 

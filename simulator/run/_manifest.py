@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from simulator import __version__
-from simulator.agent import LLM_KINDS, AgentSpec, check_reference, load_target
+from simulator.agent import (
+    LLM_KINDS,
+    AgentSpec,
+    check_reference,
+    code_digest,
+    code_file,
+    load_target,
+)
 from simulator.errors import AgentSpecError
 from simulator.persona import load_personas
 from simulator.run._study import ResolvedStudy, Study, StudyError, persona_digest
@@ -66,6 +73,7 @@ def build_manifest(resolved: ResolvedStudy, *, run_id: str, command: list[str]) 
         "base_dir": str(resolved.base_dir.resolve()),
         "personas": resolved.persona_digests(),
         "agents": [a.to_record() for a in resolved.agents],
+        "agent_code": agent_code(resolved.agents),
         "modes": [m.value for m in resolved.modes],
         "seeds": resolved.seeds,
         "dialogues": resolved.total,
@@ -73,6 +81,22 @@ def build_manifest(resolved: ResolvedStudy, *, run_id: str, command: list[str]) 
         "versions": package_versions(),
         "resumed": [],
     }
+
+
+def agent_code(agents: tuple[AgentSpec, ...] | list[AgentSpec]) -> dict[str, str]:
+    """Agent name → digest of its module's file, for the agents that are Python code."""
+    return {a.name: digest for a in agents if (digest := code_digest(a)) is not None}
+
+
+def changed_agent_code(manifest: dict[str, Any], agents: tuple[AgentSpec, ...]) -> str | None:
+    """Why the run's records would mix two versions of an agent's code, or None: a python
+    agent whose module's file changed since the manifest was written (a manifest written
+    before agent digests existed has none to compare)."""
+    recorded: dict[str, str] = manifest.get("agent_code") or {}
+    for agent in agents:
+        if agent.name in recorded and code_digest(agent) != recorded[agent.name]:
+            return f"the code of agent {agent.name!r} ({code_file(agent)}) changed since"
+    return None
 
 
 def write_manifest(run_dir: Path, manifest: dict[str, Any]) -> None:
@@ -116,6 +140,12 @@ def resume_study(manifest: dict[str, Any]) -> ResolvedStudy:
             )
         except AgentSpecError as exc:
             raise StudyError(f"cannot resume: agent {agent.name!r}: {exc}") from None
+    changed = changed_agent_code(manifest, tuple(agents))
+    if changed:
+        raise StudyError(
+            f"cannot resume: {changed} the run started, so its records would mix two "
+            "versions of it; run it afresh into another --out"
+        )
     kept = tuple(p for p in personas if p.id in digests)
     return ResolvedStudy(study, base, None, kept, tuple(agents))
 

@@ -25,6 +25,7 @@ from simulator.run._batch import RECORDS_FILE, completed_ids, read_records, run_
 from simulator.run._manifest import (
     MANIFEST_FILE,
     build_manifest,
+    changed_agent_code,
     new_run_id,
     note_resume,
     read_manifest,
@@ -82,6 +83,13 @@ def start_run(resolved: ResolvedStudy, run_dir: Path, command: list[str]) -> dic
         if not _same_study(manifest, fresh):
             raise StudyError(
                 f"{run_dir} holds another study's run; give another --out, or --resume {run_dir}"
+            )
+        changed = changed_agent_code(manifest, resolved.agents)
+        if changed:
+            raise StudyError(
+                f"{run_dir} holds this study's run, but {changed} it ran: its "
+                f"{RECORDS_FILE} holds the old code's dialogues. Give another --out, or "
+                f"delete {run_dir} to run it again"
             )
         note_resume(run_dir, manifest, command)
         return manifest
