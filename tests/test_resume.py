@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,38 @@ def test_resume_takes_no_study_flags(
             main()
         assert exit_info.value.code == 2
         assert message in capsys.readouterr().err
+
+
+def test_ctrl_c_says_how_far_the_run_got_and_how_to_finish_it(tmp_path: Path) -> None:
+    study_file = tmp_path / "study.yaml"
+    study_file.write_text(STUDY, encoding="utf-8")
+    stopped = tmp_path / "stopped"
+    records = stopped / "dialogues.jsonl"
+    env = {**os.environ, "COLUMNS": "300", "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "run", str(study_file), "--out", str(stopped)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while lines(records) < 10 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    done = lines(records)
+    assert 10 <= done < 96
+    assert (
+        f"Stopped: {done} of 96 dialogues are in {records} (those in flight were dropped). "
+        f"Finish with: simulator run --resume {stopped}"
+    ) in " ".join(err.split())
+    assert "Traceback" not in err
+
+    report = subprocess.run(
+        [sys.executable, "-m", "simulator", "report", str(stopped)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    assert (
+        f"notice: the run is incomplete: {done} of its 96 dialogues are recorded, and the "
+        f"tables count only those. Finish it with: simulator run --resume {stopped}"
+    ) in " ".join(report.stderr.split())

@@ -11,7 +11,14 @@ from rich.console import Console
 from simulator.cli._records import records_file
 from simulator.errors import SimulatorError
 from simulator.report import print_summary, write_run_outputs
-from simulator.run import RESCORED_FILE, RescoreTally, rescore_file
+from simulator.run import (
+    RECORDS_FILE,
+    RESCORED_FILE,
+    RescoreTally,
+    completed_ids,
+    read_manifest,
+    rescore_file,
+)
 
 
 def report(
@@ -62,3 +69,21 @@ def report(
     if outputs.notice:
         err.print(outputs.notice)
     Console().print("Wrote " + ", ".join(str(p) for p in outputs.files))
+    missing = _missing(run)
+    if missing:
+        err.print(f"[yellow]notice:[/] {missing}", soft_wrap=True)
+
+
+def _missing(run: Path) -> str | None:
+    """What a stopped run lacks: the manifest plans more dialogues than were recorded."""
+    try:
+        planned = int(read_manifest(run)["dialogues"])
+    except (SimulatorError, KeyError, TypeError, ValueError):
+        return None  # a folder of records without a manifest: nothing planned to compare
+    recorded = len(completed_ids(run / RECORDS_FILE))
+    if recorded >= planned:
+        return None
+    return (
+        f"the run is incomplete: {recorded} of its {planned} dialogues are recorded, and "
+        f"the tables count only those. Finish it with: simulator run --resume {run}"
+    )

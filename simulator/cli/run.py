@@ -27,6 +27,7 @@ from simulator.run import (
     Study,
     absolute_paths,
     check_credentials,
+    completed_ids,
     default_run_dir,
     default_study_file,
     load_study,
@@ -335,7 +336,15 @@ def run(
             "--persona personas/crm --agent agents/gpt-4.1-mini.yaml."
         )
     errors = _Errors()
-    result = _run_with_progress(resolved, out_dir, console, errors, ray_address)
+    try:
+        result = _run_with_progress(resolved, out_dir, console, errors, ray_address)
+    except KeyboardInterrupt:
+        done = len(completed_ids(out_dir / RECORDS_FILE) & {job.id for job in resolved.jobs()})
+        console.print(
+            f"Stopped: {done} of {resolved.total} dialogues are in {out_dir / RECORDS_FILE} "
+            f"(those in flight were dropped). Finish with: simulator run --resume {out_dir}"
+        )
+        raise typer.Exit(130) from None
     _finish(resolved, result, report, console)
     warning = errors.warning(result.ran, out_dir)
     if warning:
