@@ -11,8 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 
 from simulator.record import DialogueRecord
 from simulator.run.metrics import Group, StudyMetrics
@@ -327,5 +329,43 @@ def print_summary(
         console.print("No dialogues to summarize.")
         return metrics
     for grid in summary_tables(metrics):
-        console.print(rich_table(grid))
+        for part in fitted(grid, console):
+            console.print(part)
     return metrics
+
+
+def fitted(grid: Grid, console: Console) -> list[RenderableType]:
+    """The grid as tables no wider than the console: the whole table when it fits, else
+    its value columns in as many parts as it takes, each with the label columns again
+    (a cell cut short would hide a figure). The caption goes under the last part."""
+    whole = rich_table(grid)
+    if _width(whole, console) <= console.width or len(grid.columns) <= grid.left:
+        return [whole]
+    keys, values = list(range(grid.left)), list(range(grid.left, len(grid.columns)))
+    parts: list[list[int]] = [[]]
+    for column in values:
+        if parts[-1] and _width(_part(grid, keys + parts[-1] + [column]), console) > console.width:
+            parts.append([])
+        parts[-1].append(column)
+    out: list[RenderableType] = []
+    for number, part in enumerate(parts, start=1):
+        title = grid.title if number == 1 else f"{grid.title} (continued)"
+        out += [Text(title, style="table.title"), _part(grid, keys + part)]
+    if grid.caption:
+        out.append(Text(grid.caption, style="table.caption"))
+    return out
+
+
+def _width(table: Table, console: Console) -> int:
+    """The width ``table`` needs to show every cell whole (however narrow the console)."""
+    return Measurement.get(console, console.options.update_width(10_000), table).maximum
+
+
+def _part(grid: Grid, columns: list[int]) -> Table:
+    """The grid's ``columns`` alone, without title or caption."""
+    part = Grid("", None, left=grid.left)
+    part.columns = [grid.columns[i] for i in columns]
+    part.rows = [[row[i] for i in columns] for row in grid.rows]
+    table = rich_table(part)
+    table.title = None
+    return table
