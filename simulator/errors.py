@@ -24,8 +24,14 @@ class PersonaError(SimulatorError):
         self.line = line
         self.column = column
         self.detail = message
+        self.others: list[PersonaError] = []  # the file's further problems, each placed
         where = file if line is None else f"{file}:{line}:{column or 1}"
         super().__init__(f"{where}: {message}")
+
+    @property
+    def all(self) -> list[PersonaError]:
+        """This problem and the file's others, each with its own line."""
+        return [self, *self.others]
 
 
 class AgentSpecError(SimulatorError):

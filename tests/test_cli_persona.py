@@ -131,3 +131,36 @@ def test_schema_is_json_with_persona_properties(tmp_path: Path) -> None:
     out = tmp_path / "persona.schema.json"
     assert runner.invoke(app, ["persona", "schema", "--out", str(out)]).exit_code == 0
     assert json.loads(out.read_text()) == schema
+
+
+def test_check_lists_every_problem_of_a_broken_file_at_its_own_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "name: Dana\ngoal: g\nopening: o\ntraits:\n  verbosity: loud\n  patience: lots\n"
+        "colour: red\n"
+    )
+    for flags in ((), ("--all-errors",)):
+        result = run_module("persona", "check", *flags, broken)
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert "(and 2 more problems)" in lines[0]
+        shown = sorted(line.split(": ", 2)[1] for line in lines[:3])
+        assert shown == [f"{broken}:5:3", f"{broken}:6:3", f"{broken}:7:1"], result.stderr
+        assert "expected one of 'terse', 'normal', 'chatty', got 'loud'" in result.stderr
+        assert "traits.patience: expected a whole number, got 'lots'" in result.stderr
+        assert "unknown key 'colour'" in result.stderr
+        assert len(lines) == (4 if flags else 3)  # with --all-errors: the summary line too
+
+
+def test_a_loading_error_carries_the_files_other_problems(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "name: Dana\ngoal: g\nopening: o\ntraits:\n  verbosity: loud\n  patience: lots\n"
+    )
+    try:
+        load_persona(path)
+    except PersonaError as error:
+        assert sorted(e.line or 0 for e in error.all) == [5, 6]
+        assert "(and 1 more problem)" in str(error) and error.others[0].others == []
+    else:
+        raise AssertionError("loaded a broken persona")

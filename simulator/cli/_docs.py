@@ -39,7 +39,8 @@ HEADER = """# Command line
 Generated from the commands' help by `make docs`; do not edit by hand.
 
 Every command prints errors in bad input (a broken persona, an unknown agent) as one
-line, `error: FILE:LINE:COL: what was expected`, with exit status 2 and no traceback.
+line, `error: FILE:LINE:COL: what was expected`, with exit status 2 and no traceback; a
+persona file with several problems gets one such line for each.
 """
 
 

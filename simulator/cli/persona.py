@@ -32,14 +32,17 @@ def check(
         typer.Argument(metavar="PATH...", help="Persona files or folders (searched recursively)."),
     ],
     all_errors: Annotated[
-        bool, typer.Option("--all-errors", help="Report every broken file, not just the first.")
+        bool,
+        typer.Option(
+            "--all-errors", help="Report every broken file, not just the first (each in full)."
+        ),
     ] = False,
     root: Annotated[
         Path | None,
         typer.Option(help="Folder 'extends' must stay in (default: nearest 'personas' folder)."),
     ] = None,
 ) -> None:
-    """Validate persona files; report the first problem by file, line and column.
+    """Validate persona files; report every problem of a broken file by file, line and column.
 
     Example:
 
@@ -53,8 +56,9 @@ def check(
     for file, result in iter_personas(paths, root=root):
         if isinstance(result, PersonaError):
             if not all_errors:
-                raise result
-            typer.echo(f"error: {result}", err=True)
+                raise result  # main() prints it, and the file's other problems
+            for problem in result.all:
+                typer.echo(f"error: {problem}", err=True)
             broken += 1
             continue
         ok += 1

@@ -12,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from simulator.errors import PersonaError
-from simulator.persona._messages import error_at, show, validation_error
+from simulator.persona._messages import error_at, first_of, show, validation_error
 from simulator.persona._schema import Persona
 from simulator.persona._sound import soundness_problems
 from simulator.persona._yaml import KeyPath, Positions, read_yaml_file
@@ -142,11 +142,7 @@ def _load(file: Path, root: PathLike | None) -> tuple[Persona, Positions]:
         raise validation_error(exc, data, positions) from None
     problems = soundness_problems(persona)
     if problems:
-        path, message = problems[0]
-        if len(problems) > 1:
-            more = len(problems) - 1
-            message += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise error_at(message, path, positions)
+        raise first_of(problems, positions)
     return persona, positions
 
 

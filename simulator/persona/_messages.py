@@ -90,13 +90,21 @@ def error_at(message: str, path: KeyPath, positions: Positions) -> PersonaError:
 def validation_error(
     exc: ValidationError, data: Mapping[str, Any], positions: Positions
 ) -> PersonaError:
-    """Convert the first problem of ``exc`` into a PersonaError, counting the others."""
-    errors = exc.errors(include_url=False)
-    path, message = _describe(errors[0], data)
-    if len(errors) > 1:
-        more = len(errors) - 1
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return error_at(message, path, positions)
+    """Convert the first problem of ``exc`` into a PersonaError that counts the others
+    and carries them (``others``), each at its own line."""
+    found = [_describe(err, data) for err in exc.errors(include_url=False)]
+    return first_of(found, positions)
+
+
+def first_of(problems: Sequence[tuple[KeyPath, str]], positions: Positions) -> PersonaError:
+    """The first of a file's ``problems`` (path, message) as its PersonaError, saying how
+    many more there are and carrying them in ``others``."""
+    (path, message), rest = problems[0], problems[1:]
+    if rest:
+        message += f" (and {len(rest)} more problem{'s' if len(rest) > 1 else ''})"
+    error = error_at(message, path, positions)
+    error.others = [error_at(m, p, positions) for p, m in rest]
+    return error
 
 
 def _prefix(path: KeyPath) -> str:
