@@ -42,7 +42,7 @@ def check(
         typer.Option(help="Folder 'extends' must stay in (default: nearest 'personas' folder)."),
     ] = None,
 ) -> None:
-    """Validate persona files; report every problem of a broken file by file, line and column.
+    """Validate persona files; report every problem by file, line and column.
 
     Example:
 
