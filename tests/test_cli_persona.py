@@ -164,3 +164,15 @@ def test_a_loading_error_carries_the_files_other_problems(tmp_path: Path) -> Non
         assert "(and 1 more problem)" in str(error) and error.others[0].others == []
     else:
         raise AssertionError("loaded a broken persona")
+
+
+def test_new_takes_o_an_org_and_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    result = runner.invoke(
+        app, ["persona", "new", "crm.refund.acme", "--environment", "crm-b2c", "-o", str(folder)]
+    )
+    assert result.exit_code == 0, result.output
+    written = folder / "crm.refund.acme.yaml"
+    assert load_persona(written).environment == "crm-b2c"
+    schema = runner.invoke(app, ["persona", "schema", "-o", str(tmp_path / "s.json")])
+    assert schema.exit_code == 0 and json.loads((tmp_path / "s.json").read_text())

@@ -23,6 +23,8 @@ class Environment(StrEnum):
 
     NONE = "none"
     CRM = "crm"
+    CRM_B2B = "crm-b2b"
+    CRM_B2C = "crm-b2c"
 
 
 @app.command()
@@ -77,7 +79,12 @@ def new(
     persona_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new persona.")],
     out: Annotated[
         Path | None,
-        typer.Option(help="File to write (a folder gets ID.yaml); default: print to stdout."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="File to write (.yaml, .yml), or a folder, made if missing, that gets ID.yaml; "
+            "default: print to stdout.",
+        ),
     ] = None,
     environment: Annotated[
         Environment, typer.Option(help="Environment the agent's tools act on.")
@@ -88,14 +95,15 @@ def new(
 
     Example:
 
-        simulator persona new crm.refund.acme --environment crm \\
-            --out personas/crm/
+        simulator persona new crm.refund.acme --environment crm-b2c \\
+            --out personas/mine/
     """
     text = scaffold_persona(persona_id, name=name, environment=environment.value)
     if out is None:
         typer.echo(text, nl=False)
         return
-    target = out / f"{persona_id}.yaml" if out.is_dir() else out
+    is_file = out.suffix in (".yaml", ".yml") and not out.is_dir()
+    target = out if is_file else out / f"{persona_id}.yaml"
     if target.exists():
         raise SimulatorError(f"{target} already exists; not overwriting it")
     try:
@@ -110,7 +118,7 @@ def new(
 @app.command()
 def schema(
     out: Annotated[
-        Path | None, typer.Option(help="File to write; default: print to stdout.")
+        Path | None, typer.Option("--out", "-o", help="File to write; default: print to stdout.")
     ] = None,
 ) -> None:
     """Print the JSON Schema of persona files, for editor completion and checks.
