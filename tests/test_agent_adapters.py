@@ -453,3 +453,15 @@ def test_tool_call_arguments_roundtrip_to_openai() -> None:
         )
     )
     assert json.loads(reply.to_message()["tool_calls"][0]["function"]["arguments"]) == {"a": [1]}
+
+
+def test_a_target_that_cannot_be_an_agent_fails_when_named(tmp_path: Path) -> None:
+    """Before any dialogue, and before a run folder is made: not at the first dialogue."""
+    (tmp_path / "numbers.py").write_text("reply = 42\nname = 'x'\n", encoding="utf-8")
+    for attr, kind in (("reply", "an int"), ("name", "a str")):
+        with pytest.raises(AgentSpecError, match=f"numbers.py: {attr} is {kind}, not an agent"):
+            resolve_agent_spec(f"{tmp_path / 'numbers.py'}:{attr}")
+    spec_file = tmp_path / "agent.yaml"
+    spec_file.write_text("name: n\nkind: python\ntarget: numbers.py:reply\n", encoding="utf-8")
+    with pytest.raises(AgentSpecError, match=r"agent.yaml:3:1: target: .*reply is an int"):
+        resolve_agent_spec(str(spec_file))

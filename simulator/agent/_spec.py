@@ -155,7 +155,7 @@ def resolve_agent_spec(text: str, *, base_dir: Path | None = None) -> AgentSpec:
         raise AgentSpecError(f"cannot read agent {text!r}: expected {_FORMS}")
     target = _normalize_target(text, base)
     try:
-        load_target(target)
+        load_agent_target(target)
     except AgentSpecError as exc:
         raise AgentSpecError(f"agent {text!r}: {exc}") from None
     return AgentSpec(name=_default_name(target), kind="python", target=target)
@@ -233,7 +233,7 @@ def _load_yaml(path: Path) -> AgentSpec:
         where = f"{path}:{line}:{col}" if line is not None else str(path)
         try:
             target = _normalize_target(spec.target, path.parent)
-            load_target(target)
+            load_agent_target(target)
         except AgentSpecError as exc:
             raise AgentSpecError(f"{where}: target: {exc}") from exc
         spec = spec.model_copy(update={"target": target})
@@ -376,6 +376,28 @@ def _import_module(name: str) -> ModuleType:
         raise AgentSpecError(f"importing {name!r} failed: {exc}") from exc
     except Exception as exc:
         raise AgentSpecError(f"importing {name!r} failed: {type(exc).__name__}: {exc}") from exc
+
+
+def load_agent_target(target: str) -> Any:
+    """:func:`load_target`, refusing an object that cannot be an agent (a number, a
+    string, ...) before any dialogue starts."""
+    obj = load_target(target)
+    usable = (
+        inspect.isclass(obj)
+        or callable(obj)
+        or callable(getattr(obj, "step", None))
+        or callable(getattr(obj, "ainvoke", None))
+    )
+    if not usable:
+        location, _, attr = target.rpartition(":")
+        kind = type(obj).__name__
+        raise AgentSpecError(
+            f"{location}: {attr} is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, not an "
+            "agent: expected a function "
+            "fn(messages, tools), a class or factory, an object with a step(messages, tools) "
+            "method, a LangChain chat model, a Runnable or a compiled graph"
+        )
+    return obj
 
 
 def load_target(target: str) -> Any:
