@@ -66,6 +66,7 @@ def test_a_run_whose_dialogues_end_in_errors_says_so_after_its_tables(tmp_path: 
         env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
+    assert "2 dialogues = 1 persona × 1 agent × 1 mode × 2 seeds" in run.stderr
     first = "example.refund~broken_agent:reply~full~s0"
     assert (
         f"warning: 2 of the 2 dialogues run ended in an error (agent_error 2). The first, "

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from simulator.agent import resolve_agent_spec
 from simulator.cli._records import matching, one_record, records_file
+from simulator.cli._words import counted
 from simulator.errors import SimulatorError
 from simulator.models import Budget, ModelConfigError, Roles
 from simulator.record import DialogueRecord, ErrorEvent
@@ -238,8 +239,9 @@ def _replay_all(
     if total == 0:
         raise SimulatorError(f"{file}: no dialogue matches {dialogue!r}")
     console.print(
-        f"Replayed {total} dialogue{'s' if total != 1 else ''}: {counts['identical']} identical, "
-        f"{counts['diverged']} diverged; {counts['calls']} model calls served from the records, "
+        f"Replayed {counted(total, 'dialogue')}: {counts['identical']} identical, "
+        f"{counts['diverged']} diverged; {counted(counts['calls'], 'model call')} served from "
+        "the records, "
         "none made.",
         soft_wrap=True,
     )

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from simulator.agent.reference import check_reference_pairs
+from simulator.cli._words import counted
 from simulator.errors import SimulatorError
 from simulator.models import RoleConfig, Roles
 from simulator.persona import Mode
@@ -324,8 +325,9 @@ def run(
         start_run(resolved, out_dir, command)
     s = resolved.study
     console.print(
-        f"Study {s.name}: {resolved.total} dialogues = {len(resolved.personas)} personas × "
-        f"{len(resolved.agents)} agents × {len(s.modes)} modes × {len(resolved.seeds)} seeds "
+        f"Study {s.name}: {counted(resolved.total, 'dialogue')} = "
+        f"{counted(len(resolved.personas), 'persona')} × {counted(len(resolved.agents), 'agent')}"
+        f" × {counted(len(s.modes), 'mode')} × {counted(len(resolved.seeds), 'seed')} "
         f"→ {out_dir / RECORDS_FILE}"
     )
     if resolved.left_out:
