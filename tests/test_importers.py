@@ -559,3 +559,15 @@ def test_imported_personas_load_like_any_other() -> None:
         text = (SHIPPED / persona.id.split(".")[0] / f"{persona.id}.yaml").read_text()
         assert text.startswith("# Imported from ")
         assert yaml.safe_load(text)["id"] == persona.id
+
+
+def test_a_file_of_the_other_format_or_a_task_typo_says_what_is_wrong(tmp_path: Path) -> None:
+    wrong = runner.invoke(app, ["import", "tau2", str(LIC), "--out", str(tmp_path)])
+    assert wrong.exit_code != 0
+    assert isinstance(wrong.exception, SimulatorError)
+    assert f"all 6 tasks of {LIC} were skipped for the same reason" in str(wrong.exception)
+    assert "is it a tau2-bench tasks file?" in str(wrong.exception)
+    typo = runner.invoke(app, ["import", "lic", str(LIC), "--task", "maths", "-o", str(tmp_path)])
+    assert isinstance(typo.exception, SimulatorError)
+    assert "unknown task kind 'maths'; Lost in Conversation's are: math, " in str(typo.exception)
+    assert list(tmp_path.iterdir()) == []

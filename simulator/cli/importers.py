@@ -21,11 +21,19 @@ _OUT = typer.Option("--out", "-o", help="Folder to write the personas to (one fi
 _OVERWRITE = typer.Option("--overwrite", help="Replace persona files that already exist.")
 
 
-def _report(result: ImportResult, out: Path, written: list[Path]) -> None:
+def _report(result: ImportResult, out: Path, written: list[Path], source: Path, kind: str) -> None:
     for task_id, reason in result.skipped:
         typer.echo(f"skipped {task_id}: {reason}", err=True)
     noted = sum(1 for p in result.personas if result.notes.get(p.id))
     if not written:
+        reasons = {reason for _, reason in result.skipped}
+        if len(result.skipped) > 1 and len(reasons) == 1:
+            raise SimulatorError(
+                f"no persona imported: all {len(result.skipped)} tasks of {source} were skipped "
+                f"for the same reason ({reasons.pop()}); is it {kind}?"
+            )
+        if not result.skipped:
+            raise SimulatorError(f"no persona imported: {source} holds no task to import")
         raise SimulatorError(f"no persona imported ({len(result.skipped)} task(s) skipped)")
     tail = f"; {noted} with notes in their header" if noted else ""
     skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
@@ -61,7 +69,8 @@ def tau2(
     from simulator.importers import import_tau2, write_personas
 
     result = import_tau2(tasks, environment=environment, domain=domain)
-    _report(result, out, write_personas(result, out, overwrite=overwrite))
+    written = write_personas(result, out, overwrite=overwrite)
+    _report(result, out, written, tasks, "a tau2-bench tasks file")
 
 
 @app.command("lic")
@@ -99,4 +108,5 @@ def lic(
     from simulator.importers import import_lic, write_personas
 
     result = import_lic(shards, tasks=task or (), threshold=threshold)
-    _report(result, out, write_personas(result, out, overwrite=overwrite))
+    written = write_personas(result, out, overwrite=overwrite)
+    _report(result, out, written, shards, "a Lost in Conversation sharded-instructions file")

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from simulator.errors import SimulatorError
 from simulator.importers._common import (
     ImportResult,
     distinct_cues,
@@ -175,6 +176,12 @@ def import_lic(
     ``threshold`` is the graded tasks' success threshold (default 1.0: success only
     for a perfect score; their figures are the mean score).
     """
+    unknown = sorted(set(tasks) - set(TASKS))
+    if unknown:
+        raise SimulatorError(
+            f"unknown task kind {', '.join(map(repr, unknown))}; Lost in Conversation's are: "
+            f"{', '.join(TASKS)} (all but code and summary are imported)"
+        )
     result = ImportResult()
     for sample in read_tasks(path):
         task_id = str(sample.get("task_id", "?"))
