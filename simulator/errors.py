@@ -11,7 +11,10 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 class SimulatorError(Exception):
-    """A user-facing error: bad input, bad configuration. Printed without a traceback."""
+    """A user-facing error: bad input, bad configuration. Printed without a traceback,
+    followed by ``others``: further problems of the same input, each a line of its own."""
+
+    others: list[SimulatorError] = []  # noqa: RUF012 (never mutated: instances assign)
 
 
 class PersonaError(SimulatorError):
@@ -24,7 +27,7 @@ class PersonaError(SimulatorError):
         self.line = line
         self.column = column
         self.detail = message
-        self.others: list[PersonaError] = []  # the file's further problems, each placed
+        self.others: list[PersonaError] = []  # type: ignore[assignment]  # each placed
         where = file if line is None else f"{file}:{line}:{column or 1}"
         super().__init__(f"{where}: {message}")
 

@@ -104,12 +104,21 @@ def test_per_family_spreads_the_sample_over_each_family_and_environment() -> Non
     ("text", "expected"),
     [
         ("name: x\nrepeat: 3\n", "s.yaml:2:1: unknown key 'repeat' (allowed: name,"),
-        ("modes: [full, shardd]\n", "s.yaml:1:15: modes[1]: expected one of full, concat"),
-        ("repeats: 0\n", "s.yaml:1:1: repeats: Input should be greater than or equal to 1"),
+        (
+            "modes: [full, shardd]\n",
+            "s.yaml:1:15: modes[1]: expected one of 'full', 'concat', 'sharded', 'on_ask', "
+            "got 'shardd'",
+        ),
+        ("repeats: 0\n", "s.yaml:1:1: repeats: expected a whole number of at least 1, got 0"),
+        ("per_family: lots\n", "s.yaml:1:1: per_family: expected a whole number, got 'lots'"),
         ("seeds: [1, 2]\nrepeats: 3\n", "s.yaml:1:1: give either 'seeds' or 'repeats'"),
         ("agents: [a\n", "s.yaml:2:1: invalid YAML"),
         ("- a\n- b\n", "s.yaml:1:1: expected a mapping of study keys"),
-        ("roles: {user: {modle: x}}\n", "s.yaml:1:16: unknown key 'roles.user.modle'"),
+        (
+            "roles: {user: {modle: x}}\n",
+            "s.yaml:1:16: roles.user: unknown key 'modle' (allowed: model, temperature, seed, "
+            "max_tokens); did you mean 'model'? (and 1 more problem)",
+        ),
     ],
 )
 def test_bad_study_files_name_file_line_and_column(
@@ -253,3 +262,15 @@ def test_a_manifest_without_agent_digests_is_resumed_as_before(tmp_path: Path) -
     manifest = read_manifest(tmp_path / "run")
     del manifest["agent_code"]
     assert resume_study(manifest).total == 1
+
+
+def test_a_study_file_with_several_problems_gets_them_all(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.yaml", "name: x\nper_family: lots\nrepeat: 3\n")
+    with pytest.raises(StudyError) as info:
+        load_study(path)
+    error = info.value
+    assert "unknown key 'repeat'" in str(error) and "did you mean 'repeats'?" in str(error)
+    assert str(error).endswith("(and 1 more problem)")
+    assert [str(e) for e in error.others] == [
+        f"{path}:2:1: per_family: expected a whole number, got 'lots'"
+    ]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from simulator.errors import PersonaError, SimulatorError
+from simulator.errors import SimulatorError
 
 app = typer.Typer(
     name="simulator",
@@ -73,6 +73,6 @@ def main() -> None:
         app()
     except SimulatorError as exc:
         typer.echo(f"error: {exc}", err=True)
-        for other in exc.others if isinstance(exc, PersonaError) else ():
+        for other in exc.others:
             typer.echo(f"error: {other}", err=True)  # the same file's further problems
         sys.exit(2)

@@ -11,6 +11,7 @@ from simulator.persona._loader import (
     load_personas,
     persona_to_yaml,
 )
+from simulator.persona._messages import problems as validation_problems
 from simulator.persona._scaffold import scaffold_persona
 from simulator.persona._schema import (
     Confidential,
@@ -55,6 +56,7 @@ __all__ = [
     "read_yaml_file",
     "scaffold_persona",
     "soundness_problems",
+    "validation_problems",
 ]
 
 

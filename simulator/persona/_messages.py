@@ -1,4 +1,4 @@
-"""Turn a pydantic ValidationError on a persona into one PersonaError a person can act on.
+"""Turn a pydantic ValidationError on a persona (or a study) into messages a person can act on.
 
 The message says where (``facts[1].after``), what was expected and what was found; the
 position is the line of the deepest key of that path present in the file.
@@ -92,8 +92,15 @@ def validation_error(
 ) -> PersonaError:
     """Convert the first problem of ``exc`` into a PersonaError that counts the others
     and carries them (``others``), each at its own line."""
-    found = [_describe(err, data) for err in exc.errors(include_url=False)]
-    return first_of(found, positions)
+    return first_of(problems(exc, data), positions)
+
+
+def problems(
+    exc: ValidationError, data: Mapping[str, Any], root: type[BaseModel] = Persona
+) -> list[tuple[KeyPath, str]]:
+    """Each problem of ``exc`` (raised validating ``data`` as ``root``): its key path and
+    a message that says what was expected and what was found."""
+    return [_describe(err, data, root) for err in exc.errors(include_url=False)]
 
 
 def first_of(problems: Sequence[tuple[KeyPath, str]], positions: Positions) -> PersonaError:
@@ -111,34 +118,36 @@ def _prefix(path: KeyPath) -> str:
     return f"{label(path)}: " if path else ""
 
 
-def _describe(err: ErrorDetails, data: Mapping[str, Any]) -> tuple[KeyPath, str]:
+def _describe(
+    err: ErrorDetails, data: Mapping[str, Any], root: type[BaseModel] = Persona
+) -> tuple[KeyPath, str]:
     loc: KeyPath = tuple(err["loc"])
     kind, value = err["type"], err.get("input")
     ctx = err.get("ctx") or {}
-    if not loc and kind == "value_error":
+    if not loc and kind == "value_error" and root is Persona:
         found = reference_problem(data)
         if found is not None:
             return found
     if kind == "extra_forbidden" and loc:
         parent, key = loc[:-1], loc[-1]
-        allowed = _fields_at(parent)
+        allowed = _fields_at(parent, root)
         hint = difflib.get_close_matches(str(key), allowed, n=1)
         message = f"{_prefix(parent)}unknown key '{key}' (allowed: {', '.join(allowed)})"
         return loc, message + (f"; did you mean '{hint[0]}'?" if hint else "")
     if kind == "missing" and loc:
         return loc, f"{_prefix(loc[:-1])}missing required key '{loc[-1]}'"
     if kind in ("literal_error", "enum"):
-        choices = _choices(loc)
+        choices = _choices(loc, root)
         if choices:
             listed = ", ".join(f"'{c}'" for c in choices)
             return loc, f"{_prefix(loc)}expected one of {listed}, got {show(value)}"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
         return loc, f"{_prefix(loc)}expected {_ID_RULE}, got {show(value)}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return loc, f"{_prefix(loc)}expected {_bounds(loc, ctx)}, got {show(value)}"
+        return loc, f"{_prefix(loc)}expected {_bounds(loc, ctx, root)}, got {show(value)}"
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
-        fields = _fields_at(loc) if kind.startswith(("model", "dict")) else []
+        fields = _fields_at(loc, root) if kind.startswith(("model", "dict")) else []
         if fields:
             expected += f" ({', '.join(fields)})"
         message = f"{_prefix(loc)}expected {expected}, got {show(value)}"
@@ -151,9 +160,9 @@ def _describe(err: ErrorDetails, data: Mapping[str, Any]) -> tuple[KeyPath, str]
     return loc, f"{_prefix(loc)}{text[:1].lower()}{text[1:]}"
 
 
-def _annotation(loc: KeyPath) -> tuple[Any, FieldInfo | None]:
+def _annotation(loc: KeyPath, root: type[BaseModel]) -> tuple[Any, FieldInfo | None]:
     """The type (and field) the schema expects at ``loc``, or (None, None) if unknown."""
-    tp: Any = Persona
+    tp: Any = root
     info: FieldInfo | None = None
     for part in loc:
         tp = _unwrap_optional(tp)
@@ -177,16 +186,16 @@ def _unwrap_optional(tp: Any) -> Any:
     return tp
 
 
-def _fields_at(loc: KeyPath) -> list[str]:
-    tp, _ = _annotation(loc)
+def _fields_at(loc: KeyPath, root: type[BaseModel]) -> list[str]:
+    tp, _ = _annotation(loc, root)
     if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
         return []
     fields = list(tp.model_fields)
     return [*fields, "extends"] if tp is Persona else fields
 
 
-def _choices(loc: KeyPath) -> list[str]:
-    tp, _ = _annotation(loc)
+def _choices(loc: KeyPath, root: type[BaseModel]) -> list[str]:
+    tp, _ = _annotation(loc, root)
     if get_origin(tp) is Literal:
         return [str(a) for a in get_args(tp)]
     if isinstance(tp, type) and issubclass(tp, Enum):
@@ -194,8 +203,8 @@ def _choices(loc: KeyPath) -> list[str]:
     return []
 
 
-def _bounds(loc: KeyPath, ctx: Mapping[str, Any]) -> str:
-    tp, info = _annotation(loc)
+def _bounds(loc: KeyPath, ctx: Mapping[str, Any], root: type[BaseModel]) -> str:
+    tp, info = _annotation(loc, root)
     noun = "a whole number" if tp is int else "a number"
     low = high = None
     for meta in info.metadata if info is not None else []:

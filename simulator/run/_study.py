@@ -21,7 +21,15 @@ from simulator.agent import LLM_KINDS, AgentSpec, resolve_agent_spec
 from simulator.errors import PersonaError, SimulatorError
 from simulator.limits import DEFAULT_MAX_MESSAGE_CHARS, DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS
 from simulator.models import Roles
-from simulator.persona import KeyPath, Mode, Persona, Positions, load_personas, read_yaml_file
+from simulator.persona import (
+    KeyPath,
+    Mode,
+    Persona,
+    Positions,
+    load_personas,
+    read_yaml_file,
+    validation_problems,
+)
 from simulator.run._batch import DialogueJob
 
 DEFAULT_AGENTS = ("reference:careful", "reference:eager", "reference:leaky", "reference:guarded")
@@ -185,29 +193,22 @@ def load_study(path: Path) -> Study:
     try:
         return Study.model_validate(data)
     except ValidationError as exc:
-        raise _study_error(exc, positions, path) from None
+        raise _study_error(exc, data, positions, path) from None
 
 
-def _study_error(exc: ValidationError, positions: Positions, path: Path) -> StudyError:
-    errors = exc.errors(include_url=False)
-    # a misspelt key also makes the right one missing: the misspelling is the news
-    err = min(errors, key=lambda e: e["type"] != "extra_forbidden")
-    loc: KeyPath = tuple(err["loc"])
-    where = _position(loc, positions, path)
-    dotted = _label(loc)
-    if err["type"] == "extra_forbidden":
-        allowed = ", ".join(Study.model_fields) if len(loc) == 1 else "see docs/studies.md"
-        message = f"unknown key '{dotted}' (allowed: {allowed})"
-    elif err["type"] == "enum":
-        message = f"{dotted}: expected one of {', '.join(m.value for m in Mode)}"
-    elif err["type"] == "value_error" and "error" in (err.get("ctx") or {}):
-        message = f"{dotted + ': ' if dotted else ''}{err['ctx']['error']}"
-    else:
-        message = f"{dotted + ': ' if dotted else ''}{err['msg']}"
-    more = exc.error_count() - 1
-    if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return StudyError(f"{where}: {message}")
+def _study_error(
+    exc: ValidationError, data: Mapping[str, Any], positions: Positions, path: Path
+) -> StudyError:
+    """The study file's problems worded as a persona file's are, the first (a misspelt
+    key before the key it makes missing: the misspelling is the news) carrying the rest."""
+    found = sorted(validation_problems(exc, data, Study), key=lambda p: "unknown key" not in p[1])
+    errors = [StudyError(f"{_position(loc, positions, path)}: {message}") for loc, message in found]
+    first = errors[0]
+    if len(errors) > 1:
+        more = len(errors) - 1
+        first = StudyError(f"{first} (and {more} more problem{'s' if more > 1 else ''})")
+    first.others = list(errors[1:])
+    return first
 
 
 def _position(loc: KeyPath, positions: Positions, path: Path) -> str:
@@ -216,13 +217,6 @@ def _position(loc: KeyPath, positions: Positions, path: Path) -> str:
         if pos is not None:
             return f"{pos.file}:{pos.line}:{pos.column}"
     return str(path)
-
-
-def _label(loc: Sequence[str | int]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 # --- resolving --------------------------------------------------------------------------------
