@@ -356,3 +356,13 @@ def test_a_fork_budget_stops_the_llm_agent_and_the_fork_still_replays() -> None:
     assert sum(c.cost_usd for c in paid[:-1]) < 0.25 <= budget.spent_usd
     result = asyncio.run(replay_record(record, models=fake_registry(NoCallsModel())))
     assert result.identical, result.divergence
+
+
+def test_a_bad_trait_value_is_worded_as_a_persona_error() -> None:
+    persona = load_persona(REFUND)
+    with pytest.raises(
+        SimulatorError, match=r"^--trait: traits.patience: expected a whole number, got 'abc'$"
+    ):
+        changed_traits(persona, {"patience": "abc"})
+    with pytest.raises(SimulatorError, match="traits.tone: expected one of 'neutral', "):
+        changed_traits(persona, {"tone": "angry"})

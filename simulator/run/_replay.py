@@ -24,7 +24,7 @@ from simulator.chat import Message, ToolSpec
 from simulator.errors import SimulatorError
 from simulator.limits import DEFAULT_MAX_MESSAGE_CHARS
 from simulator.models import Budget, ModelRegistry, ReplayMiss, RoleConfig, Roles
-from simulator.persona import Persona
+from simulator.persona import Persona, validation_problems
 from simulator.record import (
     AgentMessageEvent,
     DialogueRecord,
@@ -374,9 +374,8 @@ def changed_traits(persona: Persona, traits: Mapping[str, Any]) -> Persona:
     try:
         return Persona.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise SimulatorError(f"--trait: {where}: {err['msg']}") from None
+        _, message = validation_problems(exc, data)[0]
+        raise SimulatorError(f"--trait: {message}") from None
 
 
 def speaker_of_turns(record: DialogueRecord, at: int) -> Persona:
