@@ -364,5 +364,5 @@ def test_a_bad_trait_value_is_worded_as_a_persona_error() -> None:
         SimulatorError, match=r"^--trait: traits.patience: expected a whole number, got 'abc'$"
     ):
         changed_traits(persona, {"patience": "abc"})
-    with pytest.raises(SimulatorError, match="traits.tone: expected one of 'neutral', "):
+    with pytest.raises(SimulatorError, match=r"traits\.tone: expected one of 'neutral', "):
         changed_traits(persona, {"tone": "angry"})
