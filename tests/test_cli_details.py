@@ -135,3 +135,22 @@ def test_the_replay_guide_shows_what_the_fork_command_does(tmp_path: Path) -> No
     asked = "could you tell me whether to include only one product family,"
     assert asked in " ".join(diff.stdout.split())
     assert asked in " ".join(guide.split())
+
+
+def test_a_wrong_command_line_is_one_line_that_says_where_to_look() -> None:
+    """As docs/cli.md says of every error: one line, status 2, no box, no traceback."""
+    cases = {
+        ("run", "--workers", "abc"): "error: Invalid value for '--workers': expected a whole "
+        "number (see: simulator run --help)",
+        ("run", "--nope"): "error: No such option: --nope",
+        ("persona", "check"): "error: Missing argument 'PATH...'. (see: simulator persona "
+        "check --help)",
+        ("nosuch",): "error: No such command 'nosuch'. (see: simulator --help)",
+    }
+    for args, line in cases.items():
+        result = cli(*args)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(line), result.stderr
+    group = cli("persona")  # a group without a command: its help
+    assert group.returncode == 2 and "Usage: simulator persona" in group.stderr + group.stdout

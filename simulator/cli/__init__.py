@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Annotated
 
 import typer
+from typer.exceptions import TyperException
 
 from simulator.errors import SimulatorError
 
@@ -68,11 +70,48 @@ _register()
 
 
 def main() -> None:
-    """Entry point: run the app, printing SimulatorError as one clean line (exit 2)."""
+    """Entry point: run the app, printing SimulatorError and a command line the options of
+    which are wrong as one clean line each (exit 2)."""
     try:
-        app()
+        status = app(prog_name="simulator", standalone_mode=False)
     except SimulatorError as exc:
         typer.echo(f"error: {exc}", err=True)
         for other in exc.others:
             typer.echo(f"error: {other}", err=True)  # the same file's further problems
         sys.exit(2)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except TyperException as exc:  # a wrong command line: the options' own errors
+        sys.exit(_usage_error(exc))
+    sys.exit(status if isinstance(status, int) else 0)
+
+
+_PLAIN = [
+    (re.compile(r"Input should be a valid integer, unable to parse string as an integer"),
+     "expected a whole number"),
+    (re.compile(r"Input should be a valid number, unable to parse string as a number"),
+     "expected a number"),
+    (re.compile(r"Input should be greater than or equal to (\S+)"), r"expected \1 or more"),
+    (re.compile(r"Input should be greater than (\S+)"), r"expected more than \1"),
+    (re.compile(r"Input should be less than or equal to (\S+)"), r"expected \1 or less"),
+]  # fmt: skip
+"""The option parser's wording of a bad value, put the way the rest of the CLI says it."""
+
+
+def _usage_error(exc: TyperException) -> int:
+    """Print a command-line error as one line that says where to look; a group called
+    without a command prints its help. Returns the exit status (2)."""
+    ctx = getattr(exc, "ctx", None)
+    format_message = getattr(exc, "format_message", None)
+    text = format_message() if format_message is not None else str(exc)
+    if type(exc).__name__ == "NoArgsIsHelpError":  # "simulator persona": its help
+        if text.strip():
+            typer.echo(text, err=True)
+    else:
+        command = ctx.command_path if ctx is not None else "simulator"
+        for raw, plain in _PLAIN:
+            text = raw.sub(plain, text)
+        typer.echo(f"error: {text} (see: {command} --help)", err=True)
+    code = getattr(exc, "exit_code", 2)
+    return code if isinstance(code, int) else 2
