@@ -30,7 +30,7 @@ from simulator.agent import AgentReply, ToolCall, ToolSpec, resolve_agent_spec
 from simulator.cli import app
 from simulator.env._protocol import ToolError
 from simulator.env.crm import CRMEnvironment
-from simulator.persona import load_persona, load_personas
+from simulator.persona import Mode, load_persona, load_personas
 from simulator.record import AgentMessageEvent, DialogueRecord, ToolResultEvent
 from simulator.run import read_records, run_dialogue
 
@@ -294,3 +294,15 @@ def test_the_report_lists_the_forks(tmp_path: Path) -> None:
         assert f"forked from</b> {fork.parent} at turn 1" in section
     assert section.count(f'<a href="#{forks[0].parent}">') == 2
     assert len(re.findall(r"<td[^>]*>answered</td>", section)) == 2
+
+
+def test_a_huge_concurrency_costs_no_more_than_the_dialogues_there_are(tmp_path: Path) -> None:
+    """One coroutine per dialogue in flight, never more than the dialogues to run: a
+    concurrency of 10**30 used to build a coroutine per unit, until memory ran out."""
+    from simulator.run import DialogueJob, run_jobs
+
+    spec = resolve_agent_spec(f"{AGENTS}:careful")
+    jobs = [DialogueJob(load_persona(REFUND), spec, Mode.FULL, seed) for seed in range(3)]
+    ran = asyncio.run(run_jobs(jobs, tmp_path, concurrency=10**30))
+    assert ran == 3
+    assert len(list(read_records(tmp_path / "dialogues.jsonl"))) == 3

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,9 +155,9 @@ async def run_each(
     pending = iter(jobs)
     ran = 0
 
-    async def worker() -> None:
+    async def worker(first: DialogueJob) -> None:
         nonlocal ran
-        for job in pending:
+        for job in itertools.chain((first,), pending):
             if (budget is not None and budget.exhausted) or (stop is not None and stop()):
                 return
             record = await run_dialogue(
@@ -175,5 +176,8 @@ async def run_each(
             emit(record)
             ran += 1
 
-    await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
+    # one worker per dialogue in flight, never more than there are dialogues: a huge
+    # concurrency costs nothing
+    firsts = list(itertools.islice(pending, max(1, min(concurrency, sys.maxsize))))
+    await asyncio.gather(*(worker(first) for first in firsts))
     return ran
