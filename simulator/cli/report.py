@@ -69,6 +69,13 @@ def report(
     if outputs.notice:
         err.print(outputs.notice)
     Console().print("Wrote " + ", ".join(str(p) for p in outputs.files))
+    if outputs.duplicates:
+        err.print(
+            f"[yellow]notice:[/] {outputs.duplicates} records repeat a dialogue that came "
+            "before in the file (two runs wrote into the folder at once): each dialogue is "
+            "counted once, from its first record",
+            soft_wrap=True,
+        )
     missing = _missing(run)
     if missing:
         err.print(f"[yellow]notice:[/] {missing}", soft_wrap=True)

@@ -37,6 +37,7 @@ from simulator.run import (
     read_records,
     resolve_study,
     resume_study,
+    run_lock,
     run_study_async,
     start_run,
 )
@@ -294,7 +295,11 @@ def run(
             "executor": executor.value if executor else None,
             "budget_usd": budget,
         }
-        resolved, out_dir = _resumed(resume, how, command, ray_address)
+        if not resume.is_dir():
+            raise SimulatorError(f"{resume}: not a run folder")
+        with run_lock(resume):
+            resolved, out_dir = _resumed(resume, how, command, ray_address)
+            _announce_and_run(resolved, out_dir, report, console, ray_address)
     else:
         overrides = absolute_paths([str(p) for p in persona or []], agent or [], Path.cwd())
         overrides |= {
@@ -322,7 +327,19 @@ def run(
         out_dir = out or default_run_dir(resolved)
         asyncio.run(check_credentials(resolved))
         _check_executor(resolved, ray_address)
-        start_run(resolved, out_dir, command)
+        with run_lock(out_dir):
+            start_run(resolved, out_dir, command)
+            _announce_and_run(resolved, out_dir, report, console, ray_address)
+
+
+def _announce_and_run(
+    resolved: ResolvedStudy,
+    out_dir: Path,
+    report: bool,
+    console: Console,
+    ray_address: str | None,
+) -> None:
+    """Say what runs, run it with a progress bar, then the tables and outputs."""
     s = resolved.study
     console.print(
         f"Study {s.name}: {counted(resolved.total, 'dialogue')} = "

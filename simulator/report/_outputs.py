@@ -7,11 +7,12 @@ held, so writing the outputs of a large run takes little memory.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from simulator.record import DialogueRecord
 from simulator.report._csv import write_csv
 from simulator.report._html import REPORT_FILE, write_html
 from simulator.report._plots import plots_unavailable, render_plots, write_plots
@@ -26,6 +27,7 @@ class RunOutputs:
     metrics: StudyMetrics
     files: list[Path] = field(default_factory=list)
     notice: str | None = None  # e.g. plots skipped
+    duplicates: int = 0  # records whose id came before in the file: left out
 
 
 def _manifest(run_dir: Path) -> dict[str, Any] | None:
@@ -56,11 +58,24 @@ def write_run_outputs(
     if not agent_order and manifest:
         agent_order = [a["name"] for a in manifest.get("agents", [])]
 
-    def records() -> Any:
-        return (r for r in read_records(source) if wanted is None or r.id in wanted)
+    dropped = [0]
+
+    def records() -> Iterator[DialogueRecord]:
+        """Each dialogue once: the first record of an id (a folder two runs wrote into
+        at once, before runs locked their folder, may hold a dialogue twice)."""
+        seen: set[str] = set()
+        dropped[0] = 0
+        for record in read_records(source):
+            if wanted is not None and record.id not in wanted:
+                continue
+            if record.id in seen:
+                dropped[0] += 1
+                continue
+            seen.add(record.id)
+            yield record
 
     metrics = StudyMetrics(agent_order).extend(records())
-    outputs = RunOutputs(metrics, write_csv(metrics, run_dir))
+    outputs = RunOutputs(metrics, write_csv(metrics, run_dir), duplicates=dropped[0])
     outputs.notice = plots_unavailable()
     plots = render_plots(metrics)
     outputs.files += write_plots(plots, run_dir)

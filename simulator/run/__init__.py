@@ -31,6 +31,7 @@ from simulator.run._export import (
     select_records,
     write_export,
 )
+from simulator.run._lock import run_lock
 from simulator.run._manifest import MANIFEST_FILE, note_resume, read_manifest, resume_study
 from simulator.run._replay import (
     FORKS_FILE,
@@ -128,6 +129,7 @@ __all__ = [
     "resume_study",
     "run_dialogue",
     "run_jobs",
+    "run_lock",
     "run_study",
     "run_study_async",
     "select_records",

@@ -22,6 +22,7 @@ from simulator.agent import LLM_KINDS
 from simulator.models import Budget, ModelRegistry, default_registry
 from simulator.record import DialogueRecord
 from simulator.run._batch import RECORDS_FILE, completed_ids, read_records, run_jobs
+from simulator.run._lock import run_lock
 from simulator.run._manifest import (
     MANIFEST_FILE,
     build_manifest,
@@ -184,6 +185,16 @@ async def run_study_async(
 
     With ``executor: ray`` they run as Ray tasks on the cluster at ``ray_address`` (None:
     ``RAY_ADDRESS``, else a local Ray); see ``simulator.run._ray``."""
+    with run_lock(run_dir):
+        return await _run_study(resolved, run_dir, on_done, ray_address)
+
+
+async def _run_study(
+    resolved: ResolvedStudy,
+    run_dir: Path,
+    on_done: Callable[[DialogueRecord], None] | None,
+    ray_address: str | None,
+) -> RunResult:
     study = resolved.study
     records_file = run_dir / RECORDS_FILE
     wanted = {job.id for job in resolved.jobs()}
@@ -247,5 +258,8 @@ def run_study(
 ) -> RunResult:
     """``start_run`` then ``run_study_async``, for scripts and notebooks."""
     asyncio.run(check_credentials(resolved))
-    start_run(resolved, run_dir, command or [])
-    return asyncio.run(run_study_async(resolved, run_dir, on_done=on_done, ray_address=ray_address))
+    with run_lock(run_dir):
+        start_run(resolved, run_dir, command or [])
+        return asyncio.run(
+            run_study_async(resolved, run_dir, on_done=on_done, ray_address=ray_address)
+        )
