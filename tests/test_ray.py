@@ -13,14 +13,13 @@ import logging
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from _kill import lines, records_by_id, run_and_kill
+from _model_server import model_server as serving
 
 import simulator
 from simulator.cli import main
@@ -154,40 +153,10 @@ def test_a_killed_ray_run_resumes_without_losing_or_duplicating(
     assert lines(records) == total
 
 
-class _Model(BaseHTTPRequestHandler):
-    """An OpenAI-compatible server (as vLLM answers): every reply costs 412 + 19 tokens."""
-
-    def do_POST(self) -> None:
-        request = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
-        message = {"role": "assistant", "content": "Your refund for order ORD-7731 is $12.99."}
-        body = {
-            "id": "chatcmpl-1",
-            "object": "chat.completion",
-            "created": 1764979200,
-            "model": request["model"],
-            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 412, "completion_tokens": 19, "total_tokens": 431},
-        }
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def model_server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Model)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serving() as url:
+        yield url
 
 
 def test_a_ray_run_keeps_to_its_budget_and_a_resume_finishes_it(
@@ -221,10 +190,13 @@ def test_a_ray_run_keeps_to_its_budget_and_a_resume_finishes_it(
     )
     assert recorded == pytest.approx(spent)
 
+    cut = sum(r.end_reason == "budget_exceeded" for r in read_records(out))
     bigger = resolve_study(study.with_overrides({"budget_usd": 100.0}), tmp_path)
     again = run_study(bigger, out)
-    assert again.already == result.ran and again.ran == 12 - result.ran
+    assert again.rerun == cut  # the dialogues the budget cut short run again
+    assert again.already == result.ran - cut and again.ran == 12 - again.already
     assert len(records_by_id(out / "dialogues.jsonl", whole_lines=True)) == 12
+    assert {r.end_reason.value for r in read_records(out)} == {"answered"}
 
 
 def test_without_ray_the_run_fails_in_one_line_and_leaves_no_folder(
@@ -273,5 +245,7 @@ def test_batches_fill_a_task_and_even_out() -> None:
 def test_an_unknown_executor_is_refused(tmp_path: Path) -> None:
     study_file = tmp_path / "study.yaml"
     study_file.write_text(f"personas: [{REFUND}]\nexecutor: dask\n", encoding="utf-8")
-    with pytest.raises(StudyError, match=r"study.yaml:2:\d+: executor: .*'local' or 'ray'"):
+    with pytest.raises(
+        StudyError, match=r"study.yaml:2:\d+: executor: expected one of 'local', 'ray', got 'dask'"
+    ):
         load_study(study_file)

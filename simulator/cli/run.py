@@ -375,6 +375,11 @@ def _finish(resolved: ResolvedStudy, result: RunResult, report: bool, console: C
     out_dir = result.run_dir
     if result.already:
         console.print(f"{result.already} dialogues were already in {out_dir}; ran {result.ran}.")
+    if result.rerun:
+        console.print(
+            f"{counted(result.rerun, 'dialogue')} the budget had cut short "
+            f"{'was' if result.rerun == 1 else 'were'} taken out of {RECORDS_FILE} to run again."
+        )
     if result.workers > 1 and resolved.study.workers is None:
         console.print(
             f"Ran in {result.workers} worker processes: the run calls no model, so it used "

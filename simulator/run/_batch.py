@@ -84,6 +84,34 @@ def drop_torn_tail(path: Path) -> None:
     path.write_bytes(data[: data.rfind(b"\n") + 1])
 
 
+_BUDGET_CUT = b'"end_reason":"budget_exceeded"'
+
+
+def drop_budget_cut(path: Path) -> tuple[int, float]:
+    """Take the records of the dialogues the run's budget cut short out of ``path``, so
+    that a resume runs them again (the budget is the run's limit, not the agent's doing);
+    return how many there were and what their model calls cost."""
+    if not path.exists() or _BUDGET_CUT not in path.read_bytes():
+        return 0, 0.0
+    dropped, spent = 0, 0.0
+    tmp = path.with_name(path.name + ".tmp")
+    with path.open("rb") as source, tmp.open("wb") as kept:
+        for line in source:
+            if _BUDGET_CUT in line:
+                try:
+                    data = json.loads(line)
+                except ValueError:
+                    data = None
+                if isinstance(data, dict) and data.get("end_reason") == "budget_exceeded":
+                    models = data.get("scores", {}).get("efficiency", {}).get("models", {})
+                    spent += sum(float(m.get("cost_usd", 0.0)) for m in models.values())
+                    dropped += 1
+                    continue
+            kept.write(line)
+    os.replace(tmp, path)
+    return dropped, spent
+
+
 async def run_jobs(
     jobs: Iterable[DialogueJob],
     out_dir: Path,

@@ -21,7 +21,13 @@ from pydantic import ValidationError
 from simulator.agent import LLM_KINDS
 from simulator.models import Budget, ModelRegistry, default_registry
 from simulator.record import DialogueRecord
-from simulator.run._batch import RECORDS_FILE, completed_ids, read_records, run_jobs
+from simulator.run._batch import (
+    RECORDS_FILE,
+    completed_ids,
+    drop_budget_cut,
+    read_records,
+    run_jobs,
+)
 from simulator.run._lock import run_lock
 from simulator.run._manifest import (
     MANIFEST_FILE,
@@ -46,6 +52,7 @@ class RunResult:
     ran: int  # run by this call
     budget: Budget | None
     workers: int = 1  # processes the local run used (1 for Ray)
+    rerun: int = 0  # dialogues the budget had cut short before, run again by this call
 
     @property
     def missing(self) -> int:
@@ -197,10 +204,11 @@ async def _run_study(
 ) -> RunResult:
     study = resolved.study
     records_file = run_dir / RECORDS_FILE
+    rerun, cut_spend = _release_budget_cut(run_dir)
     wanted = {job.id for job in resolved.jobs()}
     done = completed_ids(records_file)
     already = len(done & wanted)
-    prior = spent_so_far(records_file) if study.budget_usd is not None else 0.0
+    prior = spent_so_far(records_file) + cut_spend if study.budget_usd is not None else 0.0
     roles = study.roles if study.roles.model_dump(exclude_none=True) else None
     limits: _Limits = {
         "concurrency": study.concurrency,
@@ -225,7 +233,7 @@ async def _run_study(
             address=ray_address,
             on_done=on_done,
         )
-        return RunResult(run_dir, resolved.total, already, ran, budget)
+        return RunResult(run_dir, resolved.total, already, ran, budget, rerun=rerun)
     workers = workers_for(study.workers, len(wanted) - already, study_models(resolved))
     if workers > 1:
         shared = SharedBudget.new(study.budget_usd, prior) if study.budget_usd is not None else None
@@ -238,14 +246,30 @@ async def _run_study(
             on_done=on_done,
             **limits,
         )
-        return RunResult(run_dir, resolved.total, already, ran, shared, workers)
+        return RunResult(run_dir, resolved.total, already, ran, shared, workers, rerun)
     if study.budget_usd is not None:
         budget = Budget(study.budget_usd)
         budget.spend(prior)
     ran = await run_jobs(
         resolved.jobs(), run_dir, on_done=on_done, roles=roles, budget=budget, **limits
     )
-    return RunResult(run_dir, resolved.total, already, ran, budget)
+    return RunResult(run_dir, resolved.total, already, ran, budget, rerun=rerun)
+
+
+def _release_budget_cut(run_dir: Path) -> tuple[int, float]:
+    """Take the dialogues the budget cut short out of the folder, to run again; return
+    how many, and what every dialogue so taken out ever spent (kept in the manifest, so
+    the budget still counts it)."""
+    dropped, spent = drop_budget_cut(run_dir / RECORDS_FILE)
+    manifest = read_manifest(run_dir) if (run_dir / MANIFEST_FILE).exists() else None
+    if manifest is None:
+        return dropped, spent
+    ledger = manifest.setdefault("budget_cut", {"dialogues": 0, "spent_usd": 0.0})
+    if dropped:
+        ledger["dialogues"] += dropped
+        ledger["spent_usd"] += spent
+        write_manifest(run_dir, manifest)
+    return dropped, float(ledger["spent_usd"])
 
 
 def run_study(
