@@ -249,3 +249,27 @@ def test_an_unknown_executor_is_refused(tmp_path: Path) -> None:
         StudyError, match=r"study.yaml:2:\d+: executor: expected one of 'local', 'ray', got 'dask'"
     ):
         load_study(study_file)
+
+
+def test_a_cluster_that_does_not_answer_is_one_line_and_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ray itself would retry for minutes (an unreachable address hung a run for 200 s)."""
+    import socket
+
+    pytest.importorskip("ray")
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = tmp_path / "run"
+    args = ["-p", str(REFUND), "-a", f"{AGENTS}:careful", "--out", str(out), "--executor", "ray"]
+    monkeypatch.setattr(
+        sys, "argv", ["simulator", "run", *args, "--ray-address", f"127.0.0.1:{port}"]
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot reach the Ray cluster at 127.0.0.1:{port}: ")
+    assert err.count("\n") == 1 and not out.exists()

@@ -28,6 +28,7 @@ from simulator.run import (
     Study,
     absolute_paths,
     check_credentials,
+    check_ray_cluster,
     completed_ids,
     default_run_dir,
     default_study_file,
@@ -88,6 +89,8 @@ def _check_executor(resolved: ResolvedStudy, ray_address: str | None) -> None:
     caught by ``check_credentials``, before the run folder is made)."""
     if ray_address is not None and resolved.study.executor != "ray":
         raise SimulatorError("--ray-address is for --executor ray")
+    if resolved.study.executor == "ray":
+        check_ray_cluster(ray_address)
 
 
 @dataclass

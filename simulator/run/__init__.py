@@ -48,6 +48,7 @@ from simulator.run._rescore import RESCORED_FILE, RescoreTally, rescore, rescore
 from simulator.run._runner import (
     RunResult,
     check_credentials,
+    check_ray_cluster,
     default_run_dir,
     run_study,
     run_study_async,
@@ -103,6 +104,7 @@ __all__ = [
     "absolute_paths",
     "append_fork",
     "check_credentials",
+    "check_ray_cluster",
     "completed_ids",
     "default_run_dir",
     "default_study_file",

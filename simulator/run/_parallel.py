@@ -20,6 +20,7 @@ no new dialogue.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing as mp
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
@@ -131,9 +132,14 @@ def _worker(
     except BaseException as exc:  # reported to the parent, which raises it
         if orphaned():
             return  # nobody reads the pipe any more
-        out.send(("error", f"{type(exc).__name__}: {exc}"))
+        with contextlib.suppress(OSError):  # the parent went since
+            out.send(("error", f"{type(exc).__name__}: {exc}"))
         raise
-    out.send(("done", None))
+    try:
+        out.send(("done", None))
+    except OSError:  # BrokenPipeError: the parent is gone, and with it the run
+        if not orphaned():
+            raise
 
 
 def shard(jobs: Sequence[DialogueJob], workers: int) -> list[list[DialogueJob]]:

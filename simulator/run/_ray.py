@@ -31,6 +31,7 @@ import logging
 import math
 import os
 import queue
+import socket
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -54,6 +55,25 @@ def import_ray() -> Any:
         return importlib.import_module("ray")
     except ImportError:
         raise SimulatorError(RAY_MISSING) from None
+
+
+def check_ray_address(address: str | None) -> None:
+    """Fail in one line if the cluster named (``address``, else ``RAY_ADDRESS``) does not
+    answer at its host and port: Ray itself would retry for minutes. ``auto``, ``local``
+    and ``ray://`` client addresses are left to Ray."""
+    where = address or os.environ.get("RAY_ADDRESS")
+    if not where or where in ("auto", "local") or "://" in where:
+        return
+    host, sep, port = where.rpartition(":")
+    if not sep or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=5).close()
+    except OSError as exc:
+        raise SimulatorError(
+            f"cannot reach the Ray cluster at {where}: {exc.strerror or exc} (is it started? "
+            "ray start --head)"
+        ) from None
 
 
 def batch_size(pending: int, slots: int, concurrency: int) -> int:
@@ -193,6 +213,7 @@ async def run_jobs_on_ray(
         return 0
     started = False
     if not ray.is_initialized():
+        check_ray_address(address)
         try:
             ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING)
         except (ConnectionError, RuntimeError, ValueError) as exc:

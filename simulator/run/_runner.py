@@ -162,6 +162,14 @@ async def check_credentials(resolved: ResolvedStudy, models: ModelRegistry | Non
     check_model_credentials(study_models(resolved), models)
 
 
+def check_ray_cluster(address: str | None) -> None:
+    """For ``executor: ray``: fail in one line if the cluster named does not answer (see
+    ``simulator.run._ray.check_ray_address``), before the run folder is made."""
+    from simulator.run._ray import check_ray_address
+
+    check_ray_address(address)
+
+
 def check_model_credentials(model_strings: list[str], models: ModelRegistry | None = None) -> None:
     """``check_credentials`` for a list of model strings (a Ray task checks its node)."""
     registry = models if models is not None else default_registry()
