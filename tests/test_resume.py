@@ -109,3 +109,36 @@ def test_ctrl_c_says_how_far_the_run_got_and_how_to_finish_it(tmp_path: Path) ->
         f"notice: the run is incomplete: {done} of its 96 dialogues are recorded, and the "
         f"tables count only those. Finish it with: simulator run --resume {stopped}"
     ) in " ".join(report.stderr.split())
+
+
+def test_sigterm_stops_the_run_like_ctrl_c_and_a_resume_shows_progress_from_there(
+    tmp_path: Path,
+) -> None:
+    study_file = tmp_path / "study.yaml"
+    study_file.write_text(STUDY, encoding="utf-8")
+    stopped = tmp_path / "stopped"
+    records = stopped / "dialogues.jsonl"
+    env = {**os.environ, "COLUMNS": "300", "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "run", str(study_file), "--out", str(stopped)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while lines(records) < 10 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    proc.terminate()  # SIGTERM, as a job scheduler or `kill` sends
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    done = lines(records)
+    assert f"Stopped: {done} of 96 dialogues" in " ".join(err.split())
+
+    resumed = subprocess.run(
+        [sys.executable, "-m", "simulator", "run", "--resume", str(stopped), "--no-report"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr
+    # off a terminal, a line every tenth of the run, counted from what was already there
+    progress = [line for line in resumed.stderr.splitlines() if line.startswith("dialogues ")]
+    counts = [int(line.split()[1].split("/")[0]) for line in progress]
+    assert counts == sorted(counts) and counts[-1] == 96 and counts[0] > done
+    assert all(line.endswith("· errors 0 · cost $0.0000") for line in progress)

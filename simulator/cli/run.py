@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -143,15 +144,25 @@ def _run_with_progress(
         transient=True,
         disable=not console.is_terminal,
     ) as progress:
-        task = progress.add_task("dialogues", total=resolved.total, errors=0, cost=0.0)
-        errors, cost = 0, 0.0
+        wanted = {job.id for job in resolved.jobs()}
+        already = len(completed_ids(out_dir / RECORDS_FILE) & wanted)
+        task = progress.add_task(
+            "dialogues", total=resolved.total, completed=already, errors=0, cost=0.0
+        )
+        errors, cost, count = 0, 0.0, already
+        step = max(1, resolved.total // 10)  # off a terminal: a line every tenth of the run
 
         def done(record: DialogueRecord) -> None:
-            nonlocal errors, cost
+            nonlocal errors, cost, count
             errors += record.end_reason.is_error
             errors_seen.add(record)
             cost += sum(u.cost_usd for u in record.scores.efficiency.models.values())
             progress.update(task, advance=1, errors=errors, cost=cost)
+            count += 1
+            if not console.is_terminal and (count % step == 0 or count == resolved.total):
+                console.print(
+                    f"dialogues {count}/{resolved.total} · errors {errors} · cost ${cost:.4f}"
+                )
 
         return asyncio.run(
             run_study_async(resolved, out_dir, on_done=done, ray_address=ray_address)
@@ -215,7 +226,9 @@ def run(
     concurrency: Annotated[
         int | None,
         typer.Option(
-            min=1, help="Dialogues in flight at once, in total (shared among the --workers)."
+            min=1,
+            help="Dialogues in flight at once, in total, shared among the --workers (with "
+            "--executor ray: in each Ray task).",
         ),
     ] = None,
     workers: Annotated[
@@ -358,6 +371,13 @@ def _announce_and_run(
             "--persona personas/crm --agent agents/gpt-4.1-mini.yaml."
         )
     errors = _Errors()
+    stopped_by: list[int] = []
+
+    def terminated(signum: int, _frame: object) -> None:
+        stopped_by.append(signum)
+        raise KeyboardInterrupt  # stops the run as Ctrl-C does
+
+    before = signal.signal(signal.SIGTERM, terminated)
     try:
         result = _run_with_progress(resolved, out_dir, console, errors, ray_address)
     except KeyboardInterrupt:
@@ -366,7 +386,9 @@ def _announce_and_run(
             f"Stopped: {done} of {resolved.total} dialogues are in {out_dir / RECORDS_FILE} "
             f"(those in flight were dropped). Finish with: simulator run --resume {out_dir}"
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(128 + (stopped_by[0] if stopped_by else signal.SIGINT)) from None
+    finally:
+        signal.signal(signal.SIGTERM, before)
     _finish(resolved, result, report, console)
     warning = errors.warning(result.ran, out_dir)
     if warning:

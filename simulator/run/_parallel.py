@@ -216,7 +216,8 @@ async def run_jobs_in_processes(
                         conn.close()
                         dead.join(5)
                         raise SimulatorError(
-                            f"a worker process died (exit code {dead.exitcode})"
+                            f"a worker process died (exit code {dead.exitcode}); the records "
+                            f"so far are kept: finish with simulator run --resume {out_dir}"
                         ) from None
                     if kind == "record":
                         writer.write(payload)
