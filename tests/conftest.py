@@ -22,3 +22,16 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+
+@pytest.fixture(autouse=True)
+def _fresh_model_registry(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Each test starts without a process-wide model registry, so the one it makes reads
+    the prices and the cache setting the test put in the environment."""
+    from simulator.models import _registry
+
+    monkeypatch.setattr(_registry, "_default", None)
+    yield
+    if _registry._default is not None:
+        _registry._default.close()

@@ -28,22 +28,22 @@ def test_a_resume_with_more_budget_runs_again_what_the_budget_cut_short(
         unlimited = Study(
             personas=[str(REFUND)],
             agents=[f"openai-compatible:fake@{url}"],
-            modes=["full", "on_ask"],  # type: ignore[list-item]
-            repeats=6,
+            modes=["on_ask"],  # type: ignore[list-item]  # several calls a dialogue
+            repeats=8,
             concurrency=4,
         )
         study = unlimited.with_overrides({"budget_usd": 1.0})
         out = tmp_path / "run"
         first = run_study(resolve_study(study, tmp_path), out)
         cut = [r.id for r in read_records(out) if r.end_reason == "budget_exceeded"]
-        assert cut, "4 dialogues in flight when the budget runs out: some are cut short"
+        assert cut, "dialogues in flight when the budget runs out are cut at their next call"
         spent_first = first.budget.spent_usd if first.budget else 0.0
 
         bigger = resolve_study(study.with_overrides({"budget_usd": 100.0}), tmp_path)
         again = run_study(bigger, out)
         assert again.rerun == len(cut)
         assert again.already == first.ran - len(cut)
-        assert again.already + again.ran == 12
+        assert again.already + again.ran == 8
         manifest = json.loads((out / "manifest.json").read_text())
         cut_spend = manifest["budget_cut"]["spent_usd"]
         assert manifest["budget_cut"]["dialogues"] == len(cut) and cut_spend >= 0

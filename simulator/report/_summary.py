@@ -62,14 +62,17 @@ def _table(title: str, caption: str | None = None) -> Grid:
     return Grid(title, caption)
 
 
-def rich_table(grid: Grid) -> Table:
-    """The grid as a rich table for the terminal."""
+def rich_table(grid: Grid, *, compact: bool = False) -> Table:
+    """The grid as a rich table for the terminal; ``compact`` puts one space, not three,
+    between columns and none at the edges."""
     table = Table(
         title=grid.title,
         title_justify="left",
         caption=grid.caption,
         caption_justify="left",
         box=box.SIMPLE_HEAD,
+        collapse_padding=compact,
+        pad_edge=not compact,
     )
     for i, name in enumerate(grid.columns):
         table.add_column(name, justify="left" if i < grid.left else "right", no_wrap=True)
@@ -335,12 +338,16 @@ def print_summary(
 
 
 def fitted(grid: Grid, console: Console) -> list[RenderableType]:
-    """The grid as tables no wider than the console: the whole table when it fits, else
-    its value columns in as many parts as it takes, each with the label columns again
-    (a cell cut short would hide a figure). The caption goes under the last part."""
+    """The grid as tables no wider than the console: the whole table when it fits, then
+    the whole table with narrower gaps between columns, else its value columns in as
+    many parts as it takes, each with the label columns again (a cell cut short would
+    hide a figure). The caption goes under the last part."""
     whole = rich_table(grid)
     if _width(whole, console) <= console.width or len(grid.columns) <= grid.left:
         return [whole]
+    compact = rich_table(grid, compact=True)
+    if _width(compact, console) <= console.width:
+        return [compact]
     keys, values = list(range(grid.left)), list(range(grid.left, len(grid.columns)))
     parts: list[list[int]] = [[]]
     for column in values:
