@@ -24,7 +24,6 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", connect)
 
 
-
 @pytest.fixture(autouse=True)
 def _fresh_model_registry(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Each test starts without a process-wide model registry, so the one it makes reads
