@@ -121,6 +121,17 @@ def test_new_into_a_folder_uses_the_id_as_file_name(tmp_path: Path) -> None:
     assert load_persona(tmp_path / "crm.x.yaml").id == "crm.x"
 
 
+def test_new_refuses_an_id_that_cannot_name_dialogues(tmp_path: Path) -> None:
+    result = run_module("persona", "new", "bad id!", "--out", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: Invalid value for 'ID': expected a persona id that starts with a letter or "
+        "digit and uses only letters, digits, '_', '.' and '-' (it names the persona's "
+        "dialogues), got 'bad id!' (see: simulator persona new --help)\n"
+    )
+    assert not list(tmp_path.iterdir())
+
+
 def test_schema_is_json_with_persona_properties(tmp_path: Path) -> None:
     result = runner.invoke(app, ["persona", "schema"])
     assert result.exit_code == 0, result.output

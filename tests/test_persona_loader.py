@@ -80,6 +80,18 @@ def test_id_defaults_to_file_stem(tmp_path: Path) -> None:
     assert load_persona(path).id == "crm.refund.acme"
 
 
+def test_a_persona_id_that_cannot_name_dialogues_is_refused(tmp_path: Path) -> None:
+    """Dialogue ids are ``persona~agent~mode~sN`` and replay patterns glob them: an id
+    with a space, '~' or '*' would break both."""
+    for bad in ("my persona", "a~b", "x*", "-lead"):
+        path = write(tmp_path / "p.yaml", VALID.replace("crm.sales.globex", f"'{bad}'"))
+        assert_error(error_of(path), path, 1, "id: expected a persona id", repr(bad))
+    path = write(tmp_path / "2025-q1 refund.yaml", VALID.replace("id: crm.sales.globex\n", ""))
+    assert_error(error_of(path), path, 1, "its file name '2025-q1 refund' cannot be one", "id:")
+    path = write(tmp_path / "2025-q1.yaml", VALID.replace("id: crm.sales.globex\n", ""))
+    assert load_persona(path).id == "2025-q1"  # a digit may start a persona's id
+
+
 def test_numbers_and_dates_become_values(tmp_path: Path) -> None:
     text = VALID.replace("Q3 2025", "2025-07-01") + "context:\n  today: 2025-11-03\n"
     persona = load_persona(write(tmp_path / "p.yaml", text.replace("Globex Corporation", "42")))

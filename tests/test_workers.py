@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from simulator.run._runner import run_study
 ROOT = Path(__file__).resolve().parents[1]
 REFUND = ROOT / "personas" / "examples" / "refund.yaml"
 AGENTS = ROOT / "tests" / "fixtures" / "refund_agents.py"
+SLOW = ROOT / "tests" / "fixtures" / "slow_agents.py"
 CRM = ROOT / "personas" / "crm"
 MIXED = f"""\
 name: workers
@@ -226,3 +229,51 @@ def test_a_worker_that_dies_is_reported_with_its_exit_code(tmp_path: Path) -> No
 
     with pytest.raises(SimulatorError, match=r"worker process died \(exit code 3\)"):
         _run_with(_die_at_start, tmp_path)
+
+
+def test_workers_of_a_killed_run_exit_with_it(tmp_path: Path) -> None:
+    """A worker whose parent is killed leaves at once, not when its dialogues end: nobody
+    would write their records, and their model calls would cost for nothing."""
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    study_file = tmp_path / "study.yaml"
+    study_file.write_text(
+        f"personas: [{REFUND}]\nagents: ['{SLOW}:stuck']\n"
+        "repeats: 4\nconcurrency: 4\nworkers: 2\nstep_timeout: 300\n",
+        encoding="utf-8",
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "simulator",
+        "run",
+        str(study_file),
+        "--out",
+        str(tmp_path / "run"),
+    ]
+    env = {**os.environ, "STUCK_AGENT_PIDS": str(pids)}
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len({p.name for p in pids.iterdir()}) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = {int(p.name) for p in pids.iterdir()}
+        assert len(workers) == 2, "both workers are inside the agent's minute-long step"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 20  # a third of the agent's wait: they did not sit it out
+    while {pid for pid in workers if _alive(pid)} and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not {pid for pid in workers if _alive(pid)}
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, which init reaps soon, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

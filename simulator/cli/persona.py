@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +11,14 @@ from typing import Annotated
 import typer
 
 from simulator.errors import PersonaError, SimulatorError
-from simulator.persona import display_path, iter_personas, persona_json_schema, scaffold_persona
+from simulator.persona import (
+    PERSONA_ID_PATTERN,
+    PERSONA_ID_RULE,
+    display_path,
+    iter_personas,
+    persona_json_schema,
+    scaffold_persona,
+)
 
 app = typer.Typer(
     help="Work with persona files: validate, scaffold, print the JSON Schema.",
@@ -74,9 +82,22 @@ def check(
     typer.echo(summary)
 
 
+def _persona_id(value: str) -> str:
+    if not re.match(PERSONA_ID_PATTERN, value):
+        raise typer.BadParameter(f"expected {PERSONA_ID_RULE}, got {value!r}")
+    return value
+
+
 @app.command()
 def new(
-    persona_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new persona.")],
+    persona_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="Id of the new persona: letters, digits, '_', '.' and '-'.",
+            callback=_persona_id,
+        ),
+    ],
     out: Annotated[
         Path | None,
         typer.Option(

@@ -11,9 +11,11 @@ from simulator.persona._loader import (
     load_personas,
     persona_to_yaml,
 )
+from simulator.persona._messages import PERSONA_ID_RULE
 from simulator.persona._messages import problems as validation_problems
 from simulator.persona._scaffold import scaffold_persona
 from simulator.persona._schema import (
+    PERSONA_ID_PATTERN,
     Confidential,
     Context,
     Expect,
@@ -32,6 +34,8 @@ from simulator.persona._sound import soundness_problems
 from simulator.persona._yaml import KeyPath, Positions, read_yaml_file
 
 __all__ = [
+    "PERSONA_ID_PATTERN",
+    "PERSONA_ID_RULE",
     "Confidential",
     "Context",
     "Expect",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from enum import Enum
 from pathlib import Path
@@ -12,8 +13,14 @@ import yaml
 from pydantic import ValidationError
 
 from simulator.errors import PersonaError
-from simulator.persona._messages import error_at, first_of, show, validation_error
-from simulator.persona._schema import Persona
+from simulator.persona._messages import (
+    PERSONA_ID_RULE,
+    error_at,
+    first_of,
+    show,
+    validation_error,
+)
+from simulator.persona._schema import PERSONA_ID_PATTERN, Persona
 from simulator.persona._sound import soundness_problems
 from simulator.persona._yaml import KeyPath, Positions, read_yaml_file
 
@@ -135,7 +142,15 @@ def _load(file: Path, root: PathLike | None) -> tuple[Persona, Positions]:
         raise PersonaError("'extends' chain is too long", file=name) from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise PersonaError(f"cannot read file: {exc}", file=name) from None
-    data.setdefault("id", file.stem)  # never inherited: _resolve drops parents' ids
+    if "id" not in data:  # never inherited: _resolve drops parents' ids
+        if not re.match(PERSONA_ID_PATTERN, file.stem):
+            raise error_at(
+                f"the persona has no 'id' and its file name {file.stem!r} cannot be one: "
+                f"add 'id:' with {PERSONA_ID_RULE}",
+                (),
+                positions,
+            )
+        data["id"] = file.stem
     try:
         persona = Persona.model_validate(data)
     except ValidationError as exc:

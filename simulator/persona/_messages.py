@@ -41,6 +41,10 @@ _EXPECTED = {
     "date_from_datetime_inexact": "a date like 2025-11-03 (without a time)",
 }
 _ID_RULE = "an id that starts with a letter and uses only letters, digits, '_', '.' and '-'"
+PERSONA_ID_RULE = (
+    "a persona id that starts with a letter or digit and uses only letters, digits, '_', '.' "
+    "and '-' (it names the persona's dialogues)"
+)
 
 
 def label(path: KeyPath) -> str:
@@ -141,6 +145,8 @@ def _describe(
         if choices:
             listed = ", ".join(f"'{c}'" for c in choices)
             return loc, f"{_prefix(loc)}expected one of {listed}, got {show(value)}"
+    if kind == "string_pattern_mismatch" and loc == ("id",):
+        return loc, f"id: expected {PERSONA_ID_RULE}, got {show(value)}"
     if kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
         return loc, f"{_prefix(loc)}expected {_ID_RULE}, got {show(value)}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):

@@ -337,10 +337,13 @@ class Probe(_Strict):
     repeat: str | None = None
 
 
+PERSONA_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"  # it names dialogues: no '~', '*' or spaces
+
+
 class Persona(_Strict):
     """One simulated user with one job to do."""
 
-    id: str
+    id: str = Field(pattern=PERSONA_ID_PATTERN)
     name: str
     role: str = ""
     family: str | None = None

@@ -13,8 +13,11 @@ trading of the GIL cost a worker whose loop is busy up to about 1.5 ms of CPU pe
 
 The budget is one run-wide counter in shared memory (``SharedBudget``): every model call
 of every worker checks and charges it, exactly as the threads of one process do, so the
-granularity is one model call, as with one worker. A worker whose parent is gone starts
-no new dialogue.
+granularity is one model call, as with one worker. A worker whose parent is gone (killed,
+crashed) exits at once, in-flight dialogues and all: nobody would write their records,
+and their model calls would cost for nothing. It watches the parent's sentinel from its
+event loop, so a worker stuck in a slow model call or agent exits as soon as the parent
+does.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing as mp
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Awaitable, Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
@@ -121,12 +125,15 @@ def _worker(
         budget = SharedBudget(limit_usd, spent) if spent is not None else None
         with tuned_gc():
             asyncio.run(
-                run_each(
-                    jobs,
-                    lambda record: out.send(("record", record.model_dump_json())),
-                    budget=budget,
-                    stop=orphaned,
-                    **settings,
+                _watching(
+                    parent,
+                    run_each(
+                        jobs,
+                        lambda record: out.send(("record", record.model_dump_json())),
+                        budget=budget,
+                        stop=orphaned,
+                        **settings,
+                    ),
                 )
             )
     except BaseException as exc:  # reported to the parent, which raises it
@@ -140,6 +147,17 @@ def _worker(
     except OSError:  # BrokenPipeError: the parent is gone, and with it the run
         if not orphaned():
             raise
+
+
+_ORPHANED_EXIT: Final = 3  # the exit code of a worker whose parent went first
+
+
+async def _watching(parent: mp.process.BaseProcess | None, work: Awaitable[object]) -> None:
+    """Await ``work``, leaving the process the moment ``parent`` is gone (its sentinel
+    turns readable): no cancellation to wait for, no thread of a sync agent to join."""
+    if parent is not None:
+        asyncio.get_running_loop().add_reader(parent.sentinel, os._exit, _ORPHANED_EXIT)
+    await work
 
 
 def shard(jobs: Sequence[DialogueJob], workers: int) -> list[list[DialogueJob]]:
