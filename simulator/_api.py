@@ -56,11 +56,65 @@ def _sync(name: str, twin: str, make: Callable[[], Coroutine[Any, Any, T]]) -> T
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(make())
-    raise RuntimeError(
-        f"simulator.{name}() starts its own event loop, and one is already running here "
-        f"(a notebook, an async function): use `await simulator.{twin}(...)` instead"
-    )
+        running = False
+    else:
+        running = True
+    if running:
+        raise RuntimeError(
+            f"simulator.{name}() starts its own event loop, and one is already running here "
+            f"(a notebook, an async function): use `await simulator.{twin}(...)` instead"
+        )
+    return asyncio.run(make())  # outside the except: its errors carry no chained one
+
+
+def _whole(name: str, value: object, least: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}: expected a whole number, got {value!r}")
+    if value < least:
+        raise ValueError(f"{name}: expected {least} or more, got {value}")
+
+
+def _mode(mode: Mode | str) -> Mode:
+    """``mode`` as a ``Mode``, or a ValueError that lists the modes."""
+    try:
+        return Mode(mode)
+    except ValueError:
+        modes = ", ".join(m.value for m in Mode)
+        raise ValueError(f"mode: expected one of {modes}, got {mode!r}") from None
+
+
+def _check_settings(
+    *,
+    seed: object,
+    max_turns: object,
+    max_steps: object,
+    step_timeout: object,
+    max_message_chars: object,
+    roles: object,
+    budget: object,
+) -> None:
+    """Raise TypeError or ValueError, naming the argument, for a setting a study's file
+    would refuse: before the dialogue, not as a crash inside it or a bad record after."""
+    _whole("seed", seed, -(2**63))
+    _whole("max_turns", max_turns, 1)
+    _whole("max_steps", max_steps, 1)
+    _whole("max_message_chars", max_message_chars, 1)
+    if step_timeout is not None:
+        if isinstance(step_timeout, bool) or not isinstance(step_timeout, int | float):
+            raise TypeError(f"step_timeout: expected seconds or None, got {step_timeout!r}")
+        if not step_timeout > 0:
+            raise ValueError(f"step_timeout: expected more than 0 seconds, got {step_timeout}")
+    if roles is not None and not isinstance(roles, Roles):
+        raise TypeError(
+            "roles: expected simulator.models.Roles, e.g. "
+            f"Roles(user=RoleConfig(model='openai:gpt-4.1-mini')), "
+            f"got {type(roles).__name__}"
+        )
+    if budget is not None and not isinstance(budget, Budget):
+        raise TypeError(
+            f"budget: expected a simulator.models.Budget (e.g. Budget(5.0) for $5), "
+            f"got {type(budget).__name__}"
+        )
 
 
 def _persona(persona: Persona | PathLike) -> Persona:
@@ -111,9 +165,21 @@ async def run_dialogue(
     The sync twin is :func:`run_dialogue_sync`. ``simulator.run.run_dialogue`` is the
     building block under both (a spec only, and the replay and fork hooks).
     """
+    _check_settings(
+        seed=seed,
+        max_turns=max_turns,
+        max_steps=max_steps,
+        step_timeout=step_timeout,
+        max_message_chars=max_message_chars,
+        roles=roles,
+        budget=budget,
+    )
+    mode = _mode(mode)
+    loaded = _persona(persona)
     spec, instance = _agent(agent, name)
+    check_reference_pairs([spec], [loaded])
     return await _run_dialogue(
-        _persona(persona),
+        loaded,
         spec,
         mode,
         seed=seed,

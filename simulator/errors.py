@@ -37,6 +37,10 @@ class PersonaError(SimulatorError):
         return [self, *self.others]
 
 
+class RecordsFileError(SimulatorError, ValueError):
+    """A records file with a line that is not a dialogue record; names file and line."""
+
+
 class AgentSpecError(SimulatorError):
     """An agent spec that cannot be resolved into an agent under test."""
 

@@ -112,6 +112,9 @@ class Simulator:
         """
         from simulator import resolve_agent_spec, run_dialogue_sync
 
+        for name, value in (("modes", modes), ("seeds", seeds)):
+            if isinstance(value, str | int):
+                raise TypeError(f"{name}: expected a list, e.g. {name}=[{value!r}], got {value!r}")
         loaded = list(self._personas(personas))
         if isinstance(agent, str):  # relative paths in a spec are read from the pytest root
             agent = resolve_agent_spec(agent, base_dir=self._base)

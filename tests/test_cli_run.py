@@ -133,3 +133,26 @@ def test_a_study_whose_model_has_no_key_stops_before_its_first_dialogue(
         assert exit_info.value.code == 2 and err.count("\n") == 1, err
         assert err.startswith("error: ") and variable in err
         assert not out.exists()  # nothing was started
+
+
+def test_messages_print_brackets_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Paths, notices and error texts are printed as text: rich markup would eat a
+    ``[report]`` or a ``[redacted]``."""
+    from simulator.report import _outputs
+
+    hint = "plots skipped: matplotlib is not installed (pip install 'simulator[report]')"
+    monkeypatch.setattr(_outputs, "plots_unavailable", lambda: hint)
+    out = tmp_path / "run [green]"
+    args = ["run", "-p", PERSONA, "-a", f"{ROOT / 'tests' / 'fixtures' / 'slow_agents.py'}:broken"]
+    monkeypatch.setattr(sys, "argv", ["simulator", *map(str, [*args, "--out", out])])
+    monkeypatch.setenv("COLUMNS", "300")
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 0
+    captured = capsys.readouterr()
+    assert hint in captured.err
+    assert f"Run folder: {out} (" in captured.out
+    assert "ValueError: bad [redacted] value" in captured.err
+    assert f"see it with: simulator show {out} -d" in captured.err

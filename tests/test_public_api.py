@@ -236,6 +236,43 @@ def test_a_non_agent_fails_before_the_dialogue() -> None:
         simulator.run_dialogue_sync(REFUND, 42)
 
 
+def test_an_error_of_a_sync_function_is_the_error_alone() -> None:
+    """No "During handling of the above exception" RuntimeError of the loop check."""
+    with pytest.raises(AgentSpecError) as info:
+        simulator.run_dialogue_sync(REFUND, 42)
+    assert info.value.__context__ is None and info.value.__cause__ is None
+
+
+@pytest.mark.parametrize(
+    ("setting", "error"),
+    [
+        ({"max_turns": -1}, "max_turns: expected 1 or more, got -1"),
+        ({"max_turns": "5"}, "max_turns: expected a whole number, got '5'"),
+        ({"max_turns": 2.5}, "max_turns: expected a whole number, got 2.5"),
+        ({"max_steps": 0}, "max_steps: expected 1 or more, got 0"),
+        ({"seed": "a"}, "seed: expected a whole number, got 'a'"),
+        ({"step_timeout": "10"}, "step_timeout: expected seconds or None, got '10'"),
+        ({"step_timeout": 0}, "step_timeout: expected more than 0 seconds, got 0"),
+        ({"max_message_chars": 0}, "max_message_chars: expected 1 or more, got 0"),
+        ({"roles": {"user": "openai:gpt-4.1"}}, "roles: expected simulator.models.Roles"),
+        ({"budget": 5.0}, r"budget: expected a simulator.models.Budget \(e.g. Budget\(5.0\)"),
+        ({"mode": "onask"}, "mode: expected one of full, concat, sharded, on_ask, got 'onask'"),
+    ],
+)
+def test_run_dialogue_refuses_a_bad_setting_before_the_dialogue(
+    setting: dict[str, Any], error: str
+) -> None:
+    """What a study file would refuse, named, instead of a crash inside the dialogue or a
+    record that cannot be saved after it."""
+    with pytest.raises((TypeError, ValueError), match=error):
+        simulator.run_dialogue_sync(REFUND, f"{AGENTS}:careful", **{"mode": "full", **setting})
+
+
+def test_run_dialogue_refuses_a_reference_agent_on_a_persona_it_cannot_play() -> None:
+    with pytest.raises(AgentSpecError, match="reference agent 'careful' cannot play persona"):
+        simulator.run_dialogue_sync(REFUND, "reference:careful")
+
+
 def test_sync_functions_refuse_a_running_loop_and_name_their_twin() -> None:
     record = simulator.run_dialogue_sync(REFUND, f"{AGENTS}:eager", "full")
 
@@ -352,3 +389,26 @@ def test_docs_python_md_runs_as_shown(tmp_path: Path, monkeypatch: pytest.Monkey
             assert got == expected.rstrip().splitlines(), f"block {n} of docs/python.md"
     assert not list(work.iterdir()), "the walk-through wrote into the working directory"
     assert (temp / next(temp.iterdir()).name / "refund" / "forks.jsonl").is_file()
+
+
+def test_read_records_names_the_file_and_line_of_what_is_not_a_record(tmp_path: Path) -> None:
+    good = simulator.run_dialogue_sync(REFUND, f"{AGENTS}:careful", "full").model_dump_json()
+    cases = {
+        "prose.jsonl": ("# Notes\n", "prose.jsonl:1: not a dialogue record: not a line of JSON"),
+        "other.jsonl": (
+            f'{good}\n\n{{"id": "x"}}\n',
+            "other.jsonl:3: not a dialogue record: persona: Field required (and 11 more",
+        ),
+        "torn.jsonl": (
+            f"{good}\n{good[:200]}",
+            "torn.jsonl:2: not a dialogue record: the last line is cut short",
+        ),
+    }
+    for name, (text, error) in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match=re.escape(error)) as info:
+            list(simulator.read_records(tmp_path / name))
+        assert isinstance(info.value, SimulatorError)  # the CLI prints it as one line
+    (tmp_path / "binary.jsonl").write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ValueError, match=r"binary.jsonl:1: not a dialogue record: not UTF-8"):
+        list(simulator.read_records(tmp_path / "binary.jsonl"))

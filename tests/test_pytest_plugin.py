@@ -94,3 +94,14 @@ def test_the_documented_example_passes(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_refund_agent=example)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+def test_simulate_takes_lists_of_modes_and_seeds() -> None:
+    from simulator.pytest_plugin import Simulator
+
+    simulate = Simulator([], ROOT)
+    persona = ROOT / "personas" / "examples" / "refund.yaml"
+    with pytest.raises(TypeError, match=r"modes: expected a list, e.g. modes=\['on_ask'\]"):
+        simulate(persona, "tests/fixtures/refund_agents.py:careful", modes="on_ask")
+    with pytest.raises(TypeError, match=r"seeds: expected a list, e.g. seeds=\[3\], got 3"):
+        simulate(persona, "tests/fixtures/refund_agents.py:careful", seeds=3)  # type: ignore[arg-type]

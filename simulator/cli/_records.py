@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from simulator.errors import SimulatorError
+from simulator.errors import RecordsFileError, SimulatorError
 from simulator.record import DialogueRecord
 from simulator.run import RECORDS_FILE, read_records
 
@@ -35,6 +35,8 @@ def matching(file: Path, dialogue: str | None) -> Iterator[DialogueRecord]:
         for record in read_records(file):
             if id_matches(dialogue, record.id):
                 yield record
+    except RecordsFileError:
+        raise  # names the file and the line already
     except ValueError as exc:
         raise SimulatorError(
             f"{file}: not a dialogue record file ({exc.__class__.__name__})"

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from simulator.cli._records import records_file
-from simulator.errors import SimulatorError
+from simulator.errors import RecordsFileError, SimulatorError
 from simulator.report import print_summary, write_run_outputs
 from simulator.run import (
     RECORDS_FILE,
@@ -50,10 +51,13 @@ def report(
         tally = RescoreTally()
         try:
             source = rescore_file(source, run / RESCORED_FILE, tally)
+        except RecordsFileError:
+            raise  # names the file and the line already
         except ValueError as exc:
             raise SimulatorError(f"{source}: not a dialogue record file ({exc})") from None
         err.print(
-            f"Re-scored {tally.records} records ({tally.changed} with changed scores) → {source}"
+            f"Re-scored {tally.records} records ({tally.changed} with changed scores) → {source}",
+            markup=False,
         )
         if tally.diverged:
             err.print(
@@ -63,12 +67,14 @@ def report(
             )
     try:
         outputs = write_run_outputs(run, records_file=source)
+    except RecordsFileError:
+        raise  # names the file and the line already
     except ValueError as exc:
         raise SimulatorError(f"{source}: not a dialogue record file ({exc})") from None
     print_summary(outputs.metrics, Console())
     if outputs.notice:
-        err.print(outputs.notice)
-    Console().print("Wrote " + ", ".join(str(p) for p in outputs.files))
+        err.print(outputs.notice, markup=False)
+    Console().print("Wrote " + ", ".join(str(p) for p in outputs.files), markup=False)
     if outputs.duplicates:
         err.print(
             f"[yellow]notice:[/] {outputs.duplicates} records repeat a dialogue that came "
@@ -78,7 +84,7 @@ def report(
         )
     missing = _missing(run)
     if missing:
-        err.print(f"[yellow]notice:[/] {missing}", soft_wrap=True)
+        err.print(f"[yellow]notice:[/] {escape(missing)}", soft_wrap=True)
 
 
 def _missing(run: Path) -> str | None:

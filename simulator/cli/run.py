@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from simulator.agent.reference import check_reference_pairs
@@ -119,10 +120,11 @@ class _Errors:
         if not total or self.first is None:
             return None
         kinds = ", ".join(f"{reason} {n}" for reason, n in self.reasons.most_common())
+        first, error = escape(self.first[0]), escape(self.first[1])
         return (
             f"[yellow]warning:[/] {total} of the {ran} dialogues run ended in an error "
-            f"({kinds}). The first, {self.first[0]}: {self.first[1]}\n"
-            f"  see it with: simulator show {out_dir} -d '{self.first[0]}'"
+            f"({kinds}). The first, {first}: {error}\n"
+            f"  see it with: simulator show {escape(str(out_dir))} -d '{first}'"
         )
 
 
@@ -361,14 +363,16 @@ def _announce_and_run(
         f"Study {s.name}: {counted(resolved.total, 'dialogue')} = "
         f"{counted(len(resolved.personas), 'persona')} × {counted(len(resolved.agents), 'agent')}"
         f" × {counted(len(s.modes), 'mode')} × {counted(len(resolved.seeds), 'seed')} "
-        f"→ {out_dir / RECORDS_FILE}"
+        f"→ {out_dir / RECORDS_FILE}",
+        markup=False,
     )
     if resolved.left_out:
         tags = ", ".join(s.exclude_tags)
         console.print(
             f"Left out ({tags}): {', '.join(resolved.left_out)}. These tasks need reading "
             "text, which no rule-based agent does: run them with an LLM agent, e.g. "
-            "--persona personas/crm --agent agents/gpt-4.1-mini.yaml."
+            "--persona personas/crm --agent agents/gpt-4.1-mini.yaml.",
+            markup=False,
         )
     errors = _Errors()
     stopped_by: list[int] = []
@@ -384,7 +388,8 @@ def _announce_and_run(
         done = len(completed_ids(out_dir / RECORDS_FILE) & {job.id for job in resolved.jobs()})
         console.print(
             f"Stopped: {done} of {resolved.total} dialogues are in {out_dir / RECORDS_FILE} "
-            f"(those in flight were dropped). Finish with: simulator run --resume {out_dir}"
+            f"(those in flight were dropped). Finish with: simulator run --resume {out_dir}",
+            markup=False,
         )
         raise typer.Exit(128 + (stopped_by[0] if stopped_by else signal.SIGINT)) from None
     finally:
@@ -399,7 +404,10 @@ def _finish(resolved: ResolvedStudy, result: RunResult, report: bool, console: C
     """After the dialogues: what happened, the tables, and the outputs."""
     out_dir = result.run_dir
     if result.already:
-        console.print(f"{result.already} dialogues were already in {out_dir}; ran {result.ran}.")
+        console.print(
+            f"{result.already} dialogues were already in {out_dir}; ran {result.ran}.",
+            markup=False,
+        )
     if result.rerun:
         console.print(
             f"{counted(result.rerun, 'dialogue')} the budget had cut short "
@@ -414,7 +422,8 @@ def _finish(resolved: ResolvedStudy, result: RunResult, report: bool, console: C
         spent = result.budget.spent_usd if result.budget else 0.0
         console.print(
             f"Budget reached (${spent:.4f} spent): {result.missing} dialogues not run; "
-            f"finish with: simulator run --resume {out_dir} --budget USD"
+            f"finish with: simulator run --resume {out_dir} --budget USD",
+            markup=False,
         )
     wanted = {job.id for job in resolved.jobs()}
     names = [a.name for a in resolved.agents]
@@ -423,13 +432,16 @@ def _finish(resolved: ResolvedStudy, result: RunResult, report: bool, console: C
         outputs = write_run_outputs(out_dir, agent_order=names, wanted=wanted)
         print_summary(outputs.metrics, stdout)
         if outputs.notice:
-            console.print(outputs.notice)
+            console.print(outputs.notice, markup=False)
         files = ", ".join(p.name for p in outputs.files)
-        stdout.print(f"Run folder: {out_dir} ({RECORDS_FILE}, manifest.json, {files})")
+        stdout.print(
+            f"Run folder: {out_dir} ({RECORDS_FILE}, manifest.json, {files})", markup=False
+        )
     else:
         records = (r for r in read_records(out_dir / RECORDS_FILE) if r.id in wanted)
         print_summary(records, stdout, names)
-        stdout.print(f"Run folder: {out_dir}")
+        stdout.print(f"Run folder: {out_dir}", markup=False)
     stdout.print(
-        f"Transcripts: simulator show {out_dir} -d ID · report: simulator report {out_dir}"
+        f"Transcripts: simulator show {out_dir} -d ID · report: simulator report {out_dir}",
+        markup=False,
     )

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from simulator.cli._records import DialogueOption, id_matches
-from simulator.errors import SimulatorError
+from simulator.errors import RecordsFileError, SimulatorError
 from simulator.report import print_transcript
 from simulator.run import RECORDS_FILE, read_records
 
@@ -38,6 +38,8 @@ def show(
             if id_matches(dialogue, record.id):
                 print_transcript(record, console)
                 shown += 1
+    except RecordsFileError:
+        raise  # names the file and the line already
     except ValueError as exc:
         raise SimulatorError(
             f"{file}: not a dialogue record file ({exc.__class__.__name__})"

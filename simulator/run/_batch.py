@@ -11,7 +11,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from simulator.agent import AgentSpec
+from simulator.errors import RecordsFileError
 from simulator.limits import DEFAULT_MAX_MESSAGE_CHARS, DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS
 from simulator.models import Budget, ModelRegistry, Roles
 from simulator.persona import Mode, Persona
@@ -64,14 +67,44 @@ def completed_ids(path: Path) -> set[str]:
 def read_records(path: str | os.PathLike[str]) -> Iterator[DialogueRecord]:
     """Stream the records of a records file (``dialogues.jsonl``, ``forks.jsonl``), or of a
     run folder's ``dialogues.jsonl``, one at a time (a run of any size reads in constant
-    memory)."""
+    memory).
+
+    A line that is not a record raises ``RecordsFileError`` (a ``ValueError``) naming the
+    file, the line and what is wrong with it."""
     path = Path(path)
     if path.is_dir():
         path = path / RECORDS_FILE
     with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield DialogueRecord.model_validate_json(line)
+        number = 0
+        try:
+            for number, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = DialogueRecord.model_validate_json(line)
+                except ValidationError as exc:
+                    raise RecordsFileError(f"{path}:{number}: {_not_a_record(exc, line)}") from None
+                yield record
+        except UnicodeDecodeError:
+            raise RecordsFileError(
+                f"{path}:{number + 1}: not a dialogue record: not UTF-8 text"
+            ) from None
+
+
+def _not_a_record(exc: ValidationError, line: str) -> str:
+    """What is wrong with a line that is not a record, in a few words."""
+    errors = exc.errors(include_url=False)
+    if any(e["type"] == "json_invalid" for e in errors):
+        if not line.endswith("\n") and line.lstrip().startswith("{"):
+            return (
+                "not a dialogue record: the last line is cut short (a run killed while "
+                "writing it? simulator run --resume RUN cuts it off and runs it again)"
+            )
+        return "not a dialogue record: not a line of JSON"
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"])
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return f"not a dialogue record: {where}: {first['msg']}{more}"
 
 
 def drop_torn_tail(path: Path) -> None:

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from simulator import __version__
 from simulator.chat import Message
-from simulator.errors import SimulatorError
+from simulator.errors import RecordsFileError, SimulatorError
 from simulator.record import (
     AgentInternalEvent,
     AnswerAttemptEvent,
@@ -508,6 +508,8 @@ def select_records(
         for record in read_records(file):
             if select is None or select(record.id):
                 yield record
+    except RecordsFileError:
+        raise  # names the file and the line already
     except ValueError as exc:
         raise SimulatorError(f"{file}: not a dialogue record file ({type(exc).__name__})") from None
 
