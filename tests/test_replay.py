@@ -361,7 +361,8 @@ def test_a_fork_budget_stops_the_llm_agent_and_the_fork_still_replays() -> None:
 def test_a_bad_trait_value_is_worded_as_a_persona_error() -> None:
     persona = load_persona(REFUND)
     with pytest.raises(
-        SimulatorError, match=r"^--trait: traits.patience: expected a whole number, got 'abc'$"
+        SimulatorError,
+        match=r"^changed trait: traits.patience: expected a whole number, got 'abc'$",
     ):
         changed_traits(persona, {"patience": "abc"})
     with pytest.raises(SimulatorError, match=r"traits\.tone: expected one of 'neutral', "):

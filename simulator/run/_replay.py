@@ -369,13 +369,13 @@ def changed_traits(persona: Persona, traits: Mapping[str, Any]) -> Persona:
     for key, value in traits.items():
         if key not in data["traits"]:
             known = ", ".join(data["traits"])
-            raise SimulatorError(f"--trait {key}: unknown trait; known: {known}")
+            raise SimulatorError(f"trait {key!r}: unknown trait; known: {known}")
         data["traits"][key] = value
     try:
         return Persona.model_validate(data)
     except ValidationError as exc:
         _, message = validation_problems(exc, data)[0]
-        raise SimulatorError(f"--trait: {message}") from None
+        raise SimulatorError(f"changed trait: {message}") from None
 
 
 def speaker_of_turns(record: DialogueRecord, at: int) -> Persona:
@@ -385,7 +385,7 @@ def speaker_of_turns(record: DialogueRecord, at: int) -> Persona:
     if record.traits_before_fork and record.fork_turn is not None:
         if at > record.fork_turn:
             raise SimulatorError(
-                f"--fork-at {at}: {record.id} changed the user's traits at turn "
+                f"fork at user turn {at}: {record.id} changed the user's traits at turn "
                 f"{record.fork_turn}, so turns 1 to {at} were said by two personas; fork it "
                 f"at turn {record.fork_turn} or before, or fork its parent {record.parent}"
             )
@@ -424,10 +424,13 @@ async def fork_record(
     kept = user_turns(record)
     if not 1 <= at <= len(kept):
         raise SimulatorError(
-            f"--fork-at {at}: {record.id} has user turns 1 to {len(kept)}; pick one of them"
+            f"fork at user turn {at}: {record.id} has user turns 1 to {len(kept)}; pick one of them"
         )
     if agent is None and not traits:
-        raise SimulatorError("a fork needs --agent SPEC or --trait KEY=VALUE (or both)")
+        raise SimulatorError(
+            "a fork needs another agent or changed user traits, or both "
+            "(--agent SPEC / --trait KEY=VALUE; in Python agent= / traits=)"
+        )
     parent_spec = AgentSpec.model_validate(record.agent)
     spec = agent if agent is not None else parent_spec
     said = speaker_of_turns(record, at)

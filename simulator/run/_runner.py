@@ -90,7 +90,8 @@ def start_run(resolved: ResolvedStudy, run_dir: Path, command: list[str]) -> dic
         fresh["config"] = {**fresh["config"], **kept}
         if not _same_study(manifest, fresh):
             raise StudyError(
-                f"{run_dir} holds another study's run; give another --out, or --resume {run_dir}"
+                f"{run_dir} holds another study's run; write this one to another folder "
+                f"(--out), or finish that one (simulator run --resume {run_dir})"
             )
         changed = changed_agent_code(manifest, resolved.agents)
         if changed:
