@@ -14,6 +14,7 @@ import pytest
 from _kill import lines, records_by_id, run_and_kill
 
 from simulator.cli import main
+from simulator.errors import RecordsFileError
 from simulator.run import load_study, resolve_study
 from simulator.run._runner import run_study
 
@@ -142,3 +143,34 @@ def test_sigterm_stops_the_run_like_ctrl_c_and_a_resume_shows_progress_from_ther
     counts = [int(line.split()[1].split("/")[0]) for line in progress]
     assert counts == sorted(counts) and counts[-1] == 96 and counts[0] > done
     assert all(line.endswith("· errors 0 · cost $0.0000") for line in progress)
+
+
+def test_a_last_record_without_its_newline_is_kept_and_a_stray_line_refused(
+    tmp_path: Path,
+) -> None:
+    """A whole record that lost only its newline is a record: a resume keeps it. A line
+    in the middle that is not a record was written by something else: the resume stops
+    before running anything, naming it."""
+    study_file = tmp_path / "study.yaml"
+    study_file.write_text(STUDY.replace("repeats: 8", "repeats: 2"), encoding="utf-8")
+    resolved = resolve_study(load_study(study_file), tmp_path, study_file)
+    straight = tmp_path / "straight"
+    run_study(resolved, straight)
+    whole = (straight / "dialogues.jsonl").read_text(encoding="utf-8").splitlines()
+
+    cut = tmp_path / "cut"
+    run_study(resolved, cut)
+    (cut / "dialogues.jsonl").write_text("\n".join(whole[:10]), encoding="utf-8")  # no "\n"
+    result = run_study(resolved, cut)
+    assert (result.already, result.ran) == (10, len(whole) - 10)
+    assert records_by_id(cut / "dialogues.jsonl", whole_lines=True) == records_by_id(
+        straight / "dialogues.jsonl"
+    )
+
+    stray = tmp_path / "stray"
+    run_study(resolved, stray)
+    kept = [*whole[:5], "garbage{", *whole[5:8]]
+    (stray / "dialogues.jsonl").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with pytest.raises(RecordsFileError, match=r"dialogues.jsonl:6: not a dialogue record; a run"):
+        run_study(resolved, stray)
+    assert (stray / "dialogues.jsonl").read_text(encoding="utf-8").splitlines() == kept

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from simulator.errors import SimulatorError
 from simulator.persona import Mode, Persona
 from simulator.run import Study, StudyError, load_study, plan, read_records, resolve_study
 from simulator.run._manifest import read_manifest, resume_study
@@ -112,6 +113,7 @@ def test_per_family_spreads_the_sample_over_each_family_and_environment() -> Non
         ("repeats: 0\n", "s.yaml:1:1: repeats: expected a whole number of at least 1, got 0"),
         ("per_family: lots\n", "s.yaml:1:1: per_family: expected a whole number, got 'lots'"),
         ("seeds: [1, 2]\nrepeats: 3\n", "s.yaml:1:1: give either 'seeds' or 'repeats'"),
+        ("modes: [full, on_ask, full]\n", "s.yaml:1:1: 'modes' repeats full; each mode runs"),
         ("agents: [a\n", "s.yaml:2:1: invalid YAML"),
         ("- a\n- b\n", "s.yaml:1:1: expected a mapping of study keys"),
         (
@@ -137,6 +139,8 @@ def test_seeds_and_overrides(tmp_path: Path) -> None:
     assert study.seed_list == [0, 1] and study.concurrency == 3
     with pytest.raises(StudyError, match="max_turns"):
         Study().with_overrides({"max_turns": 0})
+    with pytest.raises(StudyError, match=r"^'modes' repeats on_ask; each mode runs once"):
+        Study().with_overrides({"modes": ["on_ask", "full", "on_ask"]})
 
 
 def test_paths_are_relative_to_the_study_file_and_flags_to_the_working_dir(
@@ -274,3 +278,26 @@ def test_a_study_file_with_several_problems_gets_them_all(tmp_path: Path) -> Non
     assert [str(e) for e in error.others] == [
         f"{path}:2:1: per_family: expected a whole number, got 'lots'"
     ]
+
+
+def test_a_folder_with_records_but_no_manifest_is_refused(tmp_path: Path) -> None:
+    """Records of no known study would be counted as the new run's."""
+    source = small_study(tmp_path)
+    resolved = resolve_study(load_study(source), tmp_path, source)
+    run_study(resolved, tmp_path / "run")
+    (tmp_path / "run" / "manifest.json").unlink()
+    before = (tmp_path / "run" / "dialogues.jsonl").read_bytes()
+    with pytest.raises(StudyError, match=r"holds a dialogues.jsonl but no manifest.json"):
+        run_study(resolved, tmp_path / "run")
+    assert (tmp_path / "run" / "dialogues.jsonl").read_bytes() == before
+    assert not (tmp_path / "run" / "manifest.json").exists()
+
+
+def test_an_unknown_environment_stops_the_run_before_its_folder_is_made(tmp_path: Path) -> None:
+    """Found when the study is resolved, not in the first dialogue: a folder made then
+    would hold a manifest of a run that never ran, refusing the corrected study."""
+    text = REFUND.read_text(encoding="utf-8").replace("id: example.refund", "id: nowhere")
+    write(tmp_path / "nowhere.yaml", text + "environment: nope\n")
+    study = Study(personas=[str(tmp_path / "nowhere.yaml")], agents=[f"{AGENTS}:careful"])
+    with pytest.raises(SimulatorError, match="persona 'nowhere': unknown environment 'nope'"):
+        resolve_study(study, tmp_path)

@@ -94,7 +94,23 @@ def open_environment(persona: Persona) -> Environment:
         return CRMEnvironment(
             org, persona.environment_seed or 0, scale=scale, actor_id=persona.context.user_id
         )
-    raise SimulatorError(
+    raise _unknown(persona)
+
+
+def check_environment(persona: Persona) -> None:
+    """Raise the error :func:`open_environment` would for ``persona``'s environment, without
+    opening one: a run checks its personas before it makes its folder."""
+    name = persona.environment
+    if name == "none" or name in _REGISTRY or parse_crm(name) is not None:
+        return
+    if _FACTORY.match(name):
+        _imported_factory(name)
+        return
+    raise _unknown(persona)
+
+
+def _unknown(persona: Persona) -> SimulatorError:
+    return SimulatorError(
         f"persona '{persona.id}': unknown environment '{persona.environment}'; "
         f"known environments: {', '.join([*ENVIRONMENTS, *registered_environments()])} "
         "(a CRM org may add @SCALE; your own: register_environment, or package.module:factory)"
@@ -108,6 +124,7 @@ __all__ = [
     "NoEnvironment",
     "Observable",
     "ToolError",
+    "check_environment",
     "check_state",
     "open_environment",
     "parse_crm",

@@ -51,16 +51,25 @@ def plan(
 
 
 def completed_ids(path: Path) -> set[str]:
-    """Ids of the records already in a records file (a torn last line is ignored)."""
+    """Ids of the records already in a records file. A last line cut short (a run killed
+    while writing it) is ignored; any other line that is not a record raises
+    ``RecordsFileError`` naming it, since no run writes one."""
     if not path.exists():
         return set()
     ids: set[str] = set()
     with path.open(encoding="utf-8") as fh:
-        for line in fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
             try:
                 ids.add(json.loads(line)["id"])
             except (ValueError, KeyError, TypeError):
-                continue
+                if not line.endswith("\n"):
+                    continue  # the last line, torn
+                raise RecordsFileError(
+                    f"{path}:{number}: not a dialogue record; a run writes whole records "
+                    "only, so something else wrote this line: remove it and run again"
+                ) from None
     return ids
 
 
@@ -108,13 +117,37 @@ def _not_a_record(exc: ValidationError, line: str) -> str:
 
 
 def drop_torn_tail(path: Path) -> None:
-    """A run killed mid-write can leave half a line; cut it so appends stay valid JSONL."""
+    """Make ``path`` end with a newline, so appends stay valid JSONL: a last line that is a
+    whole record gets its newline; one cut short by a kill is cut off (its dialogue runs
+    again). Reads only the last line, however big the file."""
     if not path.exists() or path.stat().st_size == 0:
         return
-    data = path.read_bytes()
-    if data.endswith(b"\n"):
-        return
-    path.write_bytes(data[: data.rfind(b"\n") + 1])
+    with path.open("r+b") as fh:
+        fh.seek(-1, os.SEEK_END)
+        if fh.read(1) == b"\n":
+            return
+        pos, start = fh.tell(), 0
+        while pos > 0:  # back to the last line's start, a block at a time
+            step = min(1 << 16, pos)
+            pos -= step
+            fh.seek(pos)
+            newline = fh.read(step).rfind(b"\n")
+            if newline >= 0:
+                start = pos + newline + 1
+                break
+        fh.seek(start)
+        if _is_record(fh.read()):
+            fh.write(b"\n")  # at the end: the read left the position there
+        else:
+            fh.truncate(start)
+
+
+def _is_record(line: bytes) -> bool:
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and isinstance(data.get("id"), str)
 
 
 _BUDGET_CUT = b'"end_reason":"budget_exceeded"'

@@ -102,6 +102,13 @@ def start_run(resolved: ResolvedStudy, run_dir: Path, command: list[str]) -> dic
             )
         note_resume(run_dir, manifest, command)
         return manifest
+    records = run_dir / RECORDS_FILE
+    if records.exists() and records.stat().st_size > 0:
+        raise StudyError(
+            f"{run_dir} holds a {RECORDS_FILE} but no {MANIFEST_FILE}: records of no known "
+            "study, which this run's tables would count as its own; write this run to "
+            "another folder (--out)"
+        )
     write_manifest(run_dir, fresh)
     return fresh
 

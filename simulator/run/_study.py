@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from simulator.agent import LLM_KINDS, AgentSpec, resolve_agent_spec
+from simulator.env import check_environment
 from simulator.errors import PersonaError, SimulatorError
 from simulator.limits import DEFAULT_MAX_MESSAGE_CHARS, DEFAULT_MAX_STEPS, DEFAULT_MAX_TURNS
 from simulator.models import Roles
@@ -111,6 +112,12 @@ class Study(BaseModel):
             raise ValueError("give either 'seeds' or 'repeats', not both")
         if self.seeds is not None and len(set(self.seeds)) != len(self.seeds):
             raise ValueError("'seeds' repeats a seed; each seed must be different")
+        twice = sorted({m.value for m in self.modes if self.modes.count(m) > 1})
+        if twice:
+            raise ValueError(
+                f"'modes' repeats {', '.join(twice)}; each mode runs once per persona, "
+                "agent and seed (more seeds, or repeats, run it more often)"
+            )
         return self
 
     @property
@@ -132,8 +139,11 @@ class Study(BaseModel):
             return Study.model_validate(data)
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
-            where = ".".join(str(p) for p in err["loc"]) or "study"
-            raise StudyError(f"{where}: {err['msg']}") from None
+            message = err["msg"].removeprefix("Value error, ")
+            if not err["loc"]:  # a check across keys: its message names them
+                raise StudyError(message) from None
+            where = ".".join(str(p) for p in err["loc"])
+            raise StudyError(f"{where}: {message}") from None
 
 
 @dataclass(frozen=True)
@@ -233,6 +243,8 @@ def resolve_study(study: Study, base_dir: Path, source: Path | None = None) -> R
         raise StudyError(
             "no personas found (or left by the selection) in " + ", ".join(map(str, paths))
         )
+    for persona in {p.environment: p for p in personas}.values():
+        check_environment(persona)  # before the run's folder is made
     agents = [resolve_agent_spec(a, base_dir=base_dir) for a in study.agents]
     names = [a.name for a in agents]
     if len(set(names)) != len(names):
