@@ -156,3 +156,29 @@ def test_messages_print_brackets_as_written(
     assert f"Run folder: {out} (" in captured.out
     assert "ValueError: bad [redacted] value" in captured.err
     assert f"see it with: simulator show {out} -d" in captured.err
+
+
+def test_a_path_that_cannot_be_written_is_one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import simulator
+
+    record = simulator.run_dialogue_sync(PERSONA, f"{AGENTS}:careful", "full")
+    records = tmp_path / "records.jsonl"
+    records.write_text(record.model_dump_json() + "\n", encoding="utf-8")
+    before = records.read_text(encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    lic = ROOT / "tests" / "fixtures" / "imports" / "lic_shards.json"
+    for args, expected in (
+        (["export", records, "-f", "csv", "-o", tmp_path / "folder"], "is a folder; give a file"),
+        (["import", "lic", lic, "-t", "math", "-o", records], "already exists; not overwriting"),
+        (["crm", "generate", "--family", "handle_time", "--n", "1", "--out", records], "already"),
+    ):
+        monkeypatch.setattr(sys, "argv", ["simulator", *map(str, args)])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        err = capsys.readouterr().err
+        assert exit_info.value.code == 2, (args, err)
+        assert err.startswith("error: ") and err.count("\n") == 1 and expected in err, (args, err)
+    assert records.read_text(encoding="utf-8") == before
+    assert [p.name for p in (tmp_path / "folder").iterdir()] == []

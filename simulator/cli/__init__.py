@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from typing import Annotated
@@ -84,7 +85,24 @@ def main() -> None:
         sys.exit(130)
     except TyperException as exc:  # a wrong command line: the options' own errors
         sys.exit(_usage_error(exc))
+    except BrokenPipeError:  # the reader went (simulator show ... | head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except OSError as exc:  # a path the command cannot read or write
+        typer.echo(f"error: {_os_problem(exc)}", err=True)
+        sys.exit(2)
     sys.exit(status if isinstance(status, int) else 0)
+
+
+def _os_problem(exc: OSError) -> str:
+    """An operating-system error as one line: the path (the target of a rename) and why."""
+    path = exc.filename2 if exc.filename2 is not None else exc.filename
+    reason = exc.strerror or str(exc)
+    if path is None:
+        return reason
+    if isinstance(exc, FileExistsError):
+        return f"{path}: already exists; not overwriting it (give another path)"
+    return f"{path}: {reason}"
 
 
 _PLAIN = [

@@ -103,12 +103,19 @@ def export(
 
 def _write(out: Path, write: Callable[[TextIO], int]) -> int:
     """Write ``out`` whole or not at all (a temporary file, renamed); ``write``'s result."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.is_dir():
+        raise SimulatorError(f"{out} is a folder; give a file to write (--out FILE)")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SimulatorError(f"cannot write {out}: {exc.strerror or exc}") from None
     tmp = out.with_name(out.name + ".tmp")
     try:
         with tmp.open("w", encoding="utf-8", newline="") as fh:
             result = write(fh)
         os.replace(tmp, out)
+    except OSError as exc:
+        raise SimulatorError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
     return result
