@@ -155,7 +155,7 @@ def test_messages_print_brackets_as_written(
     assert hint in captured.err
     assert f"Run folder: {out} (" in captured.out
     assert "ValueError: bad [redacted] value" in captured.err
-    assert f"see it with: simulator show {out} -d" in captured.err
+    assert f"see it with: simulator show '{out}' -d" in captured.err  # quoted for a shell
 
 
 def test_a_path_that_cannot_be_written_is_one_error_line(

@@ -72,3 +72,17 @@ def test_the_report_counts_each_dialogue_once(tmp_path: Path) -> None:
     outputs = write_run_outputs(run)
     assert outputs.duplicates == 2
     assert sum(g.dialogues for g in outputs.metrics.groups.values()) == 2
+
+
+def test_a_folder_that_holds_no_run_keeps_no_lock(tmp_path: Path) -> None:
+    """A run that stops before its manifest (a folder that is no run, a start that fails)
+    leaves no lock file, and no folder it made."""
+    existing = tmp_path / "notes"
+    existing.mkdir()
+    with run_lock(existing):
+        assert (existing / ".lock").exists()
+    assert list(existing.iterdir()) == []
+    made = tmp_path / "new" / "run"
+    with pytest.raises(SimulatorError, match="stopped"), run_lock(made):
+        raise SimulatorError("stopped before the manifest")
+    assert not made.exists() and (tmp_path / "new").exists()

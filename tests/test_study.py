@@ -301,3 +301,11 @@ def test_an_unknown_environment_stops_the_run_before_its_folder_is_made(tmp_path
     study = Study(personas=[str(tmp_path / "nowhere.yaml")], agents=[f"{AGENTS}:careful"])
     with pytest.raises(SimulatorError, match="persona 'nowhere': unknown environment 'nope'"):
         resolve_study(study, tmp_path)
+
+
+def test_a_study_without_personas_whose_default_is_missing_says_so(tmp_path: Path) -> None:
+    source = write(tmp_path / "empty.yaml", "")
+    with pytest.raises(StudyError, match=r"empty.yaml gives no 'personas', and the default, "):
+        resolve_study(load_study(source), tmp_path, source)
+    with pytest.raises(StudyError, match=r"^no personas were given, .* \(--persona PATH"):
+        resolve_study(Study(agents=[f"{AGENTS}:careful"]), tmp_path)

@@ -43,8 +43,9 @@ def matching(file: Path, dialogue: str | None) -> Iterator[DialogueRecord]:
         ) from None
 
 
-def one_record(file: Path, dialogue: str | None) -> DialogueRecord:
-    """The one record of ``file`` matching ``dialogue``: an exact id wins over a part of one."""
+def one_record(file: Path, dialogue: str | None, how: str = "with --dialogue ID") -> DialogueRecord:
+    """The one record of ``file`` matching ``dialogue``: an exact id wins over a part of one.
+    ``how`` says, in the error for several matches, how to pick one."""
     found: list[DialogueRecord] = []
     for record in matching(file, dialogue):
         if dialogue is not None and record.id == dialogue:
@@ -59,7 +60,7 @@ def one_record(file: Path, dialogue: str | None) -> DialogueRecord:
         ids = ", ".join(r.id for r in found[:5])
         raise SimulatorError(
             f"{file}: {len(found)}{'+' if len(found) > 5 else ''} dialogues match; pick one "
-            f"with --dialogue ID (e.g. {ids})"
+            f"{how} (e.g. {ids})"
         )
     return found[0]
 

@@ -48,7 +48,8 @@ def diff(
     records = []
     for ref in (a, b):
         path, wanted = split_ref(ref)
-        records.append(one_record(records_file(path), wanted or dialogue))
+        how = f"with '{path}#FULL-ID'" if wanted else "with --dialogue ID or PATH#ID"
+        records.append(one_record(records_file(path), wanted or dialogue, how))
     result = diff_records(records[0], records[1])
     console = Console()
     if result.identical:

@@ -237,7 +237,8 @@ def _replay_all(
     asyncio.run(go())
     total = counts["identical"] + counts["diverged"]
     if total == 0:
-        raise SimulatorError(f"{file}: no dialogue matches {dialogue!r}")
+        what = f"no dialogue matches {dialogue!r}" if dialogue else "no records"
+        raise SimulatorError(f"{file}: {what}")
     console.print(
         f"Replayed {counted(total, 'dialogue')}: {counts['identical']} identical, "
         f"{counts['diverged']} diverged; {counted(counts['calls'], 'model call')} served from "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from shlex import quote
 from typing import Annotated
 
 import typer
@@ -98,5 +99,5 @@ def _missing(run: Path) -> str | None:
         return None
     return (
         f"the run is incomplete: {recorded} of its {planned} dialogues are recorded, and "
-        f"the tables count only those. Finish it with: simulator run --resume {run}"
+        f"the tables count only those. Finish it with: simulator run --resume {quote(str(run))}"
     )

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from shlex import quote
 from typing import Annotated, Any
 
 import typer
@@ -124,7 +125,7 @@ class _Errors:
         return (
             f"[yellow]warning:[/] {total} of the {ran} dialogues run ended in an error "
             f"({kinds}). The first, {first}: {error}\n"
-            f"  see it with: simulator show {escape(str(out_dir))} -d '{first}'"
+            f"  see it with: simulator show {escape(quote(str(out_dir)))} -d '{first}'"
         )
 
 
@@ -388,7 +389,8 @@ def _announce_and_run(
         done = len(completed_ids(out_dir / RECORDS_FILE) & {job.id for job in resolved.jobs()})
         console.print(
             f"Stopped: {done} of {resolved.total} dialogues are in {out_dir / RECORDS_FILE} "
-            f"(those in flight were dropped). Finish with: simulator run --resume {out_dir}",
+            "(those in flight were dropped). Finish with: simulator run --resume "
+            + quote(str(out_dir)),
             markup=False,
         )
         raise typer.Exit(128 + (stopped_by[0] if stopped_by else signal.SIGINT)) from None
@@ -422,7 +424,7 @@ def _finish(resolved: ResolvedStudy, result: RunResult, report: bool, console: C
         spent = result.budget.spent_usd if result.budget else 0.0
         console.print(
             f"Budget reached (${spent:.4f} spent): {result.missing} dialogues not run; "
-            f"finish with: simulator run --resume {out_dir} --budget USD",
+            f"finish with: simulator run --resume {quote(str(out_dir))} --budget USD",
             markup=False,
         )
     wanted = {job.id for job in resolved.jobs()}
@@ -442,6 +444,7 @@ def _finish(resolved: ResolvedStudy, result: RunResult, report: bool, console: C
         print_summary(records, stdout, names)
         stdout.print(f"Run folder: {out_dir}", markup=False)
     stdout.print(
-        f"Transcripts: simulator show {out_dir} -d ID · report: simulator report {out_dir}",
+        f"Transcripts: simulator show {quote(str(out_dir))} -d ID · "
+        f"report: simulator report {quote(str(out_dir))}",
         markup=False,
     )

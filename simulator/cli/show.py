@@ -45,4 +45,5 @@ def show(
             f"{file}: not a dialogue record file ({exc.__class__.__name__})"
         ) from exc
     if not shown:
-        raise SimulatorError(f"{file}: no dialogue matches {dialogue!r}")
+        what = f"no dialogue matches {dialogue!r}" if dialogue else "no records"
+        raise SimulatorError(f"{file}: {what}")

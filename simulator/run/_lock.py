@@ -11,6 +11,7 @@ there is no lock.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,13 +20,17 @@ from pathlib import Path
 from simulator.errors import SimulatorError
 
 LOCK_FILE = ".lock"
+MANIFEST_FILE = "manifest.json"  # as in _manifest (which imports more than a lock needs)
 
 _held: dict[Path, int] = {}  # folders this process holds, and how many times
 
 
 @contextmanager
 def run_lock(run_dir: Path) -> Iterator[None]:
-    """Hold ``run_dir`` for this process (made if missing); re-entrant within it."""
+    """Hold ``run_dir`` for this process (made if missing); re-entrant within it. A folder
+    that holds no run when the lock is let go (the run stopped before its manifest) keeps
+    no lock file, and is removed again if the lock made it and it is empty."""
+    made = not run_dir.exists()
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -66,6 +71,11 @@ def run_lock(run_dir: Path) -> Iterator[None]:
             yield
         finally:
             del _held[key]
+            if not (run_dir / MANIFEST_FILE).exists():  # no run here: leave nothing behind
+                (run_dir / LOCK_FILE).unlink(missing_ok=True)
+                if made:
+                    with contextlib.suppress(OSError):
+                        run_dir.rmdir()  # only if empty
             fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         handle.close()

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -46,9 +47,11 @@ def package_versions() -> dict[str, str]:
 
 
 def new_run_id(name: str) -> str:
-    """``YYYYmmdd-HHMMSS-<study name>``, in UTC."""
+    """``YYYYmmdd-HHMMSS-<study name>``, in UTC; the name's spaces and other characters a
+    shell would need quoted become ``-`` (``tiny study`` → ``tiny-study``)."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    return f"{stamp}-{name}"
+    safe = re.sub(r"[^\w.+-]+", "-", name).strip("-") or "run"
+    return f"{stamp}-{safe}"
 
 
 def _agent_model(agent: AgentSpec) -> str:

@@ -30,6 +30,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from shlex import quote
 from typing import Any, BinaryIO, Final
 
 from simulator.errors import SimulatorError
@@ -235,7 +236,8 @@ async def run_jobs_in_processes(
                         dead.join(5)
                         raise SimulatorError(
                             f"a worker process died (exit code {dead.exitcode}); the records "
-                            f"so far are kept: finish with simulator run --resume {out_dir}"
+                            "so far are kept: finish with simulator run --resume "
+                            + quote(str(out_dir))
                         ) from None
                     if kind == "record":
                         writer.write(payload)

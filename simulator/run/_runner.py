@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from shlex import quote
 from typing import Any, TypedDict
 
 from pydantic import ValidationError
@@ -91,7 +92,7 @@ def start_run(resolved: ResolvedStudy, run_dir: Path, command: list[str]) -> dic
         if not _same_study(manifest, fresh):
             raise StudyError(
                 f"{run_dir} holds another study's run; write this one to another folder "
-                f"(--out), or finish that one (simulator run --resume {run_dir})"
+                f"(--out), or finish that one (simulator run --resume {quote(str(run_dir))})"
             )
         changed = changed_agent_code(manifest, resolved.agents)
         if changed:

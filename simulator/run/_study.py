@@ -235,6 +235,14 @@ def _position(loc: KeyPath, positions: Positions, path: Path) -> str:
 def resolve_study(study: Study, base_dir: Path, source: Path | None = None) -> ResolvedStudy:
     """Load the personas and resolve the agents; fails before any dialogue on bad input."""
     paths = [_under(base_dir, p) for p in study.personas]
+    if "personas" not in study.model_fields_set and not paths[0].exists():
+        if source is not None:
+            where, fix = f"{source} gives no 'personas'", "add 'personas: [path/to/personas]'"
+        else:
+            where, fix = "no personas were given", "give them (--persona PATH, personas=[...])"
+        raise StudyError(
+            f"{where}, and the default, {study.personas[0]}, is not in {base_dir}: {fix}"
+        )
     loaded = load_personas(paths)
     personas = select_personas(loaded, study)
     excluded = set(study.exclude_tags)
