@@ -78,8 +78,9 @@ def read_records(path: str | os.PathLike[str]) -> Iterator[DialogueRecord]:
     run folder's ``dialogues.jsonl``, one at a time (a run of any size reads in constant
     memory).
 
-    A line that is not a record raises ``RecordsFileError`` (a ``ValueError``) naming the
-    file, the line and what is wrong with it."""
+    A last line cut short (a run still writing it, or killed while it did) is left out,
+    as a resume leaves it out; any other line that is not a record raises
+    ``RecordsFileError`` (a ``ValueError``) naming the file, the line and what is wrong."""
     path = Path(path)
     if path.is_dir():
         path = path / RECORDS_FILE
@@ -92,7 +93,9 @@ def read_records(path: str | os.PathLike[str]) -> Iterator[DialogueRecord]:
                 try:
                     record = DialogueRecord.model_validate_json(line)
                 except ValidationError as exc:
-                    raise RecordsFileError(f"{path}:{number}: {_not_a_record(exc, line)}") from None
+                    if not line.endswith("\n") and _cut_short(exc):
+                        return  # the last line, still being written or torn by a kill
+                    raise RecordsFileError(f"{path}:{number}: {_not_a_record(exc)}") from None
                 yield record
         except UnicodeDecodeError:
             raise RecordsFileError(
@@ -100,16 +103,15 @@ def read_records(path: str | os.PathLike[str]) -> Iterator[DialogueRecord]:
             ) from None
 
 
-def _not_a_record(exc: ValidationError, line: str) -> str:
+def _cut_short(exc: ValidationError) -> bool:
+    return any(e["type"] == "json_invalid" for e in exc.errors(include_url=False))
+
+
+def _not_a_record(exc: ValidationError) -> str:
     """What is wrong with a line that is not a record, in a few words."""
-    errors = exc.errors(include_url=False)
-    if any(e["type"] == "json_invalid" for e in errors):
-        if not line.endswith("\n") and line.lstrip().startswith("{"):
-            return (
-                "not a dialogue record: the last line is cut short (a run killed while "
-                "writing it? simulator run --resume RUN cuts it off and runs it again)"
-            )
+    if _cut_short(exc):
         return "not a dialogue record: not a line of JSON"
+    errors = exc.errors(include_url=False)
     first = errors[0]
     where = ".".join(str(part) for part in first["loc"])
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
