@@ -413,3 +413,12 @@ def test_read_records_names_the_file_and_line_of_what_is_not_a_record(tmp_path: 
     (tmp_path / "binary.jsonl").write_bytes(b"\xff\xfe\x00")
     with pytest.raises(ValueError, match=r"binary.jsonl:1: not a dialogue record: not UTF-8"):
         list(simulator.read_records(tmp_path / "binary.jsonl"))
+
+
+def test_an_agent_of_another_scripts_main_says_how_to_replay_it() -> None:
+    """A function of a script run as ``__main__`` is recorded as ``__main__:name``; in any
+    other process ``__main__`` is something else."""
+    from simulator.agent import load_target
+
+    with pytest.raises(AgentSpecError, match=r"agent=my_agent\)\), or define it in a module"):
+        load_target("__main__:my_agent")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -309,3 +310,14 @@ def test_a_study_without_personas_whose_default_is_missing_says_so(tmp_path: Pat
         resolve_study(load_study(source), tmp_path, source)
     with pytest.raises(StudyError, match=r"^no personas were given, .* \(--persona PATH"):
         resolve_study(Study(agents=[f"{AGENTS}:careful"]), tmp_path)
+
+
+def test_one_persona_path_is_a_list_of_one_and_an_agent_object_is_refused() -> None:
+    assert Study(personas="personas/crm").personas == ["personas/crm"]  # type: ignore[arg-type]
+    assert Study(personas=[Path("a")], modes="on_ask").modes == [Mode.ON_ASK]  # type: ignore[arg-type,list-item]
+
+    def agent(messages: list[Any], tools: list[Any]) -> str:
+        return "hello"
+
+    with pytest.raises(ValueError, match="a study names its agents by spec strings"):
+        Study(agents=[agent])  # type: ignore[list-item]

@@ -411,6 +411,13 @@ def load_target(target: str) -> Any:
         try:
             obj = getattr(obj, part)
         except AttributeError:
+            if location == "__main__":
+                raise AgentSpecError(
+                    f"{target}: the agent was a function of the script that made the "
+                    f"record, which this process is not; hand it over again "
+                    f"(simulator.replay(record, agent={attr.split('.')[0]})), or define it in "
+                    "a module or file.py the record can name"
+                ) from None
             raise AgentSpecError(f"{location} has no attribute {attr!r}") from None
     return obj
 

@@ -10,12 +10,20 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from simulator.agent import LLM_KINDS, AgentSpec, resolve_agent_spec
 from simulator.env import check_environment
@@ -104,6 +112,30 @@ class Study(BaseModel):
     )
     roles: Roles = Field(default_factory=Roles, description="LLMs in the user / judge roles.")
     budget_usd: float | None = Field(default=None, ge=0, description="Spending limit (USD).")
+
+    @field_validator("personas", "agents", "exclude_tags", "modes", mode="before")
+    @classmethod
+    def _one_is_a_list_of_one(cls, value: Any) -> Any:
+        """``personas: personas/crm`` (or ``personas="..."``) is a list of one; a path
+        object is its text."""
+        items = [value] if isinstance(value, str | os.PathLike) else value
+        if isinstance(items, list | tuple):
+            return [os.fspath(i) if isinstance(i, os.PathLike) else i for i in items]
+        return items
+
+    @field_validator("agents", mode="before")
+    @classmethod
+    def _agents_are_specs(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            for item in value:
+                if callable(item) or hasattr(item, "step"):  # what run_dialogue takes
+                    raise ValueError(
+                        f"a study names its agents by spec strings ('reference:careful', "
+                        f"'file.py:name', 'module:attr', 'openai:MODEL'), got "
+                        f"{type(item).__name__} {item!r}; to play a Python object, use "
+                        "simulator.run_dialogue or the simulate fixture"
+                    )
+        return value
 
     @model_validator(mode="after")
     def _one_way_to_give_seeds(self) -> Study:
