@@ -465,3 +465,11 @@ def test_a_target_that_cannot_be_an_agent_fails_when_named(tmp_path: Path) -> No
     spec_file.write_text("name: n\nkind: python\ntarget: numbers.py:reply\n", encoding="utf-8")
     with pytest.raises(AgentSpecError, match=r"agent.yaml:3:1: target: .*reply is an int"):
         resolve_agent_spec(str(spec_file))
+
+
+def test_a_graph_whose_output_has_no_messages_says_so() -> None:
+    graph = RunnableLambda(lambda state: {"answer": "12.99", "steps": 3})
+    with pytest.raises(
+        InvalidAgentReply, match=r"no 'messages' key \(its keys: 'answer', 'steps'\)"
+    ):
+        step(RunnableAgent(graph))

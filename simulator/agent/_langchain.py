@@ -113,6 +113,13 @@ def _output_to_reply(output: Any, *, step: int, input_ids: set[str]) -> AgentRep
         return reply
     if isinstance(output, AIMessage):
         return ai_message_to_reply(output, step=step)
+    if isinstance(output, dict) and not {"content", "tool_calls", "role"} & set(output):
+        keys = ", ".join(map(repr, list(output)[:8])) or "none"
+        raise InvalidAgentReply(
+            f"the graph's output has no 'messages' key (its keys: {keys}); the agent is "
+            "invoked with {'messages': [...]} and its reply is read from the 'messages' "
+            "it returns (e.g. a state built on langgraph's MessagesState)"
+        )
     return coerce_reply(output, step=step)
 
 
