@@ -132,6 +132,13 @@ def test_new_refuses_an_id_that_cannot_name_dialogues(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
+def test_new_refuses_an_out_that_names_another_kind_of_file(tmp_path: Path) -> None:
+    result = run_module("persona", "new", "p1", "--out", tmp_path / "p1.txt")
+    assert result.returncode == 2
+    assert "a persona file ends in .yaml or .yml" in result.stderr
+    assert not list(tmp_path.iterdir())  # no folder called p1.txt
+
+
 def test_schema_is_json_with_persona_properties(tmp_path: Path) -> None:
     result = runner.invoke(app, ["persona", "schema"])
     assert result.exit_code == 0, result.output

@@ -173,6 +173,7 @@ def test_a_path_that_cannot_be_written_is_one_error_line(
         (["export", records, "-f", "csv", "-o", tmp_path / "folder"], "is a folder; give a file"),
         (["import", "lic", lic, "-t", "math", "-o", records], "already exists; not overwriting"),
         (["crm", "generate", "--family", "handle_time", "--n", "1", "--out", records], "already"),
+        (["crm", "families", "--pack", tmp_path / "missing"], "missing: no such folder"),
     ):
         monkeypatch.setattr(sys, "argv", ["simulator", *map(str, args)])
         with pytest.raises(SystemExit) as exit_info:

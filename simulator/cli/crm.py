@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from simulator.errors import SimulatorError
+
 app = typer.Typer(
     help="The embedded CRM sandbox: two generated orgs, B2B and B2C.",
     invoke_without_command=True,
@@ -146,6 +148,9 @@ def families(
 
     from simulator.env.crm import FAMILIES, ORGS
 
+    have_pack = pack_dir.is_dir()
+    if not have_pack and pack_dir != PACK_DIR:
+        raise SimulatorError(f"--pack {pack_dir}: no such folder")
     orgs = [o.value for o in org] if org else list(ORGS)
     for name in orgs:
         business = sum(f.skill != "privacy" for f in FAMILIES[name])
@@ -159,9 +164,10 @@ def families(
         for column in columns:
             table.add_column(column, justify="right" if column == "in pack" else "left")
         for family in FAMILIES[name]:
-            count = len(list(pack_dir.glob(f"crm.{family.name}.{name}-*.yaml")))
+            pattern = f"crm.{family.name}.{name}-*.yaml"
+            count = str(len(list(pack_dir.glob(pattern)))) if have_pack else "-"
             llm_only = ("yes" if family.llm_only else "",) if flagged else ()
-            table.add_row(family.name, family.skill, family.audience, *llm_only, str(count))
+            table.add_row(family.name, family.skill, family.audience, *llm_only, count)
         Console(width=100).print(table)
 
 
@@ -177,7 +183,6 @@ def schema(
         simulator crm schema --org b2b --table quotes
     """
     from simulator.env.crm import TABLES, describe
-    from simulator.errors import SimulatorError
 
     tables = TABLES[org.value]
     if table is not None and table not in {t.name for t in tables}:

@@ -82,6 +82,9 @@ def check(
     typer.echo(summary)
 
 
+_NOT_PERSONA_FILES = frozenset({".txt", ".md", ".json", ".jsonl", ".csv", ".py", ".toml"})
+
+
 def _persona_id(value: str) -> str:
     if not re.match(PERSONA_ID_PATTERN, value):
         raise typer.BadParameter(f"expected {PERSONA_ID_RULE}, got {value!r}")
@@ -123,6 +126,10 @@ def new(
     if out is None:
         typer.echo(text, nl=False)
         return
+    if out.suffix in _NOT_PERSONA_FILES and not out.is_dir():
+        raise SimulatorError(
+            f"--out {out}: a persona file ends in .yaml or .yml (or give a folder for ID.yaml)"
+        )
     is_file = out.suffix in (".yaml", ".yml") and not out.is_dir()
     target = out if is_file else out / f"{persona_id}.yaml"
     if target.exists():
