@@ -183,3 +183,18 @@ def test_a_path_that_cannot_be_written_is_one_error_line(
         assert err.startswith("error: ") and err.count("\n") == 1 and expected in err, (args, err)
     assert records.read_text(encoding="utf-8") == before
     assert [p.name for p in (tmp_path / "folder").iterdir()] == []
+
+
+def test_an_option_without_its_value_points_at_its_own_commands_help(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for args, command in (
+        (["export", "runs/x", "-f"], "simulator export"),
+        (["crm", "generate", "--family"], "simulator crm generate"),
+    ):
+        monkeypatch.setattr(sys, "argv", ["simulator", *args])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.endswith(f"requires an argument. (see: {command} --help)\n"), err

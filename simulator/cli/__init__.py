@@ -117,6 +117,19 @@ _PLAIN = [
 """The option parser's wording of a bad value, put the way the rest of the CLI says it."""
 
 
+def _command_path(argv: list[str]) -> str:
+    """``simulator export`` for ``export RUN -f``: the (sub)commands named on the line."""
+    command: object = typer.main.get_command(app)
+    path = ["simulator"]
+    for token in argv:
+        commands = getattr(command, "commands", None)
+        if not isinstance(commands, dict) or token not in commands:
+            continue
+        path.append(token)
+        command = commands[token]
+    return " ".join(path)
+
+
 def _usage_error(exc: TyperException) -> int:
     """Print a command-line error as one line that says where to look; a group called
     without a command prints its help. Returns the exit status (2)."""
@@ -128,6 +141,8 @@ def _usage_error(exc: TyperException) -> int:
             typer.echo(text, err=True)
     else:
         command = ctx.command_path if ctx is not None else "simulator"
+        if command == "simulator":  # an option's missing value is reported at the top
+            command = _command_path(sys.argv[1:])
         for raw, plain in _PLAIN:
             text = raw.sub(plain, text)
         typer.echo(f"error: {text} (see: {command} --help)", err=True)
