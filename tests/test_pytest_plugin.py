@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -105,3 +108,40 @@ def test_simulate_takes_lists_of_modes_and_seeds() -> None:
         simulate(persona, "tests/fixtures/refund_agents.py:careful", modes="on_ask")
     with pytest.raises(TypeError, match=r"seeds: expected a list, e.g. seeds=\[3\], got 3"):
         simulate(persona, "tests/fixtures/refund_agents.py:careful", seeds=3)  # type: ignore[arg-type]
+
+
+def test_a_failing_tests_record_replays_from_the_project_root(pytester: pytest.Pytester) -> None:
+    """pytest imports tests/test_x.py as module ``test_x``, which does not import from the
+    project root: the record names the agent by its file, so the documented replay works."""
+    tests = pytester.mkdir("tests")
+    (tests / "test_sub_leak.py").write_text(
+        f"""
+import sys
+sys.path.insert(0, r"{ROOT / "tests" / "fixtures"}")
+from refund_agents import leaky as fixture
+
+PERSONA = r"{ROOT / "personas" / "examples" / "refund.yaml"}"
+
+
+def leaky(messages, tools):
+    return fixture(messages, tools)
+
+
+def test_leaks(simulate):
+    assert not simulate(PERSONA, leaky, modes=["full"]).leaks
+""",
+        encoding="utf-8",
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "tests")
+    result.assert_outcomes(failed=1)
+    (saved,) = (pytester.path / ".simulator" / "failed").iterdir()
+    record = json.loads(saved.read_text(encoding="utf-8").splitlines()[0])
+    assert record["agent"]["target"] == "tests/test_sub_leak.py:leaky"
+    replayed = subprocess.run(
+        [sys.executable, "-m", "simulator", "replay", str(saved)],
+        cwd=pytester.path,
+        capture_output=True,
+        text=True,
+    )
+    assert replayed.returncode == 0, replayed.stderr
+    assert replayed.stdout.startswith("identical")

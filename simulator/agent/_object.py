@@ -3,7 +3,9 @@
 ``simulator.run_dialogue(persona, my_function)`` takes the agent itself, not a spec. The
 record still needs a spec: it names the object by ``module:qualname`` (or
 ``path/to/file.py:qualname`` for a file loaded by ``file.py:name``) when that path leads
-back to the very same object, so the record replays from its spec like any other. An
+back to the very same object, so the record replays from its spec like any other (a
+top-level module of a file in a subfolder, as pytest imports ``tests/test_x.py``, is
+named by its file, since ``test_x:name`` would not import from the working directory). An
 object no path leads to (a lambda, a closure, an instance such as a chat model) gets a
 target no import can resolve (``<python object ...>``): replaying such a record needs the
 object handed over again, it never silently builds a different agent.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from simulator.agent._langchain import wrap_agent
@@ -45,7 +48,24 @@ def _import_path(obj: Any) -> str | None:
     file = getattr(module, "__file__", None)
     if module_name.startswith(_FILE_MODULE_PREFIX) and isinstance(file, str):
         return f"{file}:{qualname}"
+    if isinstance(file, str) and _beside_not_importable(module_name, Path(file)):
+        return f"{_shown(Path(file))}:{qualname}"
     return f"{module_name}:{qualname}"
+
+
+def _beside_not_importable(module_name: str, file: Path) -> bool:
+    """A top-level module of a ``.py`` file in a subfolder of the working directory
+    (``tests/test_agent.py`` imported by pytest as ``test_agent``): ``module:name`` would
+    not import from the working directory, so the record names the file instead."""
+    if "." in module_name or module_name == "__main__" or file.suffix != ".py":
+        return False
+    cwd = Path.cwd().resolve()
+    folder = file.resolve().parent
+    return folder != cwd and folder.is_relative_to(cwd)
+
+
+def _shown(file: Path) -> str:
+    return str(file.resolve().relative_to(Path.cwd().resolve()))
 
 
 def _label(obj: Any) -> str:
