@@ -66,11 +66,23 @@ def tau2(
         simulator import tau2 data/tau2/domains/airline/tasks.json \\
             --out personas/imported/tau2/
     """
+    from simulator.env import ENVIRONMENTS, parse_crm
     from simulator.importers import import_tau2, write_personas
 
     result = import_tau2(tasks, environment=environment, domain=domain)
     written = write_personas(result, out, overwrite=overwrite)
     _report(result, out, written, tasks, "a tau2-bench tasks file")
+    if (
+        environment not in ENVIRONMENTS
+        and parse_crm(environment) is None
+        and ":" not in environment
+    ):
+        typer.echo(
+            f"note: environment '{environment}' is not built in ({', '.join(ENVIRONMENTS)}) "
+            "nor package.module:factory: a run of these personas needs it registered with "
+            "simulator.env.register_environment first",
+            err=True,
+        )
 
 
 @app.command("lic")
