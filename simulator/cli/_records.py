@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from simulator.errors import RecordsFileError, SimulatorError
+from simulator.errors import SimulatorError
 from simulator.record import DialogueRecord
 from simulator.run import RECORDS_FILE, read_records
 
@@ -30,17 +30,11 @@ def id_matches(dialogue: str | None, record_id: str) -> bool:
 
 
 def matching(file: Path, dialogue: str | None) -> Iterator[DialogueRecord]:
-    """Records of ``file`` whose id matches ``dialogue`` (all when None)."""
-    try:
-        for record in read_records(file):
-            if id_matches(dialogue, record.id):
-                yield record
-    except RecordsFileError:
-        raise  # names the file and the line already
-    except ValueError as exc:
-        raise SimulatorError(
-            f"{file}: not a dialogue record file ({exc.__class__.__name__})"
-        ) from None
+    """Records of ``file`` whose id matches ``dialogue`` (all when None); a line that is
+    not a record raises ``RecordsFileError`` naming it (from ``read_records``)."""
+    for record in read_records(file):
+        if id_matches(dialogue, record.id):
+            yield record
 
 
 def one_record(file: Path, dialogue: str | None, how: str = "with --dialogue ID") -> DialogueRecord:

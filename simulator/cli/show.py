@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from simulator.cli._records import DialogueOption, id_matches
-from simulator.errors import RecordsFileError, SimulatorError
+from simulator.errors import SimulatorError
 from simulator.report import print_transcript
 from simulator.run import RECORDS_FILE, read_records
 
@@ -33,17 +33,10 @@ def show(
         raise SimulatorError(f"{file}: no such records file")
     console = Console()
     shown = 0
-    try:
-        for record in read_records(file):
-            if id_matches(dialogue, record.id):
-                print_transcript(record, console)
-                shown += 1
-    except RecordsFileError:
-        raise  # names the file and the line already
-    except ValueError as exc:
-        raise SimulatorError(
-            f"{file}: not a dialogue record file ({exc.__class__.__name__})"
-        ) from exc
+    for record in read_records(file):  # a bad line: RecordsFileError, naming it
+        if id_matches(dialogue, record.id):
+            print_transcript(record, console)
+            shown += 1
     if not shown:
         what = f"no dialogue matches {dialogue!r}" if dialogue else "no records"
         raise SimulatorError(f"{file}: {what}")

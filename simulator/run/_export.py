@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from simulator import __version__
 from simulator.chat import Message
-from simulator.errors import RecordsFileError, SimulatorError
+from simulator.errors import SimulatorError
 from simulator.record import (
     AgentInternalEvent,
     AnswerAttemptEvent,
@@ -503,15 +503,11 @@ def record_ids(file: Path) -> list[str]:
 def select_records(
     file: Path, select: Callable[[str], bool] | None = None
 ) -> Iterator[DialogueRecord]:
-    """The records of ``file`` whose id ``select`` accepts (all when None)."""
-    try:
-        for record in read_records(file):
-            if select is None or select(record.id):
-                yield record
-    except RecordsFileError:
-        raise  # names the file and the line already
-    except ValueError as exc:
-        raise SimulatorError(f"{file}: not a dialogue record file ({type(exc).__name__})") from None
+    """The records of ``file`` whose id ``select`` accepts (all when None); a line that is
+    not a record raises ``RecordsFileError`` naming it (from ``read_records``)."""
+    for record in read_records(file):
+        if select is None or select(record.id):
+            yield record
 
 
 def write_export(

@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from simulator.errors import SimulatorError
+from simulator.run._manifest import MANIFEST_FILE
 
 LOCK_FILE = ".lock"
-MANIFEST_FILE = "manifest.json"  # as in _manifest (which imports more than a lock needs)
 
 _held: dict[Path, int] = {}  # folders this process holds, and how many times
 
