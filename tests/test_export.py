@@ -157,6 +157,23 @@ def test_jsonl_is_a_plain_copy_and_d_filters(run: Path) -> None:
     assert not (run.parent / "none.jsonl").exists()
 
 
+def test_export_reads_a_records_file_as_read_records_does(run: Path, tmp_path: Path) -> None:
+    """A last line cut short (a run writing it, or killed) is left out; a file that is not
+    UTF-8 text is one error line naming it."""
+    lines = (run / "dialogues.jsonl").read_text(encoding="utf-8").splitlines()
+    torn = tmp_path / "torn.jsonl"
+    torn.write_text(lines[0] + "\n" + lines[1][:300], encoding="utf-8")
+    for fmt in ("jsonl", "csv"):
+        done = cli("export", torn, "-f", fmt, "-o", tmp_path / f"out.{fmt}")
+        assert done.returncode == 0 and "Exported 1 dialogue" in done.stderr, done.stderr
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b"\xff\xfe\x00")
+    for fmt in ("jsonl", "csv"):
+        done = cli("export", binary, "-f", fmt, "-o", tmp_path / f"bin.{fmt}")
+        assert done.returncode == 2, done.stderr
+        assert done.stderr == f"error: {binary}:1: not a dialogue record: not UTF-8 text\n"
+
+
 # --- re-import: the transcript as the agent -------------------------------------------------
 
 

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from simulator import __version__
 from simulator.chat import Message
-from simulator.errors import SimulatorError
+from simulator.errors import RecordsFileError, SimulatorError
 from simulator.record import (
     AgentInternalEvent,
     AnswerAttemptEvent,
@@ -472,32 +472,39 @@ def inspect_log_filename(log: dict[str, Any]) -> str:
 # --- writing -------------------------------------------------------------------------------
 
 
+def _id_lines(file: Path) -> Iterator[tuple[str, str]]:
+    """Each record line of a records file with its id, unchanged and newline-ended; a last
+    line cut short is left out, as ``read_records`` leaves it out, and any other line that
+    is not a record raises ``RecordsFileError`` naming it."""
+    with file.open(encoding="utf-8") as fh:
+        number = 0
+        try:
+            for number, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    ident = json.loads(line)["id"]
+                except (ValueError, KeyError, TypeError):
+                    if not line.endswith("\n"):
+                        return  # the last line, torn
+                    raise RecordsFileError(f"{file}:{number}: not a dialogue record") from None
+                yield str(ident), line if line.endswith("\n") else line + "\n"
+        except UnicodeDecodeError:
+            raise RecordsFileError(
+                f"{file}:{number + 1}: not a dialogue record: not UTF-8 text"
+            ) from None
+
+
 def _raw_lines(file: Path, select: Callable[[str], bool] | None) -> Iterator[str]:
     """The lines of a records file whose id is selected, unchanged."""
-    with file.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                ident = json.loads(line)["id"]
-            except (ValueError, KeyError, TypeError):
-                raise SimulatorError(f"{file}:{number}: not a dialogue record") from None
-            if select is None or select(str(ident)):
-                yield line if line.endswith("\n") else line + "\n"
+    for ident, line in _id_lines(file):
+        if select is None or select(ident):
+            yield line
 
 
 def record_ids(file: Path) -> list[str]:
     """The ids of a records file's records, in order."""
-    ids = []
-    with file.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                ids.append(str(json.loads(line)["id"]))
-            except (ValueError, KeyError, TypeError):
-                raise SimulatorError(f"{file}:{number}: not a dialogue record") from None
-    return ids
+    return [ident for ident, _ in _id_lines(file)]
 
 
 def select_records(
