@@ -81,32 +81,34 @@ def open_environment(persona: Persona) -> Environment:
     """A fresh environment for one dialogue of ``persona`` (cheap: the CRM is shared)."""
     if persona.environment == "none":
         return NoEnvironment()
-    factory = _REGISTRY.get(persona.environment)
-    if factory is None and _FACTORY.match(persona.environment):
-        factory = _imported_factory(persona.environment)
+    factory = _factory(persona)
     if factory is not None:
         return factory(persona)
-    crm = parse_crm(persona.environment)
-    if crm is not None:
-        from simulator.env.crm import CRMEnvironment
+    from simulator.env.crm import CRMEnvironment
 
-        org, scale = crm
-        return CRMEnvironment(
-            org, persona.environment_seed or 0, scale=scale, actor_id=persona.context.user_id
-        )
-    raise _unknown(persona)
+    org, scale = parse_crm(persona.environment) or ("", 0)  # _factory checked it is one
+    return CRMEnvironment(
+        org, persona.environment_seed or 0, scale=scale, actor_id=persona.context.user_id
+    )
 
 
 def check_environment(persona: Persona) -> None:
     """Raise the error :func:`open_environment` would for ``persona``'s environment, without
     opening one: a run checks its personas before it makes its folder."""
+    if persona.environment != "none":
+        _factory(persona)
+
+
+def _factory(persona: Persona) -> EnvironmentFactory | None:
+    """The factory of a registered or ``module:factory`` environment; None for a CRM org;
+    raises for a name that is neither."""
     name = persona.environment
-    if name == "none" or name in _REGISTRY or parse_crm(name) is not None:
-        return
-    if _FACTORY.match(name):
-        _imported_factory(name)
-        return
-    raise _unknown(persona)
+    factory = _REGISTRY.get(name)
+    if factory is None and _FACTORY.match(name):
+        factory = _imported_factory(name)
+    if factory is None and parse_crm(name) is None:
+        raise _unknown(persona)
+    return factory
 
 
 def _unknown(persona: Persona) -> SimulatorError:
